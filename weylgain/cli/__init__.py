@@ -1,0 +1,74 @@
+"""The ``weylgain`` command line: ``weylgain count | exact | gain | learn``.
+
+Each subcommand lives in its own module exposing ``add_parser(subparsers)`` and
+``run(args) -> int``. Errors that come from bad input (any :class:`WeylgainError`) print one
+line ``weylgain: error: ...`` and exit with status 2 (3 for a group that does not act).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from ..errors import GroupError, WeylgainError
+
+__all__ = ["main", "build_parser"]
+
+_SUBCOMMANDS = ("count", "exact", "gain", "learn")
+
+_DESCRIPTION = """\
+weylgain: what does a symmetry buy a learner? Weyl's law on quotient spaces, exact
+eigenvalue counts, and the sample-complexity gain from invariances.
+
+commands:
+  count   count Laplace eigenvalues N(lam) of a mesh (or of its quotient by a group)
+          and compare with Weyl's law:    weylgain count --mesh sphere:5 --lam 36
+  exact   exact invariant eigenvalue counts from characters:
+          weylgain exact S2 I --lam 400
+  gain    predict (and optionally measure) the sample-complexity gain of a symmetry:
+          weylgain gain S2 "SO(2)" --s 2
+  learn   a small learning-curve experiment with and without invariance:
+          weylgain learn --manifold T2 --group signs2
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="weylgain",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"weylgain {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ImportError:  # a subcommand whose module is absent is simply not offered
+            continue
+        module.add_parser(sub)
+        sub.choices[name].set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``weylgain`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args) or 0)
+    except GroupError as exc:
+        print(f"weylgain: error: {exc}", file=sys.stderr)
+        return 3
+    except WeylgainError as exc:
+        print(f"weylgain: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("weylgain: interrupted", file=sys.stderr)
+        return 130

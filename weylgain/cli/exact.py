@@ -1,0 +1,116 @@
+"""``weylgain exact``: exact invariant eigenvalue counts on spheres and flat tori.
+
+Examples::
+
+    weylgain exact S2 C4 --lam 420
+    weylgain exact T2 signs2 --lam 1000 --json
+    weylgain exact T10 B10 --lam 10 --lam 20 --json
+    weylgain exact S2 I --lam 1000 --degrees
+
+JSON output (one object on stdout):
+
+* one ``--lam``: the fields of :meth:`weylgain.exact.ExactCounts.to_dict` without the
+  spectrum lists: ``manifold, group, lam, count, dimension, quotient_dimension, group_order,
+  quotient_volume, weyl_prediction, ratio``;
+* several ``--lam``: ``manifold, group, dimension, quotient_dimension, group_order,
+  quotient_volume`` and ``results``, a list of ``{lam, count, weyl_prediction, ratio}`` in
+  the order given;
+* ``--degrees`` adds ``degrees``: a list of ``{eigenvalue, multiplicity,
+  full_multiplicity}`` for every eigenvalue of the manifold up to the largest ``lam``
+  (multiplicity = dimension of the invariant part, possibly 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from ..exact import ExactCounts, exact_counts
+
+_SPECTRUM_KEYS = ("eigenvalues", "multiplicities", "full_multiplicities")
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``exact`` subcommand on an argparse subparsers object."""
+    parser = subparsers.add_parser(
+        "exact",
+        help="exact counts of invariant eigenfunctions on spheres and flat tori",
+        description=(
+            "Exact number N_G(lam) of G-invariant Laplace eigenfunctions with eigenvalue "
+            "<= lam on a unit sphere S<d> (harmonic Molien series) or a flat torus T<d> = "
+            "R^d/(2 pi Z)^d (orbits of Fourier modes under the group generators), with the "
+            "one-term Weyl prediction omega_d vol(M/G) lam^(d/2) / (2 pi)^d."),
+        epilog="Examples: weylgain exact S2 C4 --lam 420 ; weylgain exact T10 B10 --lam 16 --json",
+    )
+    parser.add_argument("manifold", help="S<d> (unit sphere in R^(d+1), e.g. S2) or T<d> "
+                        "(flat torus, e.g. T2)")
+    parser.add_argument("group", help="group spec as in weylgain.groups.named (C4, O, Ih, "
+                        "mirror, antipodal, S3, signs2, B10, Z2:1, SO(2), hopf, T1, ...) or "
+                        "'trivial'")
+    parser.add_argument("--lam", type=float, action="append", required=True,
+                        help="eigenvalue cut-off (repeat for several)")
+    parser.add_argument("--radius", type=float, default=1.0, help="sphere radius (default 1)")
+    parser.add_argument("--length", type=float, default=2 * math.pi,
+                        help="torus period (default 2*pi)")
+    parser.add_argument("--degrees", action="store_true",
+                        help="list the invariant multiplicity of every eigenvalue")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run)
+
+
+def _summary(result: ExactCounts) -> dict:
+    data = result.to_dict()
+    for key in _SPECTRUM_KEYS:
+        data.pop(key)
+    return data
+
+
+def _degrees(result: ExactCounts) -> list[dict]:
+    return [{"eigenvalue": e, "multiplicity": m, "full_multiplicity": f}
+            for e, m, f in zip(result.eigenvalues, result.multiplicities,
+                               result.full_multiplicities)]
+
+
+def _fmt(x: float | None, spec: str = ".6g") -> str:
+    return "-" if x is None else format(x, spec)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``weylgain exact``; returns the exit code (errors propagate as WeylgainError)."""
+    lams = list(args.lam)
+    result = exact_counts(args.manifold, args.group, max(lams), radius=args.radius,
+                          length=args.length)
+    rows = [{"lam": float(lam), "count": result.count_at(lam),
+             "weyl_prediction": result.weyl_at(lam)} for lam in lams]
+    for row in rows:
+        pred = row["weyl_prediction"]
+        row["ratio"] = row["count"] / pred if pred else None
+    if args.json:
+        if len(lams) == 1:
+            data = _summary(result)
+        else:
+            data = _summary(result)
+            for key in ("lam", "count", "weyl_prediction", "ratio"):
+                data.pop(key)
+            data["results"] = rows
+        if args.degrees:
+            data["degrees"] = _degrees(result)
+        print(json.dumps(data))
+        return 0
+    order = "continuous" if result.group_order is None and result.quotient_dimension != \
+        result.dimension else _fmt(result.group_order, "d")
+    print(f"{result.manifold} / {result.group_name}: |G| = {order}, dim M/G = "
+          f"{result.quotient_dimension}, vol(M/G) = {_fmt(result.quotient_volume)}")
+    print(f"{'lam':>14} {'count':>12} {'weyl':>14} {'ratio':>9}")
+    for row in rows:
+        print(f"{row['lam']:>14.6g} {row['count']:>12d} {_fmt(row['weyl_prediction']):>14} "
+              f"{_fmt(row['ratio'], '.5f'):>9}")
+    if args.degrees:
+        print()
+        print(f"{'eigenvalue':>14} {'invariant':>10} {'of':>10}")
+        for item in _degrees(result):
+            print(f"{item['eigenvalue']:>14.6g} {item['multiplicity']:>10d} "
+                  f"{item['full_multiplicity']:>10d}")
+    return 0

@@ -1,0 +1,171 @@
+"""``weylgain gain``: what does a symmetry buy for learning on a manifold?
+
+Examples::
+
+    weylgain gain T2 mirror                 # a mirror-symmetric image: gain 2
+    weylgain gain T7 S7                     # 7 blocks in any order: gain 5,040
+    weylgain gain S2 SO(2) --s 2 --eps 1e-3 # rotations about an axis: exponential gain
+    weylgain gain S3 S3 --json              # the 3-sphere, permutations of 3 coordinates
+    weylgain gain S2 C4 --measure           # check d_G and vol(M/G) against a mesh
+
+The first argument is always a manifold (``S2``, ``T3``, ``RP2``, ``B3``, ``H2``, ``Q2``,
+``I``, products ``S2xT1``; see :func:`weylgain.symbolic.parse_manifold`), the second a group
+(see :func:`weylgain.groups.named`).
+
+JSON (``--json``): the fields of :meth:`weylgain.gain.GainReport.to_dict` -- among them
+``d, d_G, vol_M, vol_quotient, kind, linear_factor`` (null when the dimension drops),
+``risk_exponent, risk_exponent_invariant, sample_ratio_at_eps, explanation`` -- and with
+``--measure`` also ``measured``: :meth:`weylgain.gain.MeasuredGain.to_dict` (``d_G`` and
+``vol_quotient`` fitted from eigenvalue counts, their relative errors, the fit window).
+
+Exit codes: 0 success; 2 bad usage or an unknown manifold/group spec; 3 the group does not act
+on the manifold; 1 another weylgain error (e.g. a failed fit with ``--measure``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from typing import Any
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_GROUP = 3
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``gain`` subcommand on an argparse subparsers object."""
+    parser = subparsers.add_parser(
+        "gain",
+        help="predict (and optionally measure) the sample-complexity gain of a symmetry",
+        description=(
+            "Sample-complexity gain of learning a G-invariant target on a manifold M "
+            "(kernel ridge regression, Tahmasebi & Jegelka 2023): the quotient dimension d_G, "
+            "vol(M/G), whether the gain is linear (finite G: |G| times fewer samples) or "
+            "exponential (positive-dimensional orbits: the rate exponent improves), and the "
+            "ratio of samples needed."),
+        epilog=("Manifolds: S<d> T<d> RP<d> B<d> H<d> Q<d> I, radii/lengths in parentheses "
+                "(S2(2), T2(1,2)), products S2xT1. Groups: C4 D3 T O I Ih Oh mirror antipodal "
+                "S7 signs7 B7 cyc3 Z10 SO(2) SO(3) hopf T1 ... "
+                "Examples: weylgain gain T7 S7 ; weylgain gain S2 SO(2) --eps 1e-3 --json"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("manifold", help="manifold spec, e.g. S2, T7, RP2, B3, S2xT1")
+    parser.add_argument("group", help="group spec, e.g. mirror, C4, S7, SO(2), hopf, T1")
+    parser.add_argument("--s", type=float, default=None,
+                        help="Sobolev smoothness of the target, s > d/2 (default d/2 + 1)")
+    parser.add_argument("--eps", type=float, default=None,
+                        help="target excess risk for the sample ratio")
+    parser.add_argument("--n", type=float, default=None,
+                        help="sample size for the risks and the equivalent sample size")
+    parser.add_argument("--sigma", type=float, default=1.0, help="noise level (default 1)")
+    parser.add_argument("--measure", action="store_true",
+                        help="also mesh M and M/G, count eigenvalues and fit Weyl's law "
+                             "(a few seconds)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run)
+
+
+def _error(msg: str) -> None:
+    print(f"weylgain: error: {msg}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``weylgain gain`` on parsed arguments; return the exit code."""
+    from ..errors import GroupError, NotInvariantError, SpecError, WeylgainError
+    from ..gain import measure_gain, predict_gain
+
+    try:
+        report = predict_gain(args.manifold, args.group, s=args.s, eps=args.eps, n=args.n,
+                              sigma=args.sigma)
+    except SpecError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except GroupError as exc:
+        _error(str(exc))
+        return EXIT_GROUP
+    measured = None
+    if getattr(args, "measure", False):
+        try:
+            measured = measure_gain(args.manifold, args.group)
+        except SpecError as exc:
+            _error(f"--measure: {exc}")
+            return EXIT_USAGE
+        except NotInvariantError as exc:  # the group acts on M, but on no mesh available here
+            _error(f"--measure: {exc}")
+            return EXIT_ERROR
+        except GroupError as exc:
+            _error(f"--measure: {exc}")
+            return EXIT_GROUP
+        except WeylgainError as exc:
+            _error(f"--measure: {exc}")
+            return EXIT_ERROR
+    if args.json:
+        data = report.to_dict()
+        if measured is not None:
+            data["measured"] = measured.to_dict()
+        print(json.dumps(data))
+        return EXIT_OK
+    print(format_report(report, measured))
+    return EXIT_OK
+
+
+def _num(x: Any, spec: str = ".6g") -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, int):
+        return f"{x:,}"
+    return format(x, spec)
+
+
+def _vol(expr: str, value: float) -> str:
+    return expr if expr == _num(value) else f"{expr} = {_num(value)}"
+
+
+def format_report(report: Any, measured: Any = None) -> str:
+    """The human-readable table of ``weylgain gain``."""
+    r = report
+    rows: list[tuple[str, str]] = [
+        ("manifold M", f"{r.manifold}  (dim {r.d}, vol {_vol(r.vol_M_expr, r.vol_M)})"),
+        ("group G", r.group + ("" if r.effective_order is None else
+                               f"  (order {_num(r.group_order)}, acting as "
+                               f"{_num(r.effective_order)} maps)")),
+        ("quotient M/G", f"dim d_G = {r.d_G}, vol {_vol(r.vol_quotient_expr, r.vol_quotient)}"),
+    ]
+    if r.boundary_volume_quotient:
+        rows.append(("boundary of M/G", f"{_num(r.boundary_volume_quotient)}  (reflection walls "
+                                        f"{_num(r.wall_volume)})"))
+    rows += [
+        ("kind of gain", r.kind + ("  (transitive: parametric)" if r.kind == "exponential"
+                                   and r.d_G == 0 else "")),
+        ("linear factor", _num(r.linear_factor)),
+        ("smoothness s", _num(r.s)),
+        ("risk exponent", f"{r.risk_exponent_expr} = {r.risk_exponent:.4g}  ->  invariant "
+                          f"{r.risk_exponent_invariant_expr} = {r.risk_exponent_invariant:.4g}"),
+        ("samples n(eps)", f"eps^-{r.sample_exponent:.4g}  ->  eps^-"
+                           f"{r.sample_exponent_invariant:.4g}"),
+        ("sample ratio", r.sample_ratio_expr.replace("**", "^")),
+    ]
+    if r.eps is not None:
+        rows.append((f"ratio at eps={r.eps:g}", _num(r.sample_ratio_at_eps)))
+    if r.n is not None:
+        rows.append((f"risk at n={r.n:g}", f"{_num(r.risk_at_n)} plain, "
+                                           f"{_num(r.risk_invariant_at_n)} invariant"))
+        rows.append(("equivalent samples", f"{_num(r.equivalent_samples_at_n)} "
+                                           f"(x{_num(r.sample_ratio_at_n)})"))
+    if measured is not None:
+        m = measured
+        rows.append(("measured d_G", f"{m.d_G:.4g} +- {m.d_G_err:.2g}  (predicted "
+                                     f"{m.d_G_predicted}, rel. error {m.d_G_rel_error:.2%})"))
+        rows.append(("measured vol(M/G)", f"{m.vol_quotient:.5g}  (predicted "
+                                          f"{m.vol_quotient_predicted:.5g}, rel. error "
+                                          f"{m.vol_quotient_rel_error:.2%})"))
+        rows.append(("measurement", m.method))
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows]
+    lines.append("")
+    lines.extend(textwrap.wrap(r.explanation, width=88))
+    return "\n".join(lines)

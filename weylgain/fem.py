@@ -1,0 +1,188 @@
+"""P1 finite-element assembly of the Laplace-Beltrami operator on a :class:`~weylgain.Mesh`.
+
+Element matrices come from the intrinsic geometry of each simplex (the Gram matrix of its
+edge vectors), so the same code serves curves, surfaces in R^3, 3-manifolds in R^4 and flat
+periodic meshes. The numba kernels live in :mod:`weylgain._kernels.assembly`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable, Union
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import roots_jacobi
+
+from .errors import MeshError
+from .mesh import Mesh
+
+__all__ = ["laplacian", "simplex_quadrature"]
+
+Density = Union[None, Callable[[np.ndarray], np.ndarray], np.ndarray]
+
+
+@lru_cache(maxsize=None)
+def _quadrature(k: int, degree: int) -> tuple[np.ndarray, np.ndarray]:
+    n1 = degree // 2 + 1
+    # conical (Stroud) product rule: Gauss-Jacobi in collapsed coordinates. All points are
+    # interior and all weights positive, so a density vanishing on the boundary (2 pi sin t
+    # at the poles) still gives a positive definite mass matrix.
+    P = np.zeros((1, 0))
+    W = np.ones(1)
+    for j in range(1, k + 1):
+        x, w = roots_jacobi(n1, k - j, 0.0)
+        t = (1.0 + x) / 2.0
+        w = w / 2.0 ** (k - j + 1)
+        P = np.hstack([np.repeat(P, n1, axis=0), np.tile(t, P.shape[0])[:, None]])
+        W = np.repeat(W, n1) * np.tile(w, W.shape[0])
+    # collapsed -> simplex coordinates: x_j = xi_j * prod_{i<j} (1 - xi_i)
+    X = np.empty_like(P)
+    rest = np.ones(P.shape[0])
+    for j in range(k):
+        X[:, j] = P[:, j] * rest
+        rest = rest * (1.0 - P[:, j])
+    bary = np.hstack([rest[:, None], X])
+    W = W / W.sum()
+    bary.setflags(write=False)
+    W.setflags(write=False)
+    return np.ascontiguousarray(bary), np.ascontiguousarray(W)
+
+
+def simplex_quadrature(k: int, degree: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """A positive-weight quadrature rule with interior points on the k-simplex.
+
+    Parameters
+    ----------
+    k : int
+        Simplex dimension (1 to 4).
+    degree : int, default 4
+        Polynomials up to this degree are integrated exactly.
+
+    Returns
+    -------
+    bary : ndarray of shape (Q, k + 1)
+        Barycentric coordinates of the points.
+    weights : ndarray of shape (Q,)
+        Positive weights summing to 1 (multiply by the simplex volume).
+    """
+    if not 1 <= k <= 4 or degree < 0:
+        raise ValueError("simplex_quadrature needs 1 <= k <= 4 and degree >= 0")
+    return _quadrature(int(k), int(degree))
+
+
+def _pattern(mesh: Mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cached = mesh._cache.get("csr_pattern")
+    if cached is None:
+        from ._kernels.assembly import csr_pattern
+
+        cached = csr_pattern(mesh.simplices, mesh.n_vertices)
+        mesh._cache["csr_pattern"] = cached
+    return cached
+
+
+def _density_at_quadrature(mesh: Mesh, density: Density, bary: np.ndarray) -> np.ndarray:
+    m = mesh.n_simplices
+    Q = bary.shape[0]
+    if callable(density):
+        v = mesh.vertices
+        s = mesh.simplices
+        x0 = v[s[:, 0]]
+        e = mesh.edge_vectors()  # (m, k, D), minimum image
+        pts = x0[:, None, :] + np.einsum("qk,mkd->mqd", bary[:, 1:], e)
+        pts = mesh.wrap_points(pts.reshape(m * Q, -1))
+        vals = np.asarray(density(pts), dtype=np.float64)
+        if vals.shape not in ((m * Q,), (m * Q, 1)):
+            raise MeshError(
+                f"density(points) must return one value per point, shape ({m * Q},); "
+                f"got shape {vals.shape}"
+            )
+        vals = vals.reshape(m, Q)
+    else:
+        arr = np.asarray(density)
+        if arr.dtype.kind not in "iuf" or arr.shape != (m,):
+            raise MeshError(
+                f"density must be a callable or a real array with one value per simplex, "
+                f"shape ({m},); got {arr.dtype} array of shape {arr.shape}"
+            )
+        vals = np.repeat(arr.astype(np.float64)[:, None], Q, axis=1)
+    if not np.isfinite(vals).all():
+        raise MeshError("density has non-finite values (NaN or inf) inside the mesh")
+    if (vals < 0).any():
+        raise MeshError("density must be non-negative; it has negative values inside the mesh")
+    if not (vals.sum(axis=1) > 0).all():
+        e = int(np.flatnonzero(~(vals.sum(axis=1) > 0))[0])
+        raise MeshError(
+            f"density vanishes on all of simplex {e}: the mass matrix would be singular"
+        )
+    return np.ascontiguousarray(vals)
+
+
+def laplacian(
+    mesh: Mesh, density: Density = None, lumped: bool = False, quadrature_degree: int = 4
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Assemble the P1 stiffness and mass matrices of the Laplace-Beltrami operator.
+
+    The generalized eigenproblem ``K u = lam M u`` discretizes ``-div(w grad u) = lam w u``
+    with natural (Neumann) conditions on any boundary.
+
+    Parameters
+    ----------
+    mesh : Mesh
+        Simplices of intrinsic dimension 1 to 4 in any ambient dimension; flat periodic meshes
+        use minimum-image edge vectors.
+    density : callable or ndarray of shape (m,), optional
+        Weight w of the problem: a function taking points of shape (q, D) and returning
+        values of shape (q,), integrated by a positive-weight interior quadrature rule of
+        degree ``quadrature_degree``; or one value per simplex. Must be non-negative (it may
+        vanish on the boundary, as 2 pi sin(theta) does at the poles of S^2/SO(2)).
+    lumped : bool, default False
+        Row-sum (diagonal) mass. The default consistent mass, with exact geometry, makes the
+        discrete eigenvalues upper bounds of the true ones.
+    quadrature_degree : int, default 4
+        Degree of the quadrature rule used for a callable density.
+
+    Returns
+    -------
+    K : csr_matrix of shape (n, n)
+        Stiffness, symmetric positive semidefinite.
+    M : csr_matrix of shape (n, n)
+        Mass, symmetric positive definite (diagonal if ``lumped``).
+
+    Examples
+    --------
+    >>> from weylgain import meshes, laplacian
+    >>> K, M = laplacian(meshes.sphere(3))
+    >>> K.shape
+    (642, 642)
+    """
+    if not isinstance(mesh, Mesh):
+        raise MeshError(f"laplacian needs a weylgain.Mesh; got {type(mesh).__name__}")
+    from ._kernels.assembly import assemble_p1
+
+    indptr, indices, slots = _pattern(mesh)
+    k = mesh.dim
+    if density is None:
+        dq = np.zeros((0, 0))
+        bary, qw = _quadrature(k, 0)
+    else:
+        bary, qw = _quadrature(k, max(int(quadrature_degree), 2))
+        dq = _density_at_quadrature(mesh, density, bary)
+    period = np.zeros(mesh.ambient_dim)
+    if mesh.period is not None:
+        period = np.where(np.isfinite(mesh.period), mesh.period, 0.0)
+    kdata, mdata, mdiag, vols = assemble_p1(
+        mesh.vertices, mesh.simplices, period, slots, indices.shape[0], dq, bary, qw,
+        bool(lumped),
+    )
+    if not (vols > 0).all():
+        e = int(np.flatnonzero(~(vols > 0))[0])
+        raise MeshError(f"simplex {e} has zero volume; the mesh is degenerate")
+    n = mesh.n_vertices
+    # copies: the cached pattern must survive whatever the caller does to K and M
+    K = sp.csr_matrix((kdata, indices.copy(), indptr.copy()), shape=(n, n))
+    if lumped:
+        M = sp.csr_matrix(sp.diags(mdiag))
+    else:
+        M = sp.csr_matrix((mdata, indices.copy(), indptr.copy()), shape=(n, n))
+    return K, M

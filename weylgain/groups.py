@@ -1,0 +1,853 @@
+"""Symmetry groups: finite groups of affine isometries and the continuous groups weylgain knows.
+
+A finite group is stored by its generators only. Its order comes in closed form for the
+catalogue families (so the symmetric group S_10, order 3,628,800, is never enumerated) and
+otherwise from a closure (breadth-first products with the generators) capped at
+``max_order`` elements.
+
+Group specification grammar (the strings of :func:`named` and of the command line)
+-----------------------------------------------------------------------------------
+Point groups of R^3 (Schoenflies names; ``n`` a positive integer)::
+
+    Cn    rotations by 2*pi/n about the z axis                         order n
+    Dn    Cn plus 2-fold rotations about the x axis (rotations only)    order 2n
+    Cnv   Cn plus the mirrors containing the z axis (first: y -> -y)    order 2n
+    Cnh   Cn plus the mirror z -> -z                                   order 2n
+    Dnh   Dn plus the mirror z -> -z                                   order 4n
+    Dnd   Dn plus the mirrors containing z halfway between the 2-fold axes  order 4n
+    T, Td, Th     tetrahedral groups (orders 12, 24, 24)
+    O, Oh         octahedral groups, axes along the coordinate axes (orders 24, 48)
+    I, Ih         icosahedral groups in the frame of the icosahedron with vertices
+                  (0, +-1, +-phi) and cyclic permutations (orders 60, 120)
+    Ci, antipodal x -> -x (in R^dim, default R^3)                      order 2
+    Cs, mirror    the last coordinate changes sign (in R^dim, default R^3)  order 2
+
+Coordinate groups of R^d (also torus-compatible: signed permutations)::
+
+    S<d>      all permutations of d coordinates (S3 has order 6; this is never the
+              Schoenflies rotoreflection group S_2n)                 order d!
+    signs<d>  independent sign flips of d coordinates                  order 2^d
+    B<d>      signed permutations of d coordinates                     order 2^d d!
+    cyc<d>    cyclic shift of d coordinates                            order d
+    Z<n>[:<axis>]  translation by 1/n of the period along an axis of a torus
+              (default axis 0)                                          order n
+
+Continuous groups::
+
+    SO(2)     rotations about the z axis of R^3 (on S^1 in R^2 when dim=2: transitive)
+    SO(<n>)   rotations of R^n (transitive on S^{n-1}); with dim = n+1 the rotations of
+              R^{n+1} fixing the last axis (the axis stabilizer, S^n / SO(n) = [0, pi])
+    hopf      the U(1) Hopf action on S^3 in R^4 = C^2
+    T<k>      continuous translations of the first k coordinates of a torus
+
+``dim`` (the dimension D of the space acted on) extends a group by the identity on extra
+coordinates when it is larger than the group's natural dimension.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import GroupError, SpecError
+
+__all__ = [
+    "AffineMap",
+    "FiniteGroup",
+    "ContinuousGroup",
+    "from_generators",
+    "named",
+    "catalogue",
+]
+
+_ORTHO_TOL = 1e-10
+_KEY_SCALE = 1e6  # elements are identified by entries rounded to 1e-6
+DEFAULT_MAX_ORDER = 200_000
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def _snap(a: np.ndarray) -> np.ndarray:
+    """Round entries within 1e-12 of -1, 0 or 1 to that integer (clean signed permutations)."""
+    out = np.array(a, dtype=np.float64, copy=True)
+    r = np.round(out)
+    near = (np.abs(out - r) < 1e-12) & (np.abs(r) <= 1)
+    out[near] = r[near]
+    return out
+
+
+def _is_signed_permutation(a: np.ndarray) -> bool:
+    ok_entries = np.all((a == 0) | (a == 1) | (a == -1))
+    return bool(ok_entries and np.all((a != 0).sum(axis=0) == 1) and np.all((a != 0).sum(axis=1) == 1))
+
+
+# ====================================================================== AffineMap
+@dataclass(frozen=True, eq=False)
+class AffineMap:
+    """An isometry x -> linear @ x + translation * period.
+
+    Parameters
+    ----------
+    linear : ndarray of shape (D, D), float64
+        Orthogonal matrix (a signed permutation when ``translation`` is non-zero).
+    translation : ndarray of shape (D,), float64
+        Translation as a FRACTION of the period of each axis (zero for point groups).
+    """
+
+    linear: np.ndarray
+    translation: np.ndarray
+
+    def __post_init__(self) -> None:
+        lin = _snap(np.asarray(self.linear, dtype=np.float64))
+        tr = np.asarray(self.translation, dtype=np.float64)
+        if lin.ndim != 2 or lin.shape[0] != lin.shape[1]:
+            raise GroupError(f"linear part must be a square (D, D) matrix; got shape {lin.shape}")
+        if tr.shape != (lin.shape[0],):
+            raise GroupError(
+                f"translation must have shape ({lin.shape[0]},); got shape {tr.shape}"
+            )
+        tr = np.array(tr, copy=True)
+        object.__setattr__(self, "linear", _readonly(np.ascontiguousarray(lin)))
+        object.__setattr__(self, "translation", _readonly(tr))
+
+    @property
+    def dim(self) -> int:
+        return int(self.linear.shape[0])
+
+    @property
+    def is_linear(self) -> bool:
+        """True when the translation is zero (modulo whole periods)."""
+        t = self.translation
+        return bool(np.all(np.abs(t - np.round(t)) < 1e-12))
+
+    @property
+    def is_signed_permutation(self) -> bool:
+        """True when the linear part is a signed permutation matrix (a torus isometry)."""
+        return _is_signed_permutation(self.linear)
+
+    @property
+    def is_reflection(self) -> bool:
+        """True when the linear part has exactly one eigenvalue -1 and all others +1."""
+        a = self.linear
+        D = a.shape[0]
+        return bool(np.allclose(a, a.T, atol=1e-9) and abs(np.trace(a) - (D - 2)) < 1e-9)
+
+    def apply(self, points: np.ndarray, period: Any = None) -> np.ndarray:
+        """Image of points.
+
+        Parameters
+        ----------
+        points : array_like of shape (n, D)
+        period : float or array_like of shape (D,), optional
+            Axis periods (np.inf: not periodic). The translation is multiplied by the period
+            and periodic coordinates are wrapped into [0, period).
+
+        Returns
+        -------
+        ndarray of shape (n, D)
+        """
+        x = np.asarray(points, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.dim:
+            raise GroupError(f"points must have shape (n, {self.dim}); got shape {x.shape}")
+        y = x @ self.linear.T
+        if period is None:
+            if not self.is_linear:
+                raise GroupError(
+                    "this map translates by a fraction of a period; pass the period of the "
+                    "torus (period=...) to apply it"
+                )
+            return y
+        per = np.broadcast_to(np.asarray(period, dtype=np.float64), (self.dim,))
+        fin = np.isfinite(per)
+        if np.any(np.abs(self.translation[~fin]) > 1e-12):
+            raise GroupError("a translation along a non-periodic axis (period inf) is not allowed")
+        y[:, fin] += self.translation[fin] * per[fin]
+        y[:, fin] = np.mod(y[:, fin], per[fin])
+        return y
+
+    def compose(self, other: "AffineMap") -> "AffineMap":
+        """The map self ∘ other (apply ``other`` first); translations taken modulo 1."""
+        t = self.linear @ other.translation + self.translation
+        return AffineMap(self.linear @ other.linear, np.mod(t, 1.0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"linear": self.linear.tolist(), "translation": self.translation.tolist()}
+
+
+# ====================================================================== closure
+def _keys(lin: np.ndarray, tr: np.ndarray) -> np.ndarray:
+    """Hashable keys (void rows) identifying elements by rounded entries, translations mod 1."""
+    F = lin.shape[0]
+    a = np.round(lin.reshape(F, -1) * _KEY_SCALE).astype(np.int64)
+    b = np.mod(np.round(np.mod(tr, 1.0) * _KEY_SCALE).astype(np.int64), int(_KEY_SCALE))
+    k = np.ascontiguousarray(np.concatenate([a, b], axis=1))
+    return k.view(np.dtype((np.void, k.dtype.itemsize * k.shape[1]))).ravel()
+
+
+def _closure(
+    gen_lin: np.ndarray, gen_tr: np.ndarray, max_order: int, name: str, closed_form: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    D = gen_lin.shape[1] if gen_lin.ndim == 3 else 0
+    eye = np.eye(D)[None]
+    zero = np.zeros((1, D))
+    seen = {bytes(_keys(eye, zero)[0])}
+    lins = [eye]
+    trs = [zero]
+    front_l, front_t = eye, zero
+    count = 1
+    while front_l.shape[0]:
+        new_l, new_t = [], []
+        for g in range(gen_lin.shape[0]):
+            L = np.einsum("ij,fjk->fik", gen_lin[g], front_l)
+            T = np.mod(front_t @ gen_lin[g].T + gen_tr[g], 1.0)
+            keys = _keys(L, T)
+            take = []
+            for i, k in enumerate(keys):
+                kb = bytes(k)
+                if kb not in seen:
+                    seen.add(kb)
+                    take.append(i)
+            if take:
+                new_l.append(L[take])
+                new_t.append(T[take])
+                count += len(take)
+                if count > max_order:
+                    hint = (
+                        " Its order is known in closed form (FiniteGroup.order) without "
+                        "enumeration."
+                        if closed_form
+                        else " If the group is infinite (a rotation by an irrational angle), "
+                        "check the generators."
+                    )
+                    raise GroupError(
+                        f"group {name!r} has more than max_order={max_order} elements; "
+                        f"enumeration stopped.{hint} Raise max_order to enumerate it anyway."
+                    )
+        if not new_l:
+            break
+        front_l = np.concatenate(new_l)
+        front_t = np.concatenate(new_t)
+        lins.append(front_l)
+        trs.append(front_t)
+    lin = np.concatenate(lins)
+    tr = np.concatenate(trs)
+    return _snap(lin), tr
+
+
+# ====================================================================== FiniteGroup
+@dataclass(frozen=True, eq=False)
+class FiniteGroup:
+    """A finite group of isometries of R^D (or of a flat torus), given by generators.
+
+    Parameters
+    ----------
+    name : str
+        Label (the catalogue spec for named groups).
+    generators : tuple of AffineMap
+        Generating set; an empty tuple is the trivial group.
+    dim : int
+        Dimension D of the space the matrices act on.
+    closed_order : int, optional
+        The order when known in closed form (catalogue families); otherwise computed by
+        closure on first use.
+    description : str, optional
+    """
+
+    name: str
+    generators: tuple[AffineMap, ...]
+    dim: int
+    closed_order: int | None = None
+    description: str = ""
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        gens = tuple(self.generators)
+        for i, g in enumerate(gens):
+            if not isinstance(g, AffineMap):
+                raise GroupError(f"generator {i} is not an AffineMap")
+            if g.dim != self.dim:
+                raise GroupError(
+                    f"generator {i} acts on R^{g.dim} but the group acts on R^{self.dim}"
+                )
+        object.__setattr__(self, "generators", gens)
+
+    # -------------------------------------------------------------- structure
+    @property
+    def n_generators(self) -> int:
+        return len(self.generators)
+
+    @property
+    def is_linear(self) -> bool:
+        """True when no generator translates."""
+        return all(g.is_linear for g in self.generators)
+
+    @property
+    def is_signed_permutation(self) -> bool:
+        """True when every linear part is a signed permutation (the group acts on tori)."""
+        return all(g.is_signed_permutation for g in self.generators)
+
+    @property
+    def order(self) -> int:
+        """Number of elements: closed form for catalogue families, else by closure."""
+        if self.closed_order is not None:
+            return int(self.closed_order)
+        return int(self.elements()[0].shape[0])
+
+    def generator_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Generators as arrays: linear (g, D, D) and translation (g, D)."""
+        D = self.dim
+        if not self.generators:
+            return np.zeros((0, D, D)), np.zeros((0, D))
+        return (
+            np.stack([g.linear for g in self.generators]),
+            np.stack([g.translation for g in self.generators]),
+        )
+
+    def elements(self, max_order: int = DEFAULT_MAX_ORDER) -> tuple[np.ndarray, np.ndarray]:
+        """All group elements by closure.
+
+        Parameters
+        ----------
+        max_order : int, default 200_000
+            Stop with :class:`GroupError` when the group has more elements.
+
+        Returns
+        -------
+        linear : ndarray of shape (|G|, D, D)
+            The identity comes first.
+        translation : ndarray of shape (|G|, D)
+            Fractions of the period in [0, 1).
+        """
+        cached = self._cache.get("elements")
+        if cached is not None:
+            return cached
+        if self.closed_order is not None and self.closed_order > max_order:
+            raise GroupError(
+                f"group {self.name!r} has {self.closed_order} elements, more than "
+                f"max_order={max_order}; its order is known in closed form (.order) but the "
+                "elements are not enumerated. Use the generators (a few) instead, or raise "
+                "max_order."
+            )
+        lin, tr = _closure(*self.generator_arrays(), max_order, self.name,
+                           self.closed_order is not None)
+        if self.closed_order is not None and lin.shape[0] != self.closed_order:
+            raise GroupError(  # would be a catalogue bug: keep the check cheap and loud
+                f"closure of {self.name!r} gives {lin.shape[0]} elements, but its closed-form "
+                f"order is {self.closed_order}"
+            )
+        out = (_readonly(lin), _readonly(tr))
+        self._cache["elements"] = out
+        return out
+
+    def element_maps(self, max_order: int = DEFAULT_MAX_ORDER) -> list[AffineMap]:
+        """All elements as :class:`AffineMap` objects."""
+        lin, tr = self.elements(max_order)
+        return [AffineMap(a, t) for a, t in zip(lin, tr)]
+
+    def reflections(self, max_order: int = DEFAULT_MAX_ORDER) -> list[AffineMap]:
+        """Elements whose linear part is a reflection (one eigenvalue -1, the others +1).
+
+        On a torus such an element may be a glide reflection (non-zero translation along the
+        mirror) without fixed points; its ``translation`` tells.
+        """
+        lin, tr = self.elements(max_order)
+        D = self.dim
+        sym = np.abs(lin - np.transpose(lin, (0, 2, 1))).max(axis=(1, 2)) < 1e-9
+        tra = np.abs(np.trace(lin, axis1=1, axis2=2) - (D - 2)) < 1e-9
+        idx = np.flatnonzero(sym & tra)
+        return [AffineMap(lin[i], tr[i]) for i in idx]
+
+    def apply(self, points: np.ndarray, period: Any = None) -> np.ndarray:
+        """Apply each generator to points.
+
+        Parameters
+        ----------
+        points : array_like of shape (n, D)
+        period : float or array_like of shape (D,), optional
+            Torus periods (translations are fractions of them; coordinates wrapped).
+
+        Returns
+        -------
+        ndarray of shape (n_generators, n, D)
+        """
+        x = np.asarray(points, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.dim:
+            raise GroupError(f"points must have shape (n, {self.dim}); got shape {x.shape}")
+        if not self.generators:
+            return np.zeros((0,) + x.shape)
+        return np.stack([g.apply(x, period) for g in self.generators])
+
+    def kernel_order(self, points: np.ndarray, period: Any = None, tol: float = 1e-8,
+                     max_order: int = DEFAULT_MAX_ORDER) -> int:
+        """Order of the subgroup fixing every given point (the part acting trivially).
+
+        Pass sample points of the manifold the group acts on (e.g. mesh vertices): the
+        effective order of the action is ``order // kernel_order(points)``.
+
+        Parameters
+        ----------
+        points : array_like of shape (n, D)
+        period : float or array_like of shape (D,), optional
+        tol : float
+            Distance below which a point counts as fixed.
+        """
+        x = np.asarray(points, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.dim:
+            raise GroupError(f"points must have shape (n, {self.dim}); got shape {x.shape}")
+        lin, tr = self.elements(max_order)
+        per = None
+        if period is not None:
+            per = np.broadcast_to(np.asarray(period, dtype=np.float64), (self.dim,))
+        count = 0
+        for a, t in zip(lin, tr):
+            y = x @ a.T
+            d = y - x
+            if per is not None:
+                fin = np.isfinite(per)
+                d[:, fin] += t[fin] * per[fin]
+                d[:, fin] -= per[fin] * np.round(d[:, fin] / per[fin])
+            elif np.any(np.abs(t - np.round(t)) > 1e-12):
+                continue  # a translation moves every point of an unwrapped space
+            if np.all(np.abs(d) <= tol):
+                count += 1
+        return count
+
+    def effective_order(self, points: np.ndarray, period: Any = None, tol: float = 1e-8) -> int:
+        """Order of the group that acts effectively on the given points."""
+        return self.order // self.kernel_order(points, period, tol)
+
+    def extended(self, D: int) -> "FiniteGroup":
+        """The same group acting on R^D, as the identity on the extra coordinates."""
+        if D < self.dim:
+            raise GroupError(f"cannot extend a group acting on R^{self.dim} to R^{D}")
+        if D == self.dim:
+            return self
+        gens = []
+        for g in self.generators:
+            a = np.eye(D)
+            a[: self.dim, : self.dim] = g.linear
+            t = np.zeros(D)
+            t[: self.dim] = g.translation
+            gens.append(AffineMap(a, t))
+        return FiniteGroup(self.name, tuple(gens), D, self.closed_order, self.description)
+
+    def to_dict(self) -> dict[str, Any]:
+        order: int | None
+        try:
+            order = self.order
+        except GroupError:
+            order = None
+        return {
+            "kind": "finite",
+            "name": self.name,
+            "description": self.description,
+            "dim": int(self.dim),
+            "order": order,
+            "is_linear": self.is_linear,
+            "is_signed_permutation": self.is_signed_permutation,
+            "generators": [g.to_dict() for g in self.generators],
+        }
+
+    def __repr__(self) -> str:
+        o = self.closed_order if self.closed_order is not None else "?"
+        return f"<FiniteGroup {self.name!r} on R^{self.dim}: order {o}, {self.n_generators} generators>"
+
+
+# ====================================================================== ContinuousGroup
+CONTINUOUS_FAMILIES = ("axis_rotation", "axis_stabilizer", "rotation", "torus_translation", "hopf")
+
+
+@dataclass(frozen=True)
+class ContinuousGroup:
+    """A compact Lie group acting by isometries, described by its family.
+
+    Parameters
+    ----------
+    name : str
+        "SO(2)", "SO(3)", "SO(n)", "hopf", "T1", ...
+    family : str
+        "axis_rotation" (SO(2) rotating ``coordinates`` (two of them), fixing ``axis``),
+        "axis_stabilizer" (SO(D-1) fixing coordinate ``axis`` of R^D), "rotation" (SO(D),
+        transitive on S^{D-1}), "torus_translation" (translations of ``coordinates`` of a
+        torus), "hopf" (U(1) acting on C^2 = R^4 by e^{it}(z1, z2)).
+    lie_dimension : int
+        Dimension of the group.
+    dim : int
+        Dimension D of the space acted on.
+    axis : int or None
+        Fixed axis (axis_rotation, axis_stabilizer).
+    coordinates : tuple of int or None
+        Moved coordinates (axis_rotation, torus_translation).
+    """
+
+    name: str
+    family: str
+    lie_dimension: int
+    dim: int
+    axis: int | None = None
+    coordinates: tuple[int, ...] | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.family not in CONTINUOUS_FAMILIES:
+            raise GroupError(
+                f"unknown continuous family {self.family!r}; expected one of {CONTINUOUS_FAMILIES}"
+            )
+
+    @property
+    def order(self) -> float:
+        """Infinite (a positive-dimensional group)."""
+        return math.inf
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "continuous",
+            "name": self.name,
+            "family": self.family,
+            "description": self.description,
+            "lie_dimension": int(self.lie_dimension),
+            "dim": int(self.dim),
+            "axis": self.axis,
+            "coordinates": None if self.coordinates is None else list(self.coordinates),
+        }
+
+
+# ====================================================================== construction
+def from_generators(
+    matrices: Any,
+    translations: Any = None,
+    name: str | None = None,
+    *,
+    order: int | None = None,
+    description: str = "",
+) -> FiniteGroup:
+    """A finite group from generator matrices (and torus translations).
+
+    Parameters
+    ----------
+    matrices : array_like of shape (g, D, D)
+        Orthogonal generator matrices (to 1e-10).
+    translations : array_like of shape (g, D), optional
+        Translations as fractions of the torus period; only allowed for generators whose
+        linear part is a signed permutation.
+    name : str, optional
+    order : int, optional
+        The order in closed form, if known (then the group is never enumerated to get it).
+
+    Raises
+    ------
+    GroupError
+        Non-square, non-orthogonal or non-finite matrices, shape mismatches, translations with
+        a linear part that is not a signed permutation.
+    """
+    mats = np.asarray(matrices, dtype=np.float64)
+    if mats.ndim == 2 and mats.shape[0] == mats.shape[1] and mats.size:
+        mats = mats[None]
+    if mats.ndim != 3 or mats.shape[1] != mats.shape[2]:
+        raise GroupError(
+            f"generators must be square matrices, an array of shape (g, D, D); got shape "
+            f"{mats.shape}"
+        )
+    g, D, _ = mats.shape
+    if not np.all(np.isfinite(mats)):
+        raise GroupError("generator matrices contain non-finite entries (nan or inf)")
+    for i in range(g):
+        err = np.abs(mats[i] @ mats[i].T - np.eye(D)).max() if D else 0.0
+        if err > _ORTHO_TOL:
+            raise GroupError(
+                f"generator {i} is not orthogonal: max |A A^T - I| = {err:.3g} > {_ORTHO_TOL:g}; "
+                "weylgain groups act by isometries (orthogonal linear parts)"
+            )
+    if translations is None:
+        trs = np.zeros((g, D))
+    else:
+        trs = np.asarray(translations, dtype=np.float64)
+        if trs.ndim == 1 and g == 1:
+            trs = trs[None]
+        if trs.shape != (g, D):
+            raise GroupError(f"translations must have shape ({g}, {D}); got shape {trs.shape}")
+        if not np.all(np.isfinite(trs)):
+            raise GroupError("translations contain non-finite entries")
+    gens = []
+    for i in range(g):
+        m = AffineMap(mats[i], np.mod(trs[i], 1.0))
+        if not m.is_linear and not m.is_signed_permutation:
+            raise GroupError(
+                f"generator {i} has a translation but its linear part is not a signed "
+                "permutation matrix; translations are fractions of a torus period and only "
+                "signed coordinate permutations are isometries of a flat torus"
+            )
+        gens.append(m)
+    return FiniteGroup(name or "custom", tuple(gens), D, order, description)
+
+
+# ----------------------------------------------------------------------- matrices
+def _rotation(axis: Sequence[float], angle: float) -> np.ndarray:
+    u = np.asarray(axis, dtype=np.float64)
+    u = u / np.linalg.norm(u)
+    k = np.array([[0, -u[2], u[1]], [u[2], 0, -u[0]], [-u[1], u[0], 0]])
+    return np.eye(3) + math.sin(angle) * k + (1 - math.cos(angle)) * (k @ k)
+
+
+def _mirror(normal: Sequence[float]) -> np.ndarray:
+    n = np.asarray(normal, dtype=np.float64)
+    n = n / np.linalg.norm(n)
+    return np.eye(len(n)) - 2 * np.outer(n, n)
+
+
+def _perm(images: Sequence[int]) -> np.ndarray:
+    """Matrix sending e_i to e_{images[i]}."""
+    d = len(images)
+    a = np.zeros((d, d))
+    a[list(images), list(range(d))] = 1.0
+    return a
+
+
+_PHI = (1 + math.sqrt(5)) / 2
+_CYC3 = _perm([1, 2, 0])  # (x, y, z) -> (z, x, y): a 3-fold rotation about (1,1,1)
+_FLIP_XY = np.diag([-1.0, -1.0, 1.0])
+_ZFLIP = np.diag([1.0, 1.0, -1.0])
+_XROT = np.diag([1.0, -1.0, -1.0])
+_NEG3 = -np.eye(3)
+
+
+def _cn(n: int) -> np.ndarray:
+    return _rotation([0, 0, 1], 2 * math.pi / n)
+
+
+def _finite(name: str, mats: list[np.ndarray], order: int, description: str,
+            dim: int | None, natural: int) -> FiniteGroup:
+    D = natural if dim is None else dim
+    if D < natural:
+        raise SpecError(f"group {name!r} acts on R^{natural}; dim={dim} is too small")
+    if mats:
+        grp = from_generators(np.stack(mats), name=name, order=order, description=description)
+    else:
+        grp = FiniteGroup(name, (), natural, order, description)
+    return grp.extended(D)
+
+
+_CATALOGUE: list[tuple[str, str]] = [
+    ("Cn", "rotations by 2*pi/n about the z axis of R^3 (order n); with dim=2, of the plane"),
+    ("Dn", "Cn plus 2-fold rotations about the x axis: rotations only (order 2n)"),
+    ("Cnv", "Cn plus n mirrors containing the z axis, one being y -> -y (order 2n)"),
+    ("Cnh", "Cn plus the mirror z -> -z (order 2n)"),
+    ("Dnh", "Dn plus the mirror z -> -z (order 4n)"),
+    ("Dnd", "Dn plus n mirrors containing z, halfway between the 2-fold axes (order 4n)"),
+    ("T", "chiral tetrahedral group, in the cube frame (order 12)"),
+    ("Td", "full tetrahedral group: T plus the mirror x <-> y (order 24)"),
+    ("Th", "pyritohedral group: T plus x -> -x (order 24)"),
+    ("O", "chiral octahedral group, 4-fold axes along the coordinate axes (order 24)"),
+    ("Oh", "full octahedral group, O plus x -> -x (order 48)"),
+    ("I", "chiral icosahedral group, frame of the icosahedron (0, +-1, +-phi) (order 60)"),
+    ("Ih", "full icosahedral group, I plus x -> -x (order 120)"),
+    ("Ci | antipodal", "x -> -x in R^dim (default 3) (order 2)"),
+    ("Cs | mirror", "the last coordinate changes sign, in R^dim (default 3) (order 2)"),
+    ("S<d>", "permutations of d coordinates, e.g. S3 (order d!); NOT Schoenflies S_2n"),
+    ("signs<d>", "independent sign flips of d coordinates (order 2^d)"),
+    ("B<d>", "signed permutations of d coordinates (order 2^d d!)"),
+    ("cyc<d>", "cyclic shift of d coordinates (order d)"),
+    ("Z<n>[:<axis>]", "translation of a torus by 1/n of the period along an axis, default 0 (order n)"),
+    ("SO(2)", "continuous: rotations about the z axis of R^3 (S^2/SO(2) = [0, pi])"),
+    ("SO(<n>)", "continuous: rotations of R^n, transitive on S^{n-1}; with dim=n+1 the "
+                "rotations fixing the last axis of R^{n+1} (S^n/SO(n) = [0, pi])"),
+    ("hopf", "continuous: the U(1) Hopf action on S^3 in R^4 = C^2 (S^3/U(1) = S^2(1/2))"),
+    ("T<k>", "continuous: translations of the first k coordinates of a torus (T^d/T^k = T^(d-k))"),
+]
+
+
+def catalogue() -> list[tuple[str, str]]:
+    """The group specification forms accepted by :func:`named`, with descriptions.
+
+    Returns
+    -------
+    list of (spec, description) tuples
+    """
+    return list(_CATALOGUE)
+
+
+def _spec_error(spec: str, why: str = "") -> SpecError:
+    forms = ", ".join(s for s, _ in _CATALOGUE)
+    extra = f" ({why})" if why else ""
+    return SpecError(f"unknown group spec {spec!r}{extra}; valid forms: {forms}")
+
+
+def _positive(spec: str, s: str) -> int:
+    n = int(s)
+    if n < 1:
+        raise _spec_error(spec, "the integer must be positive")
+    return n
+
+
+def named(spec: str, dim: int | None = None) -> FiniteGroup | ContinuousGroup:
+    """A group from a catalogue specification string (see the module docstring or
+    :func:`catalogue`).
+
+    Parameters
+    ----------
+    spec : str
+        E.g. "C4", "D3h", "Oh", "Ih", "S3", "signs2", "B10", "Z4:1", "SO(2)", "hopf", "T1".
+    dim : int, optional
+        Dimension of the space acted on; the group is extended by the identity on extra
+        coordinates. Default: the group's natural dimension (3 for point groups, d for the
+        coordinate groups).
+
+    Raises
+    ------
+    SpecError
+        Unknown spec, or a dimension the group cannot act in.
+    """
+    if not isinstance(spec, str):
+        raise SpecError(f"a group spec must be a string; got {type(spec).__name__}")
+    s = spec.strip()
+    if dim is not None and (not isinstance(dim, (int, np.integer)) or dim < 1):
+        raise SpecError(f"dim must be a positive integer; got {dim!r}")
+    dim = None if dim is None else int(dim)
+
+    # ---- continuous groups
+    m = re.fullmatch(r"SO\((\d+)\)", s, flags=re.IGNORECASE)
+    if m:
+        n = _positive(spec, m.group(1))
+        if n < 2:
+            raise _spec_error(spec, "SO(n) needs n >= 2")
+        name = f"SO({n})"
+        if n == 2 and (dim is None or dim == 3):
+            return ContinuousGroup(name, "axis_rotation", 1, 3, axis=2, coordinates=(0, 1),
+                                   description="rotations about the z axis of R^3")
+        D = n if dim is None else dim
+        if D == n:
+            return ContinuousGroup(name, "rotation", n * (n - 1) // 2, n,
+                                   description=f"rotations of R^{n} (transitive on S^{n - 1})")
+        if D == n + 1:
+            return ContinuousGroup(name, "axis_stabilizer", n * (n - 1) // 2, D, axis=n,
+                                   description=f"rotations of R^{D} fixing the last axis")
+        raise SpecError(f"{name} acts on R^{n} (transitively) or on R^{n + 1} (fixing the last "
+                        f"axis); dim={dim} is not supported")
+    if s.lower() == "hopf":
+        if dim not in (None, 4):
+            raise SpecError(f"the Hopf action lives on R^4 = C^2; dim={dim} is not supported")
+        return ContinuousGroup("hopf", "hopf", 1, 4,
+                               description="U(1) acting on C^2 = R^4 by e^{it}(z1, z2)")
+    m = re.fullmatch(r"T(\d+)", s)
+    if m:
+        k = _positive(spec, m.group(1))
+        D = k if dim is None else dim
+        if D < k:
+            raise SpecError(f"T{k} translates {k} coordinates; dim={dim} is too small")
+        return ContinuousGroup(f"T{k}", "torus_translation", k, D, coordinates=tuple(range(k)),
+                               description=f"translations of the first {k} torus coordinates")
+
+    # ---- coordinate groups
+    m = re.fullmatch(r"S(\d+)", s)
+    if m:
+        d = _positive(spec, m.group(1))
+        mats = []
+        if d >= 2:
+            mats.append(_perm([1, 0] + list(range(2, d))))
+        if d >= 3:
+            mats.append(_perm([(i + 1) % d for i in range(d)]))
+        return _finite(f"S{d}", mats, math.factorial(d),
+                       f"permutations of {d} coordinates", dim, d)
+    m = re.fullmatch(r"signs(\d+)", s, flags=re.IGNORECASE)
+    if m:
+        d = _positive(spec, m.group(1))
+        mats = []
+        for i in range(d):
+            a = np.eye(d)
+            a[i, i] = -1.0
+            mats.append(a)
+        return _finite(f"signs{d}", mats, 2 ** d, f"sign flips of {d} coordinates", dim, d)
+    m = re.fullmatch(r"B(\d+)", s)
+    if m:
+        d = _positive(spec, m.group(1))
+        mats = []
+        if d >= 2:
+            mats.append(_perm([1, 0] + list(range(2, d))))
+        if d >= 3:
+            mats.append(_perm([(i + 1) % d for i in range(d)]))
+        a = np.eye(d)
+        a[0, 0] = -1.0
+        mats.append(a)
+        return _finite(f"B{d}", mats, 2 ** d * math.factorial(d),
+                       f"signed permutations of {d} coordinates", dim, d)
+    m = re.fullmatch(r"cyc(\d+)", s, flags=re.IGNORECASE)
+    if m:
+        d = _positive(spec, m.group(1))
+        mats = [_perm([(i + 1) % d for i in range(d)])] if d >= 2 else []
+        return _finite(f"cyc{d}", mats, d, f"cyclic shift of {d} coordinates", dim, d)
+    m = re.fullmatch(r"Z(\d+)(?::(\d+))?", s)
+    if m:
+        n = _positive(spec, m.group(1))
+        axis = int(m.group(2)) if m.group(2) is not None else 0
+        D = axis + 1 if dim is None else dim
+        if axis >= D:
+            raise SpecError(f"{spec!r} translates axis {axis}, which R^{D} does not have")
+        t = np.zeros((1, D))
+        t[0, axis] = 1.0 / n
+        name = f"Z{n}:{axis}"
+        desc = f"translation by 1/{n} of the period along axis {axis}"
+        if n == 1:
+            return FiniteGroup(name, (), D, 1, desc)
+        return from_generators(np.eye(D)[None], t, name, order=n, description=desc)
+
+    # ---- point groups of R^3
+    if s in ("Ci", "antipodal", "-I"):
+        D = 3 if dim is None else dim
+        return from_generators(-np.eye(D)[None], name="antipodal", order=2,
+                               description=f"x -> -x in R^{D}")
+    if s in ("Cs", "mirror"):
+        D = 3 if dim is None else dim
+        a = np.eye(D)
+        a[-1, -1] = -1.0
+        return from_generators(a[None], name="mirror", order=2,
+                               description=f"reflection of the last coordinate of R^{D}")
+    fixed = {
+        "T": ([_CYC3, _FLIP_XY], 12),
+        "Td": ([_CYC3, _FLIP_XY, _perm([1, 0, 2])], 24),
+        "Th": ([_CYC3, _FLIP_XY, _NEG3], 24),
+        "O": ([_cn(4), _CYC3], 24),
+        "Oh": ([_cn(4), _CYC3, _NEG3], 48),
+        "I": ([_CYC3, _FLIP_XY, _rotation([0, 1, _PHI], 2 * math.pi / 5)], 60),
+        "Ih": ([_CYC3, _FLIP_XY, _rotation([0, 1, _PHI], 2 * math.pi / 5), _NEG3], 120),
+    }
+    if s in fixed:
+        mats, order = fixed[s]
+        desc = dict((k.split(" ")[0], v) for k, v in _CATALOGUE)[s]
+        return _finite(s, mats, order, desc, dim, 3)
+    m = re.fullmatch(r"([CD])(\d+)([vhd]?)", s)
+    if m:
+        kind, n, suffix = m.group(1), _positive(spec, m.group(2)), m.group(3)
+        if kind == "C" and suffix == "d":
+            raise _spec_error(spec, "Cnd is not a group name; did you mean Dnd or Cnv?")
+        rot = [_cn(n)] if n > 1 else []
+        if dim == 2 and kind == "C" and suffix in ("", "v"):
+            # planar versions: rotations (and mirrors) of R^2
+            mats2 = [a[:2, :2] for a in rot]
+            if suffix == "v":
+                mats2.append(np.diag([1.0, -1.0]))
+            order = n * (2 if suffix == "v" else 1)
+            return _finite(s, mats2, order, f"{s} acting on the plane", 2, 2)
+        if kind == "C":
+            if suffix == "":
+                return _finite(s, rot, n, f"rotations by 2*pi/{n} about z", dim, 3)
+            extra = np.diag([1.0, -1.0, 1.0]) if suffix == "v" else _ZFLIP
+            what = "mirrors containing z" if suffix == "v" else "the mirror z -> -z"
+            return _finite(s, rot + [extra], 2 * n, f"C{n} plus {what}", dim, 3)
+        base = rot + [_XROT]
+        if suffix == "":
+            return _finite(s, base, 2 * n, f"rotation group of order {2 * n}: C{n} plus 2-fold "
+                           "rotations about x", dim, 3)
+        if suffix == "h":
+            return _finite(s, base + [_ZFLIP], 4 * n, f"D{n} plus the mirror z -> -z", dim, 3)
+        a = math.pi / (2 * n)
+        mir = _mirror([-math.sin(a), math.cos(a), 0.0])
+        return _finite(s, base + [mir], 4 * n,
+                       f"D{n} plus mirrors containing z between the 2-fold axes", dim, 3)
+    raise _spec_error(spec)

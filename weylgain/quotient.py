@@ -1,0 +1,552 @@
+"""Orbit spaces M/G as finite-element problems (THEORY.md §2).
+
+* A finite group acting on a G-invariant mesh: the invariant P1 functions are those constant
+  on vertex orbits. With P the (vertices x orbits) 0/1 matrix, the pair (PᵀKP, PᵀMP) has
+  exactly the G-invariant part of the spectrum of (K, M). Only the generators' vertex
+  permutations are computed (never the group's elements); orbits come from union-find.
+* A continuous group: the orbit space is meshed directly and carries the orbit-volume
+  density w(y) = vol(orbit(y)) (S²/SO(2) = [0, π] with w = 2π sin θ, etc.).
+
+Both go through :func:`quotient`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.spatial import cKDTree
+
+from .errors import GroupError, NotInvariantError
+from .groups import AffineMap, ContinuousGroup, FiniteGroup
+from .mesh import Mesh
+
+__all__ = ["Quotient", "quotient", "vertex_permutation", "vertex_orbits"]
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def _sphere_volume(d: int, radius: float = 1.0) -> float:
+    """d-dimensional volume of the round sphere S^d of given radius."""
+    return 2 * math.pi ** ((d + 1) / 2) / math.gamma((d + 1) / 2) * radius ** d
+
+
+# ====================================================================== invariance hints
+def _mesh_hint(mesh: Mesh) -> str:
+    name = mesh.name or ""
+    if mesh.is_periodic:
+        return (
+            "A plain Kuhn torus keeps only coordinate permutations, x -> -x and grid "
+            "translations; for sign flips or signed permutations use "
+            "meshes.torus(dim, n, triangulation='mirrored') with even n (also invariant under "
+            "translations by an even number of grid steps). A translation by 1/k of the "
+            "period needs n divisible by k (by 2k on a mirrored torus)."
+        )
+    if name.startswith("sphere:") or (mesh.dim == 2 and mesh.ambient_dim == 3 and mesh.is_closed):
+        return (
+            "The octahedral sphere, meshes.sphere(k, base='octahedron'), is invariant under Oh "
+            "and its subgroups (C4, D4, C4v, O, Oh, Td, Th, signs3, B3, S3, ...) with the "
+            "coordinate axes as symmetry axes; the icosahedral sphere, meshes.sphere(k), under "
+            "Ih and its subgroups (I, T, Th, C5 about the vertex (0, 1, phi), ...)."
+        )
+    if name.startswith("box:"):
+        return ("Use meshes.box(dim, n, triangulation='mirrored') with odd n for reflections "
+                "of the box about its centre.")
+    return ("Build the mesh so that the group maps simplices onto simplices (see the "
+            "symmetry stated in each weylgain.meshes generator).")
+
+
+def _map_label(amap: AffineMap, label: str | None) -> str:
+    if label:
+        return label
+    lin = np.round(amap.linear, 6).tolist()
+    tr = np.round(amap.translation, 6).tolist()
+    return f"x -> {lin} x + {tr} * period" if np.any(tr) else f"x -> {lin} x"
+
+
+# ====================================================================== vertex permutation
+def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
+                       label: str | None = None) -> np.ndarray:
+    """The permutation of mesh vertices induced by an isometry, checked on simplices.
+
+    Parameters
+    ----------
+    mesh : Mesh
+    affine_map : AffineMap
+        Acting on R^D, D = mesh.ambient_dim. Its translation is a fraction of
+        ``mesh.period`` (wrapped on periodic axes).
+    tol : float, default 1e-8
+        Matching tolerance, relative to max(1, largest coordinate or period).
+    label : str, optional
+        Name of the map, used in error messages.
+
+    Returns
+    -------
+    perm : ndarray of shape (n_vertices,), int64
+        ``perm[i]`` is the vertex that vertex i is mapped to.
+
+    Raises
+    ------
+    NotInvariantError
+        If a vertex is not mapped onto a vertex, or the simplex set is not mapped onto
+        itself; the message names the map, the first failure and a mesh that would work.
+    GroupError
+        If the dimensions do not match.
+    """
+    if not isinstance(mesh, Mesh):
+        raise GroupError(f"vertex_permutation needs a weylgain.Mesh; got {type(mesh).__name__}")
+    D = mesh.ambient_dim
+    if affine_map.dim != D:
+        raise GroupError(
+            f"the map acts on R^{affine_map.dim} but the mesh lives in R^{D}"
+        )
+    what = _map_label(affine_map, label)
+    v = mesh.vertices
+    n = v.shape[0]
+    periodic = mesh.is_periodic
+    if periodic:
+        per = mesh.period
+        fin = np.isfinite(per)
+        if not affine_map.is_linear and np.any(np.abs(affine_map.translation[~fin]) > 1e-12):
+            raise NotInvariantError(f"map {what} translates along a non-periodic axis of the mesh")
+        img = affine_map.apply(v, per)
+        pts = mesh.wrap_points(v)
+        # fold values rounded up to the period back to 0 (cKDTree needs [0, L))
+        for arr in (img, pts):
+            arr[:, fin] = np.where(arr[:, fin] >= per[fin], arr[:, fin] - per[fin], arr[:, fin])
+        box = np.where(fin, per, 0.0)
+        if not fin.all():  # non-periodic axes: shift to >= 0 and use a box too large to wrap
+            lo = np.minimum(pts[:, ~fin].min(axis=0), img[:, ~fin].min(axis=0))
+            hi = np.maximum(pts[:, ~fin].max(axis=0), img[:, ~fin].max(axis=0))
+            pts[:, ~fin] -= lo
+            img[:, ~fin] -= lo
+            box[~fin] = 3 * (hi - lo) + 1.0
+        scale = max(1.0, float(np.max(per[fin])))
+        tree = cKDTree(pts, boxsize=box)
+    else:
+        if not affine_map.is_linear:
+            raise NotInvariantError(
+                f"map {what} translates, but the mesh {mesh.name or ''} is not periodic: "
+                "translations act on flat tori only"
+            )
+        img = v @ affine_map.linear.T
+        scale = max(1.0, float(np.abs(v).max()))
+        tree = cKDTree(v)
+    dist, perm = tree.query(img, k=1)
+    perm = perm.astype(np.int64)
+    bad = dist > tol * scale
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise NotInvariantError(
+            f"the mesh {mesh.name or ''} is not invariant under {what}: vertex {i} at "
+            f"{np.round(v[i], 6).tolist()} is mapped to {np.round(img[i], 6).tolist()}, which is "
+            f"not a vertex (nearest vertex {dist[i]:.3g} away; {int(bad.sum())} vertices fail). "
+            + _mesh_hint(mesh)
+        )
+    if np.unique(perm).size != n:
+        raise NotInvariantError(
+            f"the map {what} sends two vertices of the mesh {mesh.name or ''} to the same vertex "
+            "(duplicate vertices in the mesh?)"
+        )
+    s = np.sort(mesh.simplices, axis=1)
+    t = np.sort(perm[mesh.simplices], axis=1)
+    s_sorted = s[np.lexsort(s.T[::-1])]
+    t_sorted = t[np.lexsort(t.T[::-1])]
+    if not np.array_equal(s_sorted, t_sorted):
+        known = {tuple(r) for r in s.tolist()}
+        j = next(j for j, r in enumerate(t.tolist()) if tuple(r) not in known)
+        raise NotInvariantError(
+            f"the mesh {mesh.name or ''} is not invariant under {what}: vertices map onto "
+            f"vertices, but simplex {j} = {mesh.simplices[j].tolist()} is mapped to "
+            f"{sorted(perm[mesh.simplices[j]].tolist())}, which is not a simplex of the mesh "
+            "(the reduced stiffness/mass would be wrong). " + _mesh_hint(mesh)
+        )
+    return perm
+
+
+def vertex_orbits(perms: np.ndarray) -> tuple[np.ndarray, int]:
+    """Orbits of the group generated by vertex permutations (union-find, numba).
+
+    Parameters
+    ----------
+    perms : array_like of shape (g, n), int
+        One permutation of the n vertices per generator.
+
+    Returns
+    -------
+    labels : ndarray of shape (n,), int64
+        Orbit of each vertex, numbered in the order of the smallest vertex of each orbit.
+    n_orbits : int
+    """
+    from ._kernels.orbits import orbit_labels
+
+    p = np.ascontiguousarray(np.asarray(perms, dtype=np.int64))
+    if p.ndim != 2:
+        raise GroupError(f"perms must have shape (g, n); got shape {p.shape}")
+    if p.size and (p.min() < 0 or p.max() >= p.shape[1]):
+        raise GroupError("perms holds indices outside [0, n)")
+    labels, count = orbit_labels(p)
+    return labels, int(count)
+
+
+# ====================================================================== Quotient
+@dataclass(frozen=True, eq=False)
+class Quotient:
+    """The orbit space M/G as a finite-element problem.
+
+    Attributes
+    ----------
+    mesh : Mesh
+        The input mesh of M.
+    group : FiniteGroup or ContinuousGroup
+    kind : str
+        "finite" (reduction by vertex orbits) or "continuous" (a mesh of the orbit space).
+    orbits : ndarray of shape (n_vertices,), int64, or None
+        Orbit label of every vertex (finite groups).
+    projection : csr_matrix of shape (n_vertices, n_orbits), or None
+        0/1 matrix P with P[i, orbit(i)] = 1 (finite groups).
+    base_mesh : Mesh or None
+        The mesh the reduced problem lives on: ``mesh`` for finite groups, the orbit-space
+        mesh for continuous groups (None when the orbit space is a point).
+    density : callable or None
+        Orbit-volume density w on ``base_mesh`` (continuous groups).
+    dimension : int
+        d_G = dim(M/G).
+    volume : float
+        vol(M/G), the volume that enters Weyl's law N_G ~ omega_d vol(M/G) lam^(d/2)/(2 pi)^d:
+        vol(M) / (effective order) for finite groups; the volume of the orbit space in the
+        quotient metric for continuous ones (pi for S^2/SO(2), 2 pi for T^2/T1, pi r^2 for
+        S^3(r)/U(1)); 1 for a point (N_G ≡ 1). The orbit-volume density integrates to vol(M).
+    effective_order : int or None
+        Order of the group that acts effectively (finite groups).
+    kernel_order : int or None
+        Order of the subgroup that fixes every vertex (finite groups).
+    """
+
+    mesh: Mesh
+    group: FiniteGroup | ContinuousGroup
+    kind: str
+    orbits: np.ndarray | None
+    projection: sp.csr_matrix | None
+    base_mesh: Mesh | None
+    density: Callable[[np.ndarray], np.ndarray] | None
+    dimension: int
+    volume: float
+    effective_order: int | None
+    kernel_order: int | None
+    description: str = ""
+
+    @property
+    def n_orbits(self) -> int:
+        """Number of unknowns of the reduced problem (vertex orbits, or orbit-mesh vertices)."""
+        if self.projection is not None:
+            return int(self.projection.shape[1])
+        return 1 if self.base_mesh is None else self.base_mesh.n_vertices
+
+    def laplacian(self, lumped: bool = False, density: Any = None
+                  ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Stiffness and mass of the invariant problem.
+
+        Parameters
+        ----------
+        lumped : bool, default False
+            Lumped (diagonal) mass instead of consistent mass.
+        density : callable or ndarray of shape (m,), optional
+            Finite groups only: an extra weight on M (see :func:`weylgain.fem.laplacian`);
+            it must itself be G-invariant for the reduction to be exact.
+
+        Returns
+        -------
+        K : csr_matrix of shape (n_orbits, n_orbits)
+        M : csr_matrix of shape (n_orbits, n_orbits)
+            (PᵀKP, PᵀMP) for finite groups; the weighted P1 pair of the orbit-space mesh for
+            continuous groups; ([[0]], [[vol(M)]]) when the orbit space is a point.
+        """
+        from .fem import laplacian as _laplacian
+
+        if self.kind == "finite":
+            K, M = _laplacian(self.mesh, density=density, lumped=lumped)
+            P = self.projection
+            PT = P.T.tocsr()
+            return sp.csr_matrix(PT @ K @ P), sp.csr_matrix(PT @ M @ P)
+        if density is not None:
+            raise GroupError(
+                "an extra density is not supported for continuous quotients (the orbit-space "
+                "problem already carries the orbit-volume density)"
+            )
+        if self.base_mesh is None:
+            return sp.csr_matrix(np.zeros((1, 1))), sp.csr_matrix(np.array([[self.mesh.volume]]))
+        return _laplacian(self.base_mesh, density=self.density, lumped=lumped)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mesh": self.mesh.name,
+            "n_vertices": int(self.mesh.n_vertices),
+            "group": self.group.to_dict(),
+            "kind": self.kind,
+            "n_orbits": self.n_orbits,
+            "base_mesh": None if self.base_mesh is None else self.base_mesh.name,
+            "dimension": int(self.dimension),
+            "volume": float(self.volume),
+            "effective_order": self.effective_order,
+            "kernel_order": self.kernel_order,
+            "description": self.description,
+        }
+
+    def __repr__(self) -> str:
+        return (f"<Quotient {self.mesh.name or 'mesh'}/{self.group.name}: {self.kind}, "
+                f"{self.n_orbits} unknowns, dim {self.dimension}, volume {self.volume:.6g}>")
+
+
+def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: int | None = None,
+             tol: float = 1e-8) -> Quotient:
+    """The orbit space of a mesh under a group, ready for eigenvalue counting.
+
+    Parameters
+    ----------
+    mesh : Mesh
+    group : FiniteGroup or ContinuousGroup
+        A finite group acting on a lower dimension than ``mesh.ambient_dim`` is extended by
+        the identity on the extra coordinates.
+    resolution : int, optional
+        Continuous groups: number of vertices of an interval or circle orbit space, or the
+        subdivision level of a sphere orbit space (Hopf). Default: matched to the input mesh's
+        mean edge length.
+    tol : float, default 1e-8
+        Vertex matching tolerance (finite groups).
+
+    Returns
+    -------
+    Quotient
+
+    Raises
+    ------
+    NotInvariantError
+        A generator does not map the mesh (vertices and simplices) onto itself.
+    GroupError
+        Dimension mismatch, or a continuous group/mesh combination that is not supported.
+    """
+    if not isinstance(mesh, Mesh):
+        raise GroupError(f"quotient needs a weylgain.Mesh; got {type(mesh).__name__}")
+    if isinstance(group, FiniteGroup):
+        return _finite_quotient(mesh, group, tol)
+    if isinstance(group, ContinuousGroup):
+        return _continuous_quotient(mesh, group, resolution)
+    raise GroupError(
+        f"quotient needs a FiniteGroup or ContinuousGroup (see weylgain.groups.named); "
+        f"got {type(group).__name__}"
+    )
+
+
+# ----------------------------------------------------------------------- finite
+def _finite_quotient(mesh: Mesh, group: FiniteGroup, tol: float) -> Quotient:
+    D = mesh.ambient_dim
+    if group.dim > D:
+        raise GroupError(
+            f"group {group.name!r} acts on R^{group.dim} but the mesh lives in R^{D}"
+        )
+    g = group.extended(D)
+    n = mesh.n_vertices
+    perms = np.empty((g.n_generators, n), dtype=np.int64)
+    for s, gen in enumerate(g.generators):
+        perms[s] = vertex_permutation(mesh, gen, tol=tol,
+                                      label=f"generator {s} of {group.name}")
+    labels, n_orb = vertex_orbits(perms)
+    P = sp.csr_matrix((np.ones(n), labels, np.arange(n + 1)), shape=(n, n_orb))
+    # kernel of the action: elements whose vertex permutation is the identity
+    kernel = _kernel_order(mesh, g, perms)
+    eff = g.order // kernel if kernel else g.order
+    return Quotient(
+        mesh=mesh, group=group, kind="finite", orbits=_readonly(labels), projection=P,
+        base_mesh=mesh, density=None, dimension=mesh.dim,
+        volume=mesh.volume / eff, effective_order=int(eff), kernel_order=kernel,
+        description=f"{mesh.name or 'mesh'} / {group.name}: {n_orb} vertex orbits of {n}",
+    )
+
+
+def _kernel_order(mesh: Mesh, group: FiniteGroup, perms: np.ndarray) -> int | None:
+    """Order of the subgroup fixing every vertex; None when it cannot be computed."""
+    if perms.shape[0] and np.all(perms == np.arange(perms.shape[1])):
+        return group.order  # every generator fixes every vertex
+    # an isometry fixing a full-dimensional piece of manifold, or (linear maps) a spanning set
+    # of vectors, is the identity: no enumeration needed in the usual case
+    if mesh.dim == mesh.ambient_dim:
+        return 1
+    if group.is_linear and np.linalg.matrix_rank(mesh.vertices) == mesh.ambient_dim:
+        return 1
+    try:
+        per = mesh.period if mesh.is_periodic else None
+        return group.kernel_order(mesh.vertices, period=per,
+                                  tol=1e-8 * max(1.0, float(np.abs(mesh.vertices).max())))
+    except GroupError:
+        # too many elements to enumerate: assume an effective action (true whenever the
+        # vertices span the space the group acts on, e.g. any full-dimensional mesh)
+        return None
+
+
+# ----------------------------------------------------------------------- continuous
+def _sphere_radius(mesh: Mesh, group: ContinuousGroup) -> float | None:
+    """Radius if the mesh is a closed (D-1)-sphere centred at the origin of R^D, else None."""
+    if mesh.is_periodic or mesh.dim != mesh.ambient_dim - 1 or not mesh.is_closed:
+        return None
+    r = np.linalg.norm(mesh.vertices, axis=1)
+    if r.min() <= 0 or (r.max() - r.min()) > 1e-6 * r.max():
+        return None
+    return float(r.mean())
+
+
+def _ball_radius(mesh: Mesh) -> float | None:
+    if mesh.is_periodic or mesh.dim != mesh.ambient_dim or mesh.is_closed:
+        return None
+    r = np.linalg.norm(mesh.vertices, axis=1)
+    b = np.unique(mesh.boundary_facets())
+    rb = r[b]
+    if (rb.max() - rb.min()) > 1e-6 * rb.max() or r.min() > 1e-12:
+        return None
+    return float(rb.mean())
+
+
+def _mean_edge(mesh: Mesh) -> float:
+    return float(mesh.edge_lengths().mean())
+
+
+def _interval_quotient(mesh: Mesh, group: ContinuousGroup, length: float,
+                       weight: Callable[[np.ndarray], np.ndarray], resolution: int | None,
+                       description: str) -> Quotient:
+    from . import meshes
+
+    n = resolution if resolution is not None else max(9, int(math.ceil(length / _mean_edge(mesh))) + 1)
+    if n < 2:
+        raise GroupError(f"resolution must be at least 2 vertices; got {n}")
+    base = meshes.interval(int(n), length=length)
+
+    def density(points: np.ndarray) -> np.ndarray:
+        return weight(np.asarray(points)[:, 0])
+
+    # vol(M/G) is the length of the orbit space in the quotient metric (THEORY §2: pi for
+    # S^2/SO(2)); the weighted length, the integral of w, is vol(M) (coarea formula)
+    return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None, projection=None,
+                    base_mesh=base, density=density, dimension=1, volume=float(length),
+                    effective_order=None, kernel_order=None, description=description)
+
+
+def _continuous_quotient(mesh: Mesh, group: ContinuousGroup, resolution: int | None) -> Quotient:
+    from . import meshes
+
+    D = mesh.ambient_dim
+    fam = group.family
+    unsupported = GroupError(
+        f"the quotient of {mesh.name or 'this mesh'} (a {mesh.dim}-manifold in R^{D}) by "
+        f"{group.name} ({fam}) is not supported; supported: spheres S^(D-1) centred at 0 by "
+        "SO(2) about an axis (D=3), SO(D-1) fixing an axis, SO(D) (a point); disks/balls by "
+        "SO(D) (a radius interval); S^3 by hopf; flat tori by T<k>"
+    )
+    if fam in ("axis_rotation", "axis_stabilizer", "rotation", "hopf") and group.dim != D:
+        raise GroupError(f"{group.name} acts on R^{group.dim} but the mesh lives in R^{D}")
+
+    if fam in ("axis_rotation", "axis_stabilizer"):
+        if fam == "axis_rotation" and D != 3:
+            raise unsupported
+        r = _sphere_radius(mesh, group)
+        if r is None:
+            raise unsupported
+        m = D - 2  # orbits of the point at polar angle theta: spheres S^m of radius r sin(theta)
+        c = _sphere_volume(m)
+
+        def weight(s: np.ndarray) -> np.ndarray:
+            return c * (r * np.sin(np.clip(s / r, 0.0, math.pi))) ** m
+
+        return _interval_quotient(
+            mesh, group, math.pi * r, weight, resolution,
+            f"S^{D - 1}(r={r:.6g}) / {group.name} = [0, pi r] (arc length from the axis), "
+            f"w = vol(S^{m}) (r sin(s/r))^{m}",
+        )
+
+    if fam == "rotation":
+        r = _sphere_radius(mesh, group)
+        if r is not None:  # transitive: the orbit space is a point
+            return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                            projection=None, base_mesh=None, density=None, dimension=0,
+                            volume=1.0, effective_order=None, kernel_order=None,
+                            description=f"S^{D - 1} / {group.name} = a point (only constants "
+                                        "are invariant)")
+        R = _ball_radius(mesh)
+        if R is None:
+            raise unsupported
+        c = _sphere_volume(D - 1)
+
+        def weight_r(s: np.ndarray) -> np.ndarray:
+            return c * np.clip(s, 0.0, None) ** (D - 1)
+
+        return _interval_quotient(
+            mesh, group, R, weight_r, resolution,
+            f"B^{D}(R={R:.6g}) / {group.name} = [0, R] (radius), w = vol(S^{D - 1}) r^{D - 1}",
+        )
+
+    if fam == "hopf":
+        r = _sphere_radius(mesh, group)
+        if r is None or D != 4:
+            raise unsupported
+        if resolution is None:
+            # icosahedral sphere of radius r/2: mean edge about 1.1 * r/2 / 2^k
+            target = _mean_edge(mesh)
+            k = max(1, int(math.ceil(math.log2(max(1.0, 0.55 * r / target)))))
+        else:
+            k = int(resolution)
+        base = meshes.sphere(k, radius=r / 2)
+        fibre = 2 * math.pi * r
+
+        def density_h(points: np.ndarray) -> np.ndarray:
+            return np.full(np.asarray(points).shape[0], fibre)
+
+        return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                        projection=None, base_mesh=base, density=density_h, dimension=2,
+                        volume=4 * math.pi * (r / 2) ** 2, effective_order=None,
+                        kernel_order=None,
+                        description=f"S^3(r={r:.6g}) / U(1) (Hopf) = S^2(r/2), fibres of "
+                                    f"length 2 pi r")
+
+    if fam == "torus_translation":
+        coords = tuple(group.coordinates or ())
+        if group.dim > D:
+            raise GroupError(f"{group.name} acts on R^{group.dim} but the mesh lives in R^{D}")
+        per = mesh.period
+        if not mesh.is_periodic or mesh.dim != D or any(not np.isfinite(per[c]) for c in coords):
+            raise GroupError(
+                f"{group.name} translates coordinates {list(coords)} of a flat torus; "
+                f"{mesh.name or 'this mesh'} is not a flat torus periodic along them "
+                "(use meshes.torus)"
+            )
+        rest = [a for a in range(D) if a not in coords]
+        fibre = float(np.prod([per[c] for c in coords]))
+        if not rest:
+            return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                            projection=None, base_mesh=None, density=None, dimension=0,
+                            volume=1.0, effective_order=None, kernel_order=None,
+                            description=f"T^{D} / {group.name} = a point")
+        if any(not np.isfinite(per[a]) for a in rest):
+            raise unsupported
+        if resolution is None:
+            v = mesh.wrap_points(mesh.vertices)
+            n = max(int(np.unique(np.round(v[:, a] / per[a] * 1e9)).size) for a in rest)
+            n = max(n, 3)
+        else:
+            n = int(resolution)
+        base = meshes.torus(len(rest), n, length=[float(per[a]) for a in rest])
+
+        def density_t(points: np.ndarray) -> np.ndarray:
+            return np.full(np.asarray(points).shape[0], fibre)
+
+        return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                        projection=None, base_mesh=base, density=density_t,
+                        dimension=len(rest), volume=float(base.volume),
+                        effective_order=None, kernel_order=None,
+                        description=f"T^{D} / {group.name} = T^{len(rest)} (axes {rest}), "
+                                    f"constant weight {fibre:.6g}")
+    raise unsupported
