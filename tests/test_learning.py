@@ -119,6 +119,24 @@ def test_augmentation_with_all_elements_equals_averaging_on_invariant_data():
     assert np.all(np.isfinite(aug.predict(Xt)))
 
 
+def test_mesh_kernel_on_octahedral_sphere():
+    """FEM eigenpairs keep whole clusters; C4 about z maps the mesh to itself, so the
+    averaged and Spec-Avg estimators are exactly invariant and plain KRR is not."""
+    from weylgain.learning import MeshKernel
+    from weylgain.meshes import sphere
+
+    kernel = MeshKernel(sphere(2, base="octahedron"), smoothness=1.5, n_eigenpairs=30)
+    assert kernel.multiplicities[0] == 1 and kernel.multiplicities[1] == 3  # l = 0, 1
+    X, y = sample(kernel.domain, 80, lambda P: P[:, 2] ** 2 + P[:, 0], noise=0.1, seed=1)
+    K = kernel(X, X)
+    np.testing.assert_allclose(K, K.T, atol=1e-12)
+    assert np.linalg.eigvalsh(K).min() > -1e-10
+    assert fit_krr(X, y, kernel, 1e-3, "none", "C4").invariance_discrepancy(n_points=64) > 1e-3
+    for method in ("average", "specavg"):
+        model = fit_krr(X, y, kernel, 1e-3, method, "C4")
+        assert model.invariance_discrepancy(n_points=64) < 1e-10
+
+
 def test_bad_input():
     kernel = TorusKernel(2, 2.0, 5)
     X, y = sample(kernel.domain, 10, seed=0)
@@ -152,6 +170,7 @@ def test_specavg_paper_setting_counts_176_invariant_modes():
     np.testing.assert_array_equal(dims, [1, 10, 45, 120])
 
 
+@pytest.mark.slow
 def test_specavg_paper_target_risk_decreases():
     kernel = _paper_kernel()
     d = 10
@@ -204,14 +223,14 @@ def test_torus_sign_flips_sample_ratio_near_four():
 
 @pytest.mark.slow
 def test_sphere_so2_rate_exponent_improves():
-    kernel = SphereKernel(2, smoothness=1.5, max_degree=30)
+    kernel = SphereKernel(2, smoothness=1.5, max_degree=20)
     f = random_target(kernel, group="SO(2)", seed=3)
     lc = learning_curve(kernel, f, "SO(2)", methods=("none", "average"),
                         n_values=(16, 32, 64, 128, 256, 512, 1024), seeds=3, noise=0.3,
                         ridge="oracle", seed=2, show_progress=False)
     plain, inv = lc.exponents
-    # predicted 0.6 (plain) and 0.75 (invariant, d_G = 1); measured about 0.63 and 0.9
-    # (the invariant curve is pre-asymptotic: it overshoots its predicted exponent)
+    # predicted 0.6 (plain) and 0.75 (invariant, d_G = 1); measured 0.64 and 0.76 here
+    # (0.63 and 0.91 with degrees <= 30: the invariant curve is pre-asymptotic)
     assert abs(plain - 0.6) < 0.15
-    assert inv > plain + 0.1
-    assert inv > 0.7
+    assert inv > plain + 0.07
+    assert inv > 0.68

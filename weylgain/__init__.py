@@ -31,7 +31,15 @@ from .fem import laplacian
 from .gain import GainReport, MeasuredGain, measure_gain, predict_gain
 from .groups import AffineMap, ContinuousGroup, FiniteGroup, from_generators
 from .io import read_mesh, write_mesh
-from .learning import LearningCurve, fit_krr, learning_curve
+from .learning import (
+    FittedModel,
+    LearningCurve,
+    MeshKernel,
+    SphereKernel,
+    TorusKernel,
+    fit_krr,
+    learning_curve,
+)
 from .mesh import Mesh
 from .quotient import Quotient, quotient
 from .spectrum import (
@@ -83,6 +91,10 @@ __all__ = [
     "GainReport",
     "MeasuredGain",
     "fit_krr",
+    "FittedModel",
+    "SphereKernel",
+    "TorusKernel",
+    "MeshKernel",
     "learning_curve",
     "LearningCurve",
     # errors

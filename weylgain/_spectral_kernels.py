@@ -410,7 +410,7 @@ class SphereKernel(SpectralKernel):
 
 
 def _lattice_ball(dim: int, max_level: int) -> np.ndarray:
-    """All k in Z^dim with |k|^2 <= max_level, shape (N, dim) int64 (pruned enumeration)."""
+    """All k in Z^dim with ``|k|^2`` <= max_level, shape (N, dim) int64 (pruned enumeration)."""
     r = int(math.isqrt(max_level))
     pts = np.zeros((1, 0), dtype=np.int64)
     norms = np.zeros(1, dtype=np.int64)
@@ -425,16 +425,16 @@ def _lattice_ball(dim: int, max_level: int) -> np.ndarray:
 
 
 class TorusKernel(SpectralKernel):
-    """Sobolev kernel on a flat torus from its Fourier modes, truncated at |k|^2 <= L.
+    """Sobolev kernel on a flat torus from its Fourier modes, truncated at ``|k|^2`` <= L.
 
-    Modes phi_k(x) = exp(2 pi i k.x / P) / sqrt(vol), eigenvalue (2 pi / P)^2 |k|^2.
+    Modes phi_k(x) = exp(2 pi i k.x / P) / sqrt(vol), eigenvalue (2 pi / P)^2 ``|k|^2``.
 
     Parameters
     ----------
     dim : int
     smoothness : float
     max_level : int
-        L: keep every k in Z^d with |k|^2 <= L (whole eigenspaces).
+        L: keep every k in Z^d with ``|k|^2`` <= L (whole eigenspaces).
     period : float, default 2 pi
     origin : float, default 0.0
     """

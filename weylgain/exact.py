@@ -706,7 +706,7 @@ class ExactCounts:
     quotient_dimension : int
         d_G = dim M/G.
     group_order : int or None
-        |G| for finite groups (None when continuous or unknown).
+        ``|G|`` for finite groups (None when continuous or unknown).
     quotient_volume : float or None
         vol(M/G) used by the Weyl prediction.
     weyl_prediction : float or None

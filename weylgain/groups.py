@@ -320,9 +320,9 @@ class FiniteGroup:
 
         Returns
         -------
-        linear : ndarray of shape (|G|, D, D)
+        linear : ndarray of shape (``|G|``, D, D)
             The identity comes first.
-        translation : ndarray of shape (|G|, D)
+        translation : ndarray of shape (``|G|``, D)
             Fractions of the period in [0, 1).
         """
         cached = self._cache.get("elements")

@@ -2,7 +2,7 @@
 
 What this module lets you watch is the sample-complexity gain of THEORY.md §4: with a
 G-invariant target, an invariant estimator with n samples does as well as a plain one with
-about n·|G| samples (finite G), or converges at a better rate (positive-dimensional orbits).
+about n·``|G|`` samples (finite G), or converges at a better rate (positive-dimensional orbits).
 
 Kernels are spectral Sobolev kernels K(x, y) = sum_j (1 + lam_j)^{-s} Z_j(x, y) truncated at
 whole eigenspaces (:class:`SphereKernel` exact by the addition theorem, :class:`TorusKernel`
@@ -294,11 +294,11 @@ class FittedModel:
     kernel : SpectralKernel
     action : GroupAction or None
     ridge : float or None
-        eta of the objective (1/N) sum (f(x_i) - y_i)^2 + eta ||f||_K^2 (None for Spec-Avg).
+        eta of the objective (1/N) sum (f(x_i) - y_i)^2 + eta ``||f||_K^2`` (None for Spec-Avg).
     n_train : int
         Number of (original) samples.
     n_centers : int
-        Kernel centers (n |G| for full augmentation) or spectral modes (Spec-Avg).
+        Kernel centers (n ``|G|`` for full augmentation) or spectral modes (Spec-Avg).
     """
 
     method: str
@@ -326,7 +326,7 @@ class FittedModel:
 
     def invariance_discrepancy(self, group: Any = None, X: np.ndarray | None = None,
                                n_points: int = 256, seed: Any = 0) -> float:
-        """sup |f(x) - f(g x)| over test points and group elements.
+        """sup ``|f(x) - f(g x)|`` over test points and group elements.
 
         Elements: the generators plus every element of a group of order <= 64, otherwise 16
         random elements (Haar-random angles for continuous groups, not only the quadrature).
@@ -389,7 +389,7 @@ def fit_krr(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, ridge: float |
     y : ndarray of shape (n,)
     kernel : SpectralKernel
     ridge : float or {"loocv", "rate"}, default "loocv"
-        eta in (1/N) sum (f(x_i) - y_i)^2 + eta ||f||^2; "loocv" picks it on a grid by the
+        eta in (1/N) sum (f(x_i) - y_i)^2 + eta ``||f||^2``; "loocv" picks it on a grid by the
         closed-form leave-one-out error; "rate" uses :func:`rate_ridge`. Ignored by Spec-Avg.
     invariance : {"none", "average", "augment", "canonical", "specavg"}
     group : FiniteGroup, ContinuousGroup or spec string
@@ -487,7 +487,7 @@ class LearningCurve:
     methods : tuple of str
     n_values : ndarray (k,)
     risks : ndarray (methods, seeds, k)
-        Excess risk ||f_hat - f*||^2 in L^2(uniform probability), Monte Carlo on a test set.
+        Excess risk ``||f_hat - f*||^2`` in L^2(uniform probability), Monte Carlo on a test set.
     ridges : ndarray (methods, seeds, k)
         The chosen eta (NaN for Spec-Avg).
     exponents, exponent_errors : ndarray (methods,)
@@ -504,7 +504,7 @@ class LearningCurve:
         slope r for both curves (all seeds, all n): the ratio of samples at equal risk when
         the exponents agree (finite groups); less noisy than interpolation.
     predicted_gain : dict
-        "order" |G| (finite groups), "spectral": ratio of the kernels' degrees of freedom
+        "order" ``|G|`` (finite groups), "spectral": ratio of the kernels' degrees of freedom
         at the median chosen ridge with exact invariant multiplicities (includes the
         boundary term), and "gain_module": weylgain.gain.predict_gain's answer when it
         is available.
@@ -756,7 +756,7 @@ class _PrimalProblem:
     c = W^{1/2} (Phi~^H Phi~ + n eta I)^{-1} Phi~^H y, Phi~ = Phi W^{1/2}; the group-averaged
     kernel is the same with the invariant features Phi Q (Q: orthonormal bases of the
     invariant parts of the eigenspaces, from generators). The excess risk in L^2(uniform
-    probability) is |c - a|^2 / vol exactly, a the target's coefficients: no Monte Carlo.
+    probability) is ``|c - a|^2`` / vol exactly, a the target's coefficients: no Monte Carlo.
     """
 
     def __init__(self, kernel: SpectralKernel, act: GroupAction, target: SpectralTarget) -> None:
@@ -871,10 +871,10 @@ def _oracle_fit(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, method: st
 
 # ====================================================================== presets
 _PRESETS = {
-    "T2": dict(kernel=lambda: TorusKernel(2, smoothness=2.0, max_level=200), noise=1.0,
-               n_values=(16, 32, 64, 128, 256, 512, 1024)),
-    "S2": dict(kernel=lambda: SphereKernel(2, smoothness=1.5, max_degree=30), noise=1.0,
-               n_values=(16, 32, 64, 128, 256, 512, 1024)),
+    "T2": dict(kernel=lambda: TorusKernel(2, smoothness=2.0, max_level=120), noise=0.3,
+               n_values=(16, 32, 64, 128, 256, 512)),
+    "S2": dict(kernel=lambda: SphereKernel(2, smoothness=1.5, max_degree=24), noise=0.3,
+               n_values=(16, 32, 64, 128, 256, 512)),
 }
 
 
@@ -887,8 +887,8 @@ def experiment(domain: str = "T2", group: str = "signs2", *, n_values: Sequence[
     Parameters
     ----------
     domain : {"T2", "S2"}
-        T2: flat torus (2 pi)^2, Sobolev s = 2, |k|^2 <= 200. S2: unit sphere, s = 1.5,
-        degrees <= 30.
+        T2: flat torus (2 pi)^2, Sobolev s = 2, ``|k|^2`` <= 120. S2: unit sphere, s = 1.5,
+        degrees <= 24. Default noise 0.3, n = 16, 32, ..., 512.
     group : str
         A group spec acting on the domain (e.g. "signs2", "C4" on T2; "C4", "SO(2)" on S2).
     n_values, seeds, noise, ridge, methods, n_test, seed, show_progress

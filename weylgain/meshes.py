@@ -526,7 +526,7 @@ def sphere3(subdivisions: int, radius: float = 1.0) -> Mesh:
 
     The 8 cubic facets of [-1, 1]^4 are cut into m = 2^(k+1) cubes per edge and triangulated by
     mirrored Kuhn cells (mirrored about the centre, so that facets agree on shared faces); the
-    vertices are sent to the sphere by the equiangular map u -> tan(π u/4) / |tan(π u/4)|.
+    vertices are sent to the sphere by the equiangular map u -> tan(π u/4) / ``|tan(π u/4)|``.
     The simplex set therefore keeps the *full* symmetry of the hypercube, the 384 signed
     permutations of the four coordinates (B_4), at every level. (A red refinement of the
     16-cell keeps B_4 only at level 0: choosing the interior diagonal of each octahedron breaks
@@ -574,7 +574,7 @@ def ball(subdivisions: int, radius: float = 1.0) -> Mesh:
 
     The cube [-1, 1]^3 is cut into m = 2^(k+1) cells per direction with mirrored Kuhn cells
     (mirrored about the centre) and mapped onto the ball by the homogeneous equiangular map
-    x -> |x|_inf * s(x/|x|_inf), s as in :func:`sphere3` (cube shells go to spheres). The map
+    x -> ``|x|_inf`` * s(x/``|x|_inf``), s as in :func:`sphere3` (cube shells go to spheres). The map
     is smooth on every tetrahedron (the mirrored grid is aligned with the planes x_i = ±x_j
     where it has kinks), so no tetrahedron is inverted; the simplex set is invariant under
     all 48 signed permutations (O_h).

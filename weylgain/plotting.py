@@ -54,6 +54,9 @@ def plot_learning_curve(curve: Any, ax: Any = None, path: str | None = None,
         order = curve.predicted_gain.get("order")
         title += f"\nsamples saved {g}" + (f" (|G| = {order})" if order else "")
     ax.set_title(title, fontsize=9)
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("n (samples)")
     ax.set_ylabel("excess risk")
     ax.legend(fontsize=8)

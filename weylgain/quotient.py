@@ -284,6 +284,41 @@ class Quotient:
             return sp.csr_matrix(np.zeros((1, 1))), sp.csr_matrix(np.array([[self.mesh.volume]]))
         return _laplacian(self.base_mesh, density=self.density, lumped=lumped)
 
+    def boundary_volume(self) -> float | None:
+        """vol(d(M/G)): the Neumann boundary that enters the two-term Weyl law.
+
+        Finite groups: (vol(dM) + 2 sum_r vol Fix(r)) / order(G_eff) over the reflections r of
+        the group, with Fix(r) measured on the mesh (the interior facets whose vertices r
+        fixes), so it is exact for the discrete problem. Continuous groups: 0 (the
+        orbit-volume density vanishes on the singular strata; no wall). None when the
+        reflections cannot be enumerated (a very large group).
+        """
+        if self.kind != "finite":
+            return 0.0
+        mesh = self.mesh
+        g = self.group.extended(mesh.ambient_dim)
+        try:
+            reflections = g.reflections()
+        except GroupError:
+            return None
+        faces, counts = mesh.facets()
+        interior = faces[counts == 2]
+        simp = mesh.simplices
+        walls = 0.0
+        for r in reflections:
+            perm = vertex_permutation(mesh, r, label=f"reflection of {self.group.name}")
+            # the wall runs along facets that r fixes pointwise ...
+            fixed = (perm[interior] == interior).all(axis=1)
+            walls += _facet_volume(mesh, interior[fixed])
+            # ... or through simplices that r maps onto themselves, swapping one vertex pair:
+            # there the wall is the slice through the fixed vertices and the pair's midpoint
+            mapped = perm[simp]
+            moved = mapped != simp
+            onto = (np.sort(mapped, axis=1) == np.sort(simp, axis=1)).all(axis=1)
+            cut = onto & (moved.sum(axis=1) == 2)
+            walls += _slice_volume(mesh, simp[cut], moved[cut])
+        return float((mesh.boundary_volume() + 2.0 * walls) / self.effective_order)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "mesh": self.mesh.name,
@@ -302,6 +337,37 @@ class Quotient:
     def __repr__(self) -> str:
         return (f"<Quotient {self.mesh.name or 'mesh'}/{self.group.name}: {self.kind}, "
                 f"{self.n_orbits} unknowns, dim {self.dimension}, volume {self.volume:.6g}>")
+
+
+def _facet_volume(mesh: Mesh, faces: np.ndarray) -> float:
+    """Total (k-1)-volume of the given facets of a mesh (points count 1 when k = 1)."""
+    if faces.shape[0] == 0:
+        return 0.0
+    if mesh.dim == 1:
+        return float(faces.shape[0])
+    v = mesh.vertices
+    e = mesh.wrap_difference(v[faces[:, 1:]] - v[faces[:, :1]])
+    gram = np.einsum("mid,mjd->mij", e, e)
+    det = np.linalg.det(gram)
+    return float(np.sqrt(np.clip(det, 0, None)).sum() / math.factorial(mesh.dim - 1))
+
+
+def _slice_volume(mesh: Mesh, simplices: np.ndarray, moved: np.ndarray) -> float:
+    """(k-1)-volume of the mirror slices of simplices whose two ``moved`` vertices swap."""
+    if simplices.shape[0] == 0:
+        return 0.0
+    if mesh.dim == 1:
+        return float(simplices.shape[0])  # the slice of an edge is its midpoint
+    v = mesh.vertices
+    k1 = simplices.shape[1]
+    pair = simplices[moved].reshape(-1, 2)
+    rest = simplices[~moved].reshape(-1, k1 - 2)
+    a = v[pair[:, 0]]
+    mid = a + 0.5 * mesh.wrap_difference(v[pair[:, 1]] - a)
+    e = mesh.wrap_difference(v[rest] - mid[:, None, :])  # (m, k-1, D) edges of the slice
+    gram = np.einsum("mid,mjd->mij", e, e)
+    det = np.linalg.det(gram)
+    return float(np.sqrt(np.clip(det, 0, None)).sum() / math.factorial(mesh.dim - 1))
 
 
 def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: int | None = None,

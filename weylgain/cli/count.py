@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         q = quotient(mesh, group)
         K, M = q.laplacian(lumped=args.lumped)
         dim, vol = float(q.dimension), float(q.volume)
-        bvol = float(getattr(q, "boundary_volume", 0.0) or 0.0)
+        bvol = float(q.boundary_volume() or 0.0)
         report.update(group=args.group, n_orbits=int(K.shape[0]),
                       quotient_dimension=dim, quotient_volume=vol,
                       quotient_boundary_volume=bvol)
