@@ -21,7 +21,7 @@ try:  # run from a checkout without installing: use the package next to this fol
 except ImportError:  # pragma: no cover - depends on the environment
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-__all__ = ["best_of", "Table", "fmt_time", "machine_line", "add_common_args"]
+__all__ = ["best_of", "Table", "fmt_time", "fmt_ratio", "machine_line", "add_common_args", "log"]
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 3,

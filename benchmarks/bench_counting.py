@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Table, add_common_args, best_of, fmt_ratio, fmt_time, log, machine_line  # noqa: E402
+from _common import Table, add_common_args, fmt_ratio, fmt_time, log, machine_line  # noqa: E402
 
 from weylgain import meshes  # noqa: E402
 from weylgain.fem import laplacian  # noqa: E402

@@ -25,13 +25,12 @@ coordinates (24), lam = 2.5. ``--quick``: sphere(5) at lam = 49 and torus(4, 6).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Table, add_common_args, best_of, fmt_ratio, fmt_time, log, machine_line  # noqa: E402
+from _common import Table, add_common_args, fmt_time, log, machine_line  # noqa: E402
 
 from weylgain import Mesh, groups, meshes  # noqa: E402
 from weylgain import exact  # noqa: E402

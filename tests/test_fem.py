@@ -218,3 +218,21 @@ def test_lumped_mass_is_row_sum_of_consistent():
     _, Ml = laplacian(mesh, lumped=True)
     assert np.allclose(Ml.diagonal(), np.asarray(M.sum(axis=1)).ravel())
     assert Ml.nnz == mesh.n_vertices
+
+
+def test_csr_pattern_kernel_matches_scipy_reference():
+    from weylgain._kernels.assembly import csr_pattern
+
+    for mesh in (meshes.sphere(2), meshes.torus(3, 4), meshes.sphere3(0)):
+        s = mesh.simplices
+        n, k1 = mesh.n_vertices, s.shape[1]
+        indptr, indices, slots = csr_pattern(s, n)
+        rows = np.repeat(s, k1, axis=1).ravel()
+        cols = np.tile(s, (1, k1)).ravel()
+        ref = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n))
+        ref.sum_duplicates()
+        ref.sort_indices()
+        assert np.array_equal(indptr, ref.indptr) and np.array_equal(indices, ref.indices)
+        # every element entry (a, b) lands in the slot of (s[e, a], s[e, b])
+        e_rows = np.searchsorted(indptr, slots.ravel(), side="right") - 1
+        assert np.array_equal(e_rows, rows) and np.array_equal(indices[slots.ravel()], cols)

@@ -546,6 +546,8 @@ def torus_invariant_shells(group: Any, n2max: int, *, translations: Any = None,
         return lattice_shell_counts(d, n2max)
     if _is_continuous_group(group):
         return _continuous_torus_shells(group, d, n2max)
+    if _is_finite_group(group) and group.dim < d:
+        group = group.extended(d)  # acts as the identity on the extra coordinates
     linear, shift = _generators_of(group, translations)
     if linear.shape[1] != d:
         raise GroupError(
