@@ -18,7 +18,6 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from .errors import CountingError, EigenvalueError, FitError, MatrixError
 
@@ -88,29 +87,48 @@ def _as_pencil(K: Any, M: Any) -> tuple[sp.csc_matrix, sp.csc_matrix]:
 
 
 def _check_mass_positive_definite(M: sp.csc_matrix) -> None:
-    """Gershgorin first (free); then a cheap Lanczos estimate of the smallest eigenvalue."""
+    """Gershgorin first (free); else the bottom of the Jacobi-scaled spectrum by Lanczos.
+
+    A cheap screen, not a proof: it catches a mass matrix with a clearly negative or zero
+    eigenvalue. Jacobi-scaled, a FEM mass matrix has its spectrum in about [1/(k+2), 2],
+    so 40 Lanczos steps find the bottom to a few digits.
+    """
     d = M.diagonal()
     off = np.asarray(abs(M).sum(axis=1)).ravel() - np.abs(d)
-    if (d - off > 0).all() or M.shape[0] == 1:
-        return
     n = M.shape[0]
+    if (d - off > 0).all() or n == 1:
+        return
+    Dh = 1.0 / np.sqrt(d)
     if n <= _DENSE_LIMIT:
-        Dh = 1.0 / np.sqrt(d)
         lo = sla.eigvalsh(Dh[:, None] * M.toarray() * Dh[None, :], subset_by_index=[0, 0])[0]
     else:
-        # Jacobi-scaled, a FEM mass matrix has its spectrum in about [1/(k+2), 2]: Lanczos
-        # finds the bottom in a few dozen steps
-        Dh = sp.diags(1.0 / np.sqrt(d))
-        S = (Dh @ M @ Dh).tocsr()
-        try:
-            lo = spla.eigsh(S, k=1, which="SA", tol=1e-2, ncv=24, maxiter=300,
-                            v0=np.ones(n), return_eigenvectors=False)[0]
-        except spla.ArpackNoConvergence:
-            return  # inconclusive: the factorization guards still protect the counts
-    if not lo > 1e-12:
+        S = sp.csr_matrix(sp.diags(Dh) @ M @ sp.diags(Dh))
+        lo = _lanczos_smallest(S, steps=min(40, n - 1))
+    if not lo > 1e-10:
         raise MatrixError(
-            f"M must be positive definite; its smallest eigenvalue is about {lo:.3g}"
+            f"M must be positive definite; its Jacobi-scaled spectrum reaches {lo:.3g}"
         )
+
+
+def _lanczos_smallest(S: sp.csr_matrix, steps: int) -> float:
+    """Smallest Ritz value of ``steps`` Lanczos steps (full reorthogonalization)."""
+    n = S.shape[0]
+    Q = np.empty((steps + 1, n))
+    q = np.random.default_rng(0).standard_normal(n)
+    Q[0] = q / np.linalg.norm(q)
+    alpha = np.empty(steps)
+    beta = np.empty(steps)
+    for j in range(steps):
+        w = S @ Q[j]
+        alpha[j] = Q[j] @ w
+        w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
+        w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
+        beta[j] = np.linalg.norm(w)
+        if beta[j] < 1e-12:
+            steps = j + 1
+            break
+        Q[j + 1] = w / beta[j]
+    return float(sla.eigvalsh_tridiagonal(alpha[:steps], beta[: steps - 1])[0])
 
 
 # ----------------------------------------------------------------------------- the counter
@@ -121,6 +139,7 @@ class _Factor:
     mass: Any  # M in the ordering of the factored matrix
     trusted: bool
     reason: str
+    distance: float = math.inf  # from the shift to the nearest eigenvalue (estimate)
 
 
 class EigenCounter:
@@ -165,45 +184,37 @@ class EigenCounter:
         return _Factor(int((ev < 0).sum()), None, None, True, "dense")
 
     def _sparse_factor(self, sigma: float) -> _Factor:
+        if self._perm is None:
+            self._order()
+        A = (self._Kp - sigma * self._Mp).tocsc()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", sp.SparseEfficiencyWarning)
-            if self._perm is None:
-                # first shift: reverse Cuthill-McKee, then SuperLU's minimum degree on top
-                # (minimum degree alone is slow on a mesh's generation order); the combined
-                # ordering is kept and later shifts factor with NATURAL
-                pattern = (abs(self.K) + abs(self.M)).tocsr()
-                rcm = reverse_cuthill_mckee(pattern, symmetric_mode=True).astype(np.int64)
-                Kr = self.K[rcm][:, rcm].tocsc()
-                Mr = self.M[rcm][:, rcm].tocsc()
-                A = (Kr - sigma * Mr).tocsc()
-                try:
-                    lu = spla.splu(A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-                                   options=dict(SymmetricMode=True, Equil=False))
-                except RuntimeError as exc:
-                    return _Factor(-1, None, None, False, f"singular factorization ({exc})")
-                if np.array_equal(lu.perm_r, lu.perm_c):
-                    # Pr A Pc = LU: the factored matrix is A[q][:, q], q = argsort(perm_c)
-                    q = np.argsort(lu.perm_c)
-                    self._perm = rcm[q]
-                    self._Kp = Kr[q][:, q].tocsc()
-                    self._Mp = Mr[q][:, q].tocsc()
-                return self._checked(lu, A, Mr, identity_perm=False)
-            A = (self._Kp - sigma * self._Mp).tocsc()
             try:
+                # diagonal pivots only (diag_pivot_thresh = 0) in symmetric mode, so that
+                # L U = L D L^T whenever SuperLU keeps perm_r == perm_c == identity
                 lu = spla.splu(A, permc_spec="NATURAL", diag_pivot_thresh=0.0,
                                options=dict(SymmetricMode=True, Equil=False))
             except RuntimeError as exc:  # exactly singular
                 return _Factor(-1, None, None, False, f"singular factorization ({exc})")
-        return self._checked(lu, A, self._Mp, identity_perm=True)
+        return self._checked(lu, A, self._Mp)
 
-    def _checked(self, lu: Any, A: sp.csc_matrix, Mo: sp.csc_matrix,
-                 identity_perm: bool) -> _Factor:
+    def _order(self) -> None:
+        """Nested dissection of the pattern of |K| + |M|, computed once per pencil."""
+        from ._kernels.ordering import nested_dissection
+
+        pattern = (abs(self.K) + abs(self.M)).tocsr()
+        perm = nested_dissection(pattern.indptr.astype(np.int64),
+                                 pattern.indices.astype(np.int64), self.n, 64)
+        self._perm = perm
+        self._Kp = self.K[perm][:, perm].tocsc()
+        self._Mp = self.M[perm][:, perm].tocsc()
+
+    def _checked(self, lu: Any, A: sp.csc_matrix, Mo: sp.csc_matrix) -> _Factor:
         """Inertia of a SuperLU factorization, or the reason it cannot be trusted."""
         n = self.n
-        if not np.array_equal(lu.perm_r, lu.perm_c) or (
-            identity_perm and not np.array_equal(lu.perm_c, np.arange(n))
-        ):
-            # an off-diagonal pivot: L U is no longer L D L^T of a symmetric permutation
+        ident = np.arange(n)
+        if not (np.array_equal(lu.perm_r, ident) and np.array_equal(lu.perm_c, ident)):
+            # an off-diagonal pivot: L U is no longer L D L^T of the ordered matrix
             return _Factor(-1, lu, Mo, False, "off-diagonal pivoting")
         u = lu.U.diagonal()
         if not np.isfinite(u).all() or (u == 0).any():
@@ -211,37 +222,41 @@ class EigenCounter:
         growth = np.abs(lu.L.data).max()
         if not growth < 1e8:
             return _Factor(-1, lu, Mo, False, f"element growth {growth:.2g} in L")
-        # backward error of one solve with a random right-hand side
-        b = self._rng.standard_normal(n)
-        x = lu.solve(b)
-        r = A @ x - b
-        normA = abs(A).sum(axis=1).max()
-        eta = np.abs(r).max() / (normA * np.abs(x).max() + np.abs(b).max())
+        f = _Factor(int((u < 0).sum()), lu, Mo, True, "")
+        eta, dist = self._backward_error_and_distance(f, A)
         if not eta < _BACKWARD_ERROR_LIMIT:
             return _Factor(-1, lu, Mo, False, f"backward error {eta:.2g}")
-        return _Factor(int((u < 0).sum()), lu, Mo, True, "")
+        return _Factor(f.count, lu, Mo, True, "", dist)
+
+    def _backward_error_and_distance(self, f: _Factor, A: sp.csc_matrix,
+                                     steps: int = 3) -> tuple[float, float]:
+        """Backward error of a solve, and the distance from the shift to the nearest
+        eigenvalue by inverse iteration with the same factors (the first solve serves both).
+        """
+        x = self._rng.standard_normal(self.n)
+        Mp = f.mass
+        normA = abs(A).sum(axis=1).max()
+        eta = 0.0
+        theta = math.inf
+        for step in range(steps):
+            b = Mp @ x
+            y = f.lu.solve(b)
+            if step == 0:
+                r = A @ y - b
+                eta = np.abs(r).max() / (normA * np.abs(y).max() + np.abs(b).max())
+            ny = math.sqrt(abs(y @ (Mp @ y)))
+            if ny == 0 or not np.isfinite(ny):
+                return eta, 0.0
+            # Rayleigh quotient of (K - sigma M)^-1 M in the M inner product: 1 / theta
+            theta = abs((x @ b) / (y @ b)) if (y @ b) != 0 else 0.0
+            x = y / ny
+        return float(eta), float(theta)
 
     def factor(self, sigma: float) -> _Factor:
         if self.n <= _DENSE_LIMIT:
             return self._dense_factor(sigma)
         f = self._sparse_factor(sigma)
         return f
-
-    def nearest_distance(self, f: _Factor, steps: int = 4) -> float:
-        """Distance from the shift to the nearest eigenvalue, by inverse iteration."""
-        if f.lu is None:
-            return math.inf
-        x = self._rng.standard_normal(self.n)
-        Mp = f.mass
-        theta = math.inf
-        for _ in range(steps):
-            y = f.lu.solve(Mp @ x)
-            ny = math.sqrt(abs(y @ (Mp @ y)))
-            if ny == 0 or not np.isfinite(ny):
-                return 0.0
-            theta = abs((x @ (Mp @ y)) / ny**2)  # Rayleigh quotient of (K - sigma M)^-1
-            x = y / ny
-        return theta
 
     # ---- the public count
     def count(self, lam: float) -> int:
@@ -259,7 +274,7 @@ class EigenCounter:
                     # dense route: the inertia of a backward-stable LDL^T is exact unless an
                     # eigenvalue lies within round-off (far below tol) of the shift
                     return f.count
-                dist = self.nearest_distance(f)
+                dist = f.distance
                 if dist > 0.5 * tol:
                     return f.count
                 reasons.append(f"an eigenvalue lies within {dist:.2g} of the shift {sigma:.12g}")
