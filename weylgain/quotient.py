@@ -128,7 +128,7 @@ def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
             img[:, ~fin] -= lo
             box[~fin] = 3 * (hi - lo) + 1.0
         scale = max(1.0, float(np.max(per[fin])))
-        tree = cKDTree(pts, boxsize=box)
+        tree = cKDTree(pts, boxsize=box)  # the box depends on the map: not cached
     else:
         if not affine_map.is_linear:
             raise NotInvariantError(
@@ -137,8 +137,10 @@ def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
             )
         img = v @ affine_map.linear.T
         scale = max(1.0, float(np.abs(v).max()))
-        tree = cKDTree(v)
-    dist, perm = tree.query(img, k=1)
+        tree = mesh._cache.get("kdtree")
+        if tree is None:  # one tree per mesh serves every generator
+            tree = mesh._cache["kdtree"] = cKDTree(v)
+    dist, perm = tree.query(img, k=1, workers=-1)
     perm = perm.astype(np.int64)
     bad = dist > tol * scale
     if bad.any():
@@ -149,16 +151,17 @@ def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
             f"not a vertex (nearest vertex {dist[i]:.3g} away; {int(bad.sum())} vertices fail). "
             + _mesh_hint(mesh)
         )
-    if np.unique(perm).size != n:
+    if np.bincount(perm, minlength=n).max() != 1:
         raise NotInvariantError(
             f"the map {what} sends two vertices of the mesh {mesh.name or ''} to the same vertex "
             "(duplicate vertices in the mesh?)"
         )
     s = np.sort(mesh.simplices, axis=1)
     t = np.sort(perm[mesh.simplices], axis=1)
-    s_sorted = s[np.lexsort(s.T[::-1])]
-    t_sorted = t[np.lexsort(t.T[::-1])]
-    if not np.array_equal(s_sorted, t_sorted):
+    s_keys = mesh._cache.get("sorted_simplex_keys")
+    if s_keys is None:
+        s_keys = mesh._cache["sorted_simplex_keys"] = np.sort(_row_keys(s, n))
+    if not np.array_equal(s_keys, np.sort(_row_keys(t, n))):
         known = {tuple(r) for r in s.tolist()}
         j = next(j for j, r in enumerate(t.tolist()) if tuple(r) not in known)
         raise NotInvariantError(
@@ -168,6 +171,18 @@ def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
             "(the reduced stiffness/mass would be wrong). " + _mesh_hint(mesh)
         )
     return perm
+
+
+def _row_keys(rows: np.ndarray, n: int) -> np.ndarray:
+    """One sortable key per row of vertex indices < n: a packed int64 when it fits,
+    otherwise a byte string of the row (equal keys <=> equal rows either way)."""
+    if float(n) ** rows.shape[1] < 2.0**62:
+        key = np.zeros(rows.shape[0], dtype=np.int64)
+        for j in range(rows.shape[1]):
+            key = key * n + rows[:, j]
+        return key
+    big = np.ascontiguousarray(rows.astype(">i8"))  # big-endian: bytes sort like numbers
+    return big.view(f"S{8 * rows.shape[1]}").ravel()
 
 
 def vertex_orbits(perms: np.ndarray) -> tuple[np.ndarray, int]:

@@ -145,8 +145,8 @@ class _Factor:
 class EigenCounter:
     """Exact eigenvalue counts of one pencil (K, M) at many shifts.
 
-    The fill-reducing ordering is computed once (reverse Cuthill-McKee, then SuperLU's
-    minimum degree) and reused for every shift.
+    The fill-reducing ordering (nested dissection of the pattern, a numba kernel) is
+    computed once and reused for every shift.
 
     Parameters
     ----------
@@ -416,8 +416,18 @@ def eigenvalues(K: Any, M: Any, k: int, return_eigenvectors: bool = False,
         sigma = -1e-6 * counter.scale
         while counter.factor(sigma).count != 0:  # K may be indefinite: go below its spectrum
             sigma = 4 * sigma - 1.0
-    lu = spla.splu((Kc - sigma * Mc).tocsc(), permc_spec="MMD_AT_PLUS_A")
-    op = spla.LinearOperator((n, n), matvec=lu.solve, dtype=np.float64)
+    if counter._perm is None:
+        counter._order()
+    perm = counter._perm
+    inv = np.empty_like(perm)
+    inv[perm] = np.arange(n)
+    # the pencil is SPD below its spectrum: factor in the nested-dissection order
+    lu_p = spla.splu((counter._Kp - sigma * counter._Mp).tocsc(), permc_spec="NATURAL")
+
+    def solve(b: np.ndarray) -> np.ndarray:
+        return lu_p.solve(np.ravel(b)[perm])[inv]
+
+    op = spla.LinearOperator((n, n), matvec=solve, dtype=np.float64)
     extra = 0
     for attempt in range(4):
         kk = min(k + extra, n - 2)
