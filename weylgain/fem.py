@@ -178,6 +178,9 @@ def laplacian(
     if not (vols > 0).all():
         e = int(np.flatnonzero(~(vols > 0))[0])
         raise MeshError(f"simplex {e} has zero volume; the mesh is degenerate")
+    if "volumes" not in mesh._cache:  # the same Gram-determinant volumes, for free
+        vols.setflags(write=False)
+        mesh._cache["volumes"] = vols
     n = mesh.n_vertices
     # copies: the cached pattern must survive whatever the caller does to K and M
     K = sp.csr_matrix((kdata, indices.copy(), indptr.copy()), shape=(n, n))
