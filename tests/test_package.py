@@ -36,3 +36,19 @@ def test_cli_without_arguments_shows_what_it_can_do():
     assert out.returncode == 0
     for cmd in ("count", "exact", "gain", "learn"):
         assert cmd in out.stdout
+
+
+def test_numba_caches_never_go_into_the_package(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    code = (
+        "import numpy as np, weylgain; from weylgain import meshes; "
+        "weylgain.laplacian(meshes.interval(5))"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    assert list((tmp_path / "weylgain" / "numba").rglob("*.nbi")), "no cache in the user folder"
+    pkg = os.path.dirname(weylgain.__file__)
+    stray = [os.path.join(d, f) for d, _, fs in os.walk(pkg) for f in fs if f.endswith((".nbi", ".nbc"))]
+    assert not stray, stray
