@@ -686,6 +686,16 @@ def _positive(spec: str, s: str) -> int:
     return n
 
 
+def _symmetric_group_generators(d: int) -> list[np.ndarray]:
+    """A transposition and a d-cycle: two generators for S_d, whatever d! is."""
+    mats = []
+    if d >= 2:
+        mats.append(_perm([1, 0] + list(range(2, d))))
+    if d >= 3:
+        mats.append(_perm([(i + 1) % d for i in range(d)]))
+    return mats
+
+
 def named(spec: str, dim: int | None = None) -> FiniteGroup | ContinuousGroup:
     """A group from a catalogue specification string (see the module docstring or
     :func:`catalogue`).
@@ -748,12 +758,7 @@ def named(spec: str, dim: int | None = None) -> FiniteGroup | ContinuousGroup:
     m = re.fullmatch(r"S(\d+)", s)
     if m:
         d = _positive(spec, m.group(1))
-        mats = []
-        if d >= 2:
-            mats.append(_perm([1, 0] + list(range(2, d))))
-        if d >= 3:
-            mats.append(_perm([(i + 1) % d for i in range(d)]))
-        return _finite(f"S{d}", mats, math.factorial(d),
+        return _finite(f"S{d}", _symmetric_group_generators(d), math.factorial(d),
                        f"permutations of {d} coordinates", dim, d)
     m = re.fullmatch(r"signs(\d+)", s, flags=re.IGNORECASE)
     if m:
@@ -767,11 +772,7 @@ def named(spec: str, dim: int | None = None) -> FiniteGroup | ContinuousGroup:
     m = re.fullmatch(r"B(\d+)", s)
     if m:
         d = _positive(spec, m.group(1))
-        mats = []
-        if d >= 2:
-            mats.append(_perm([1, 0] + list(range(2, d))))
-        if d >= 3:
-            mats.append(_perm([(i + 1) % d for i in range(d)]))
+        mats = _symmetric_group_generators(d)
         a = np.eye(d)
         a[0, 0] = -1.0
         mats.append(a)

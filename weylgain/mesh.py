@@ -247,16 +247,28 @@ class Mesh:
 
     def boundary_volume(self) -> float:
         """(k-1)-dimensional volume of the boundary."""
-        b = self.boundary_facets()
-        if b.shape[0] == 0:
-            return 0.0
-        if self.dim == 1:
-            return float(b.shape[0])  # points: counting measure
+        return float(self.face_volumes(self.boundary_facets()).sum())
+
+    def face_volumes(self, faces: np.ndarray) -> np.ndarray:
+        """(k-1)-volumes of faces given by k vertex indices each (1 per point when k = 1).
+
+        Parameters
+        ----------
+        faces : ndarray of shape (f, k), int
+            Vertex indices, e.g. from :meth:`facets`.
+
+        Returns
+        -------
+        ndarray of shape (f,)
+        """
+        faces = np.asarray(faces, dtype=np.int64)
+        if faces.shape[0] == 0 or self.dim == 1:
+            return np.ones(faces.shape[0])  # points: counting measure
         v = self._vertices
-        e = self.wrap_difference(v[b[:, 1:]] - v[b[:, :1]])
+        e = self.wrap_difference(v[faces[:, 1:]] - v[faces[:, :1]])
         gram = np.einsum("mid,mjd->mij", e, e)
         det = np.linalg.det(gram) if self.dim > 2 else gram[:, 0, 0]
-        return float(np.sqrt(np.clip(det, 0, None)).sum() / factorial(self.dim - 1))
+        return np.sqrt(np.clip(det, 0, None)) / factorial(self.dim - 1)
 
     # ------------------------------------------------------------------ validation
     def validate(self) -> None:

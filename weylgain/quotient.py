@@ -324,7 +324,7 @@ class Quotient:
             perm = vertex_permutation(mesh, r, label=f"reflection of {self.group.name}")
             # the wall runs along facets that r fixes pointwise ...
             fixed = (perm[interior] == interior).all(axis=1)
-            walls += _facet_volume(mesh, interior[fixed])
+            walls += float(mesh.face_volumes(interior[fixed]).sum())
             # ... or through simplices that r maps onto themselves, swapping one vertex pair:
             # there the wall is the slice through the fixed vertices and the pair's midpoint
             mapped = perm[simp]
@@ -352,19 +352,6 @@ class Quotient:
     def __repr__(self) -> str:
         return (f"<Quotient {self.mesh.name or 'mesh'}/{self.group.name}: {self.kind}, "
                 f"{self.n_orbits} unknowns, dim {self.dimension}, volume {self.volume:.6g}>")
-
-
-def _facet_volume(mesh: Mesh, faces: np.ndarray) -> float:
-    """Total (k-1)-volume of the given facets of a mesh (points count 1 when k = 1)."""
-    if faces.shape[0] == 0:
-        return 0.0
-    if mesh.dim == 1:
-        return float(faces.shape[0])
-    v = mesh.vertices
-    e = mesh.wrap_difference(v[faces[:, 1:]] - v[faces[:, :1]])
-    gram = np.einsum("mid,mjd->mij", e, e)
-    det = np.linalg.det(gram)
-    return float(np.sqrt(np.clip(det, 0, None)).sum() / math.factorial(mesh.dim - 1))
 
 
 def _slice_volume(mesh: Mesh, simplices: np.ndarray, moved: np.ndarray) -> float:
