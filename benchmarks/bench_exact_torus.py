@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from weylgain import groups
-from weylgain.exact import lattice_shell_counts, torus_invariant_count
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common  # noqa: E402,F401  (finds the checkout's weylgain when it is not installed)
+
+from weylgain import groups  # noqa: E402
+from weylgain.exact import lattice_shell_counts, torus_invariant_count  # noqa: E402
 
 
 def enumerate_modes(dim: int, n2max: int) -> np.ndarray:

@@ -11,11 +11,16 @@ Both fit an exactly invariant estimator on the torus [-1, 1)^d (period 2) with e
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from weylgain.learning import TorusKernel, fit_krr, sample
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common  # noqa: E402,F401  (finds the checkout's weylgain when it is not installed)
+
+from weylgain.learning import TorusKernel, fit_krr, sample  # noqa: E402
 
 
 def _best(fn, repeat: int) -> float:
