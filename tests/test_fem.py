@@ -72,14 +72,17 @@ def test_random_simplices_in_higher_ambient_dimension():
         _check_against_reference(mesh)
 
 
-def test_per_element_density_scales_element_matrices():
-    mesh = meshes.sphere(1)
+@pytest.mark.parametrize("make", [lambda: meshes.sphere(1), lambda: meshes.box(3, 3),
+                                  lambda: meshes.sphere3(0)], ids=["tri", "tet", "4-simplex"])
+def test_per_element_density_scales_element_matrices(make):
+    # the general (weighted) kernel, for every simplex dimension
+    mesh = make()
     w = np.linspace(0.5, 2.0, mesh.n_simplices)
     K, M = laplacian(mesh, density=w)
     Kr = np.zeros((mesh.n_vertices,) * 2)
     Mr = np.zeros_like(Kr)
     for e, s in enumerate(mesh.simplices):
-        sub = Mesh(mesh.vertices[s], np.array([[0, 1, 2]]))
+        sub = Mesh(mesh.vertices[s], np.arange(len(s))[None, :])
         Ke, Me = reference_assembly(sub)
         Kr[np.ix_(s, s)] += w[e] * Ke
         Mr[np.ix_(s, s)] += w[e] * Me

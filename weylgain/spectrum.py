@@ -247,7 +247,8 @@ class EigenCounter:
             ny = math.sqrt(abs(y @ (Mp @ y)))
             if ny == 0 or not np.isfinite(ny):
                 return eta, 0.0
-            # Rayleigh quotient of (K - sigma M)^-1 M in the M inner product: 1 / theta
+            # x^T M x / y^T M x with y = (K - sigma M)^-1 M x: the Rayleigh-quotient estimate
+            # of lam_j - sigma for the eigenvalue lam_j nearest the shift
             theta = abs((x @ b) / (y @ b)) if (y @ b) != 0 else 0.0
             x = y / ny
         return float(eta), float(theta)
@@ -255,8 +256,7 @@ class EigenCounter:
     def factor(self, sigma: float) -> _Factor:
         if self.n <= _DENSE_LIMIT:
             return self._dense_factor(sigma)
-        f = self._sparse_factor(sigma)
-        return f
+        return self._sparse_factor(sigma)
 
     # ---- the public count
     def count(self, lam: float) -> int:
@@ -284,17 +284,16 @@ class EigenCounter:
             # numerically equal to lam, and no eigenvalue meaningfully above it)
             sigma = lam + (2 + 2 * attempt) * tol
         if self.n <= _DENSE_FALLBACK_LIMIT:
-            return self._dense_checked(lam, lam + tol, tol)
+            return self._dense_count(lam + tol)
         raise CountingError(
             f"cannot certify the eigenvalue count at lam = {lam:.12g}: " + "; ".join(reasons)
             + ". Try a slightly different lam, or check that M is positive definite."
         )
 
-    def _dense_checked(self, lam: float, sigma: float, tol: float) -> int:
-        A = self.K.toarray()
-        B = self.M.toarray()
-        ev = sla.eigh(A, B, eigvals_only=True)
-        return int((ev <= lam + tol).sum())
+    def _dense_count(self, upper: float) -> int:
+        """The last resort for small problems: all eigenvalues, densely."""
+        ev = sla.eigh(self.K.toarray(), self.M.toarray(), eigvals_only=True)
+        return int((ev <= upper).sum())
 
 
 # ----------------------------------------------------------------------------- public API
