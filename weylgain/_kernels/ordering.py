@@ -40,6 +40,17 @@ def _bfs(indptr, indices, owner, task, root, level, queue):
 
 
 @njit(cache=True)
+def _push(buf, owner, stack_start, stack_end, stack_id, top, start, end, task):
+    """Give the vertices buf[start:end] to a new task and put it on the stack."""
+    for i in range(start, end):
+        owner[buf[i]] = task
+    stack_start[top] = start
+    stack_end[top] = end
+    stack_id[top] = task
+    return top + 1
+
+
+@njit(cache=True)
 def nested_dissection(indptr, indices, n, leaf_size):
     """Fill-reducing order of the symmetric pattern (indptr, indices) of an n x n matrix.
 
@@ -54,7 +65,6 @@ def nested_dissection(indptr, indices, n, leaf_size):
     stack_start = np.empty(2 * n + 2, dtype=np.int64)
     stack_end = np.empty(2 * n + 2, dtype=np.int64)
     stack_id = np.empty(2 * n + 2, dtype=np.int64)
-    top = 0
     stack_start[0] = 0
     stack_end[0] = n
     stack_id[0] = 0
@@ -95,21 +105,11 @@ def nested_dissection(indptr, indices, n, leaf_size):
                 buf[start + i] = scratch[i]
             for i in range(reached):
                 level[queue[i]] = -1
-            id_a = next_id
-            id_b = next_id + 1
+            top = _push(buf, owner, stack_start, stack_end, stack_id, top, start, start + nl,
+                        next_id)
+            top = _push(buf, owner, stack_start, stack_end, stack_id, top, start + nl, end,
+                        next_id + 1)
             next_id += 2
-            for i in range(start, start + nl):
-                owner[buf[i]] = id_a
-            for i in range(start + nl, end):
-                owner[buf[i]] = id_b
-            stack_start[top] = start
-            stack_end[top] = start + nl
-            stack_id[top] = id_a
-            top += 1
-            stack_start[top] = start + nl
-            stack_end[top] = end
-            stack_id[top] = id_b
-            top += 1
             continue
         if depth < 2:
             for i in range(reached):
@@ -152,22 +152,12 @@ def nested_dissection(indptr, indices, n, leaf_size):
         for i in range(size):
             buf[start + i] = scratch[i]
             level[scratch[i]] = -1
-        id_a = next_id
-        id_b = next_id + 1
-        id_s = next_id + 2
-        next_id += 3
-        for i in range(start, start + nl):
-            owner[buf[i]] = id_a
-        for i in range(start + nl, start + nl + nr):
-            owner[buf[i]] = id_b
+        # the separator keeps its place at the end and leaves every later BFS
         for i in range(start + nl + nr, end):
-            owner[buf[i]] = id_s
-        stack_start[top] = start
-        stack_end[top] = start + nl
-        stack_id[top] = id_a
-        top += 1
-        stack_start[top] = start + nl
-        stack_end[top] = start + nl + nr
-        stack_id[top] = id_b
-        top += 1
+            owner[buf[i]] = next_id + 2
+        top = _push(buf, owner, stack_start, stack_end, stack_id, top, start, start + nl,
+                    next_id)
+        top = _push(buf, owner, stack_start, stack_end, stack_id, top, start + nl,
+                    start + nl + nr, next_id + 1)
+        next_id += 3
     return buf
