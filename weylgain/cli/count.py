@@ -15,7 +15,8 @@ import numpy as np
 from ..errors import SpecError
 
 DEFAULT_MESH = "sphere:5"
-DEFAULT_LAMS = (100.0, 400.0, 900.0)
+# perfect squares (L+1)^2 sit between sphere clusters l(l+1), where N = lam exactly on S^2
+DEFAULT_LAMS = (36.0, 100.0, 225.0, 400.0)
 
 
 def add_parser(subparsers: Any) -> None:
