@@ -127,6 +127,8 @@ assert ratios["S2 / SO(2) (d 2 -> 1)"][-1] > 120 > ratios["S2 / SO(2) (d 2 -> 1)
 # %%
 n = np.logspace(1, 7, 40)
 fig, ax = plt.subplots(figsize=(6, 4))
+# slopes by hand at s = 2: C4 keeps s/(s+1) = 2/3, SO(2) reaches s/(s+1/2) = 4/5
+hand_slopes = {"C4": 2 / 3, "SO(2)": 4 / 5}
 for m, g in (("S2", "C4"), ("S2", "SO(2)")):
     r0 = predict_gain(m, g, s=s)
     plain = (4 * math.pi / n) ** r0.risk_exponent
@@ -134,6 +136,7 @@ for m, g in (("S2", "C4"), ("S2", "SO(2)")):
     ax.loglog(n, inv, label=f"{m}/{g}: invariant, slope -{r0.risk_exponent_invariant:.3f}")
     slope = np.polyfit(np.log(n), np.log(inv), 1)[0]
     assert abs(slope + r0.risk_exponent_invariant) < 1e-9
+    assert abs(slope + hand_slopes[g]) < 1e-9, (g, slope)
 ax.loglog(n, plain, "k--", label=f"plain on S2, slope -{r0.risk_exponent:.3f}")
 ax.set_xlabel("n")
 ax.set_ylabel("excess risk (leading order)")

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,11 @@ def test_human_readable_table(capsys):
         assert text in out
     code, out, _ = run(["T2", "mirror", "--n", "100"], capsys)
     assert "linear factor" in out and "2" in out and "equivalent samples" in out
+    rows = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in out.splitlines()
+                if re.search(r"\S\s{2,}\S", line))
+    assert rows["linear factor"] == "2"
+    assert rows["kind of gain"] == "linear"
+    assert rows["equivalent samples"] == "200 (x2)"  # a linear gain of 2 at every n
 
 
 def test_exit_codes(capsys):

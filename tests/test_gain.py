@@ -135,6 +135,43 @@ def test_catalogue_pairs_all_answer():
             assert r.linear_factor == ex["gain"]
 
 
+# hand-known: orders of the point groups (T 12, O 24, I 60, ...), |S_3| = 6, |B_2| = 8,
+# sphere quotients of THEORY section 2, the Hopf quotient S^2(1/2)
+@pytest.mark.parametrize("m, g, kind, factor, d_G, vol_q", [
+    ("S2", "T", "linear", 12, 2, math.pi / 3),
+    ("S2", "O", "linear", 24, 2, math.pi / 6),
+    ("S2", "I", "linear", 60, 2, math.pi / 15),
+    ("S2", "Oh", "linear", 48, 2, math.pi / 12),
+    ("S2", "antipodal", "linear", 2, 2, 2 * math.pi),
+    ("S3", "S3", "linear", 6, 3, math.pi ** 2 / 3),
+    ("T2", "C4", "linear", 4, 2, math.pi ** 2),
+    ("RP2", "Oh", "linear", 24, 2, math.pi / 12),
+    ("Q2", "B2", "linear", 8, 2, 1 / 8),
+    ("H2", "C4", "linear", 4, 2, math.pi / 2),
+    ("S2xT1", "C4", "linear", 4, 3, 2 * math.pi ** 2),
+    ("S3", "SO(3)", "exponential", None, 1, math.pi),
+    ("S3", "hopf", "exponential", None, 2, math.pi),
+    ("RP3", "hopf", "exponential", None, 2, math.pi),
+    ("T3", "T2", "exponential", None, 1, 2 * math.pi),
+    ("B3", "SO(2)", "exponential", None, 2, math.pi / 2),
+    ("S2xT1", "T1", "exponential", None, 2, 4 * math.pi),
+])
+def test_catalogue_pairs_by_hand(m, g, kind, factor, d_G, vol_q):
+    assert (m, g) in catalogue_pairs()
+    r = predict_gain(m, g)
+    assert (r.kind, r.linear_factor, r.d_G) == (kind, factor, d_G)
+    assert r.vol_quotient == pytest.approx(vol_q, rel=1e-12)
+
+
+def test_extreme_eps_or_n_is_a_clear_error():
+    # eps^-(d - d_G)/(2s) and the equivalent sample size leave the double range: a SpecError,
+    # not an OverflowError from a float power
+    with pytest.raises(SpecError, match="extreme"):
+        predict_gain("S2", "SO(3)", s=1.01, eps=1e-320)
+    with pytest.raises(SpecError, match="extreme"):
+        predict_gain("S2", "SO(3)", n=1e300)
+
+
 # ---------------------------------------------------------------- measurement
 # Tolerances. Sphere counts are taken at gap midpoints, where the P1 counts are exact while
 # lam h^2 < ~0.5 (every threshold here is inside), so what is left is the Weyl remainder
@@ -167,12 +204,14 @@ def test_measure_transitive_point():
     m = measure_gain("S2", "SO(3)")
     assert m.d_G == 0 and m.vol_quotient == 1
     assert set(m.counts_quotient) == {1.0}
+    assert not m.two_term and m.boundary_volume_quotient is None  # nothing was fitted
 
 
 def test_measure_finite_interval():
     m = measure_gain("T1", "mirror")
     _check(m, 0.05, 0.01)
     assert m.gain == pytest.approx(2, rel=0.01)
+    assert m.two_term  # [0, pi] has two Neumann end points: the volume fit has the 2nd term
 
 
 def test_measure_rejects_what_it_cannot_mesh():

@@ -157,17 +157,35 @@ def test_orbits_and_projection():
     assert q1.n_orbits == 18 and q1.effective_order == 1
 
 
-def test_non_effective_action_counts_the_effective_order():
-    # a polygon in the plane z = 0 of R^3: the mirror z -> -z fixes it pointwise
-    n = 12
+def _ring(n=12):
+    """A regular n-gon in the plane z = 0 of R^3 (a 1-manifold with ambient dimension 3)."""
     t = 2 * np.pi * np.arange(n) / n
     v = np.stack([np.cos(t), np.sin(t), np.zeros(n)], axis=1)
     s = np.stack([np.arange(n), (np.arange(n) + 1) % n], axis=1)
-    ring = Mesh(v, s, name="ring")
+    return Mesh(v, s, name="ring")
+
+
+def test_non_effective_action_counts_the_effective_order():
+    # a polygon in the plane z = 0 of R^3: the mirror z -> -z fixes it pointwise
+    ring = _ring(12)
     q = quotient(ring, named("C4h"))  # C4 about z with z -> -z: effective order 4
     assert q.kernel_order == 2 and q.effective_order == 4
     assert q.volume == pytest.approx(ring.volume / 4)
     assert q.n_orbits == 3
+
+
+@pytest.mark.parametrize("spec,walls", [
+    ("C4h", 0),     # C4 rotates the ring freely; z -> -z fixes it pointwise: a circle, no wall
+    ("mirror", 0),  # acts trivially: the quotient is the ring itself
+    ("D1", 2),      # the half-turn about x acts on the ring as y -> -y: an arc, 2 end points
+    ("C1v", 2),     # the mirror y -> -y: the same arc
+    ("C2v", 2),     # two mirrors: a quarter arc, 2 end points
+])
+def test_ring_walls_come_from_the_action_on_the_ring(spec, walls):
+    # truth by hand: the orbit space of the 12-gon is a circle or an arc, and the boundary of
+    # a 1-dimensional quotient is counted in points; the linear part in R^3 does not decide
+    q = quotient(_ring(12), named(spec))
+    assert q.boundary_volume() == walls
 
 
 def test_lower_dimensional_group_is_extended():
@@ -194,6 +212,16 @@ def test_icosahedral_sphere_with_c4_is_rejected():
 def test_octahedral_sphere_with_icosahedral_group_is_rejected():
     with pytest.raises(NotInvariantError, match="icosahedral"):
         quotient(meshes.sphere(1, base="octahedron"), named("I"))
+
+
+def test_duplicate_simplex_is_named_not_a_stop_iteration():
+    # an unchecked mesh listing edge (0, 1) twice: the half-turn maps every edge onto an edge,
+    # but (6, 7) would need to appear twice too
+    ring = _ring(12)
+    doubled = Mesh(ring.vertices, np.concatenate([ring.simplices, ring.simplices[:1]]),
+                   name="ring", check=False)
+    with pytest.raises(NotInvariantError, match="more than once"):
+        quotient(doubled, named("C2"))
 
 
 def test_translation_must_map_the_grid():

@@ -294,6 +294,36 @@ def test_product_manifolds():
     assert same(q.boundary_part_volume, 2 * 2 * pi / 4)
 
 
+def test_product_with_a_repeated_factor_object():
+    # S^2 x I(2) x I(2) with the SAME interval object twice, SO(2) on the sphere: the quotient
+    # is [0, pi] x [-1, 1]^2 and its boundary ([0, pi] x the square's perimeter 8): 8 pi
+    interval = Box((2,))
+    q = quotient_geometry(Product((Sphere(2), interval, interval)), "SO(2)")
+    assert q.quotient_dim == 3 and same(q.quotient_volume, 4 * pi)
+    assert same(q.boundary_part_volume, 8 * pi)
+
+
+def test_continuous_quotient_two_term_law_by_hand():
+    # B^3 / SO(2): a half disk of area pi/2, d_G = 2, C = pi (pi/2) / (2 pi)^2 = 1/8; its
+    # boundary arc pi gives omega_1 pi / (4 * 2 pi) = 1/4 in front of sqrt(lambda)
+    q = quotient_geometry("B3", "SO(2)")
+    assert same(q.weyl_law("neumann"), LAMBDA / 8 + sp.sqrt(LAMBDA) / 4)
+    assert same(q.weyl_law("dirichlet"), LAMBDA / 8 - sp.sqrt(LAMBDA) / 4)
+
+
+def test_group_from_generators_gets_its_order_and_kernel():
+    # C4h by its generators (no closed-form order) on the circle of the xy-plane: 8 elements,
+    # the mirror z -> -z acts trivially, 4 distinct maps
+    lin, tr = named("C4h").generator_arrays()
+    q = quotient_geometry("S1", from_generators(lin, tr, name="c4h-by-generators"))
+    assert (q.group_order, q.effective_order, q.kernel_order) == (8, 4, 2)
+    assert same(q.quotient_volume, pi / 2)
+    # the diagonal glide of T^2 (order 4, faithful)
+    swap = np.array([[0.0, 1.0], [1.0, 0.0]])
+    q = quotient_geometry("T2", from_generators(swap[None], np.array([[0.25, 0.25]])))
+    assert (q.group_order, q.kernel_order) == (4, 1)
+
+
 def test_groups_that_do_not_act_raise():
     with pytest.raises(GroupError, match="signed permutation"):
         quotient_geometry("T2", "D3")

@@ -385,8 +385,8 @@ class SphereKernel(SpectralKernel):
     def averaged(self, action: GroupAction) -> Any:
         """Exact Haar average for rotations fixing an axis (zonal harmonics, m = 0):
         the mean of P_l(<g x, y>) over the stabilizer of e_a is P_l(x_a) P_l(y_a)."""
-        zonal = action.family == "axis_stabilizer" or (
-            action.family == "axis_rotation" and self.domain.dim == 2)
+        zonal = action.axis is not None and (action.family == "axis_stabilizer" or (
+            action.family == "axis_rotation" and self.domain.dim == 2))
         if not zonal:
             return super().averaged(action)
         a = action.axis
@@ -587,6 +587,10 @@ class MeshKernel(SpectralKernel):
     def __call__(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
         w = np.repeat(self.weights, self.multiplicities)
         return (self._values(X) * w) @ self._values(Y).T
+
+    def features(self, X: np.ndarray) -> np.ndarray:
+        # one point location for all eigenspaces, not one per eigenspace
+        return self._values(X)
 
     def basis(self, j: int, X: np.ndarray) -> np.ndarray:
         s = self._starts[j]

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .errors import CountingError, GroupError, SpecError
+from .groups import AffineMap, FiniteGroup, named
 
 __all__ = [
     "ExactCounts",
@@ -47,6 +48,8 @@ __all__ = [
 
 #: Largest group enumerated for the sphere Molien series.
 MAX_SPHERE_GROUP_ORDER = 1_000_000
+#: Largest torus group enumerated just to report its order (the counts never enumerate it).
+MAX_TORUS_ORDER_ENUMERATED = 200_000
 #: Largest number of lattice modes held in memory for a torus count (~40 bytes each in T^10).
 MAX_TORUS_MODES = 40_000_000
 
@@ -157,41 +160,33 @@ def _generators_of(group: Any, translations: Any = None) -> tuple[np.ndarray, np
     return _as_generator_arrays(group, translations)
 
 
-def _closure(linear: np.ndarray, max_order: int) -> np.ndarray:
-    """All products of orthogonal generator matrices, by breadth-first search."""
-    dim = linear.shape[1]
+def _raw_group(linear: np.ndarray, shift: np.ndarray) -> FiniteGroup:
+    """A FiniteGroup of generators already validated by :func:`_as_generator_arrays`.
 
-    def key(m: np.ndarray) -> bytes:
-        return np.round(m * 1e7).astype(np.int64).tobytes()
+    Built directly (not by ``from_generators``) so that this module's own tolerances and
+    messages stay in force; its closure and element cache are those of ``weylgain.groups``.
+    """
+    gens = tuple(AffineMap(a, t) for a, t in zip(linear, shift))
+    return FiniteGroup("custom", gens, int(linear.shape[1]))
 
-    identity = np.eye(dim)
-    elements = [identity]
-    seen = {key(identity)}
-    frontier = [identity]
-    while frontier:
-        new = []
-        for m in frontier:
-            for g in linear:
-                p = g @ m
-                kp = key(p)
-                if kp not in seen:
-                    seen.add(kp)
-                    elements.append(p)
-                    new.append(p)
-                    if len(elements) > max_order:
-                        raise GroupError(
-                            f"the group generated has more than {max_order} elements; "
-                            "the sphere Molien series enumerates the group, so use a smaller "
-                            "group or raise max_order")
-        frontier = new
-    return np.array(elements)
+
+def _known_order(group: Any) -> int | None:
+    """The order of a group object when known without enumerating it, else None.
+
+    A FiniteGroup's ``order`` property would enumerate the group with its own default cap
+    (ignoring the caller's), so only its closed form is used; duck-typed objects may give an
+    integer ``order``.
+    """
+    order = (getattr(group, "closed_order", None) if hasattr(group, "closed_order")
+             else getattr(group, "order", None))
+    return int(order) if isinstance(order, (int, np.integer)) else None
 
 
 def _linear_elements(group: Any, max_order: int) -> np.ndarray:
     """All linear elements (|G|, D, D) of a finite group acting on a sphere."""
     if _is_finite_group(group):
-        order = getattr(group, "order", None)
-        if isinstance(order, (int, np.integer)) and order > max_order:
+        order = _known_order(group)
+        if order is not None and order > max_order:
             raise GroupError(
                 f"group {_group_name(group)} has {order} elements, more than max_order="
                 f"{max_order} allowed for the sphere Molien series; use a smaller group or "
@@ -203,9 +198,11 @@ def _linear_elements(group: Any, max_order: int) -> np.ndarray:
                 f"group {_group_name(group)} has translations; spheres need linear groups")
         return linear
     linear, shift = _as_generator_arrays(group)
-    if np.abs(shift).max(initial=0.0) > 0:
-        raise GroupError("spheres need linear groups (no translations)")
-    return _closure(linear, max_order)
+    try:
+        return _raw_group(linear, shift).elements(max_order)[0]
+    except GroupError as exc:
+        raise GroupError(f"{exc} The sphere Molien series enumerates the group: use a "
+                         "smaller group or raise max_order.") from exc
 
 
 # ----------------------------------------------------------------------------------------
@@ -782,13 +779,9 @@ def _resolve_group(group: Any, ambient: int) -> Any:
         if group.strip().lower() in _TRIVIAL_NAMES:
             return None
         try:
-            from . import groups as _groups
-        except ImportError as exc:  # pragma: no cover - groups is part of the package
-            raise SpecError(f"group spec {group!r} needs weylgain.groups") from exc
-        try:
-            resolved = _groups.named(group, dim=ambient)
+            resolved = named(group, dim=ambient)
         except SpecError:
-            resolved = _groups.named(group)  # point groups on R^3, extended below
+            resolved = named(group)  # point groups on R^3, extended below
         group = resolved
     if _is_finite_group(group):
         gdim = int(group.dim)
@@ -807,41 +800,21 @@ def _finite_order(group: Any, kind: str, translations: Any = None) -> int | None
     """|G| from the group object, or by closure of raw generators (None if too large)."""
     if group is None:
         return 1
-    order = getattr(group, "order", None)
-    if isinstance(order, (int, np.integer)):
-        return int(order)
-    if kind == "sphere":
+    if kind == "sphere":  # the Molien series enumerated (and cached) the group already
+        order = getattr(group, "order", None)
+        if isinstance(order, (int, np.integer)):
+            return int(order)
         return int(_linear_elements(group, MAX_SPHERE_GROUP_ORDER).shape[0])
+    known = _known_order(group)
+    if known is not None:
+        return known
+    if not _is_finite_group(group):
+        group = _raw_group(*_generators_of(group, translations))
     try:
-        return _affine_order(*_generators_of(group, translations), max_order=200_000)
+        # not group.order: that enumerates with its own cap and raises when it is exceeded
+        return int(group.elements(max_order=MAX_TORUS_ORDER_ENUMERATED)[0].shape[0])
     except GroupError:
         return None
-
-
-def _affine_order(linear: np.ndarray, shift: np.ndarray, max_order: int) -> int:
-    """Order of the group of affine torus maps (translations mod 1), by closure."""
-    dim = linear.shape[1]
-
-    def key(a: np.ndarray, t: np.ndarray) -> bytes:
-        return np.concatenate([np.round(a.ravel() * 1e6), np.round((t % 1.0) * 1e6) % 1e6]) \
-            .astype(np.int64).tobytes()
-
-    start = (np.eye(dim), np.zeros(dim))
-    seen = {key(*start)}
-    frontier = [start]
-    while frontier:
-        new = []
-        for a, t in frontier:
-            for ga, gt in zip(linear, shift):
-                item = (ga @ a, (ga @ t + gt) % 1.0)
-                k = key(*item)
-                if k not in seen:
-                    seen.add(k)
-                    new.append(item)
-                    if len(seen) > max_order:
-                        raise GroupError("group too large to enumerate")
-        frontier = new
-    return len(seen)
 
 
 def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
@@ -875,8 +848,9 @@ def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
     name = group if isinstance(group, str) else _group_name(resolved)
     continuous = _is_continuous_group(resolved)
     if kind == "sphere":
-        if d < 1:
-            raise SpecError("spheres need dimension >= 1")
+        if resolved is not None and not continuous and not _is_finite_group(resolved):
+            # raw matrices: one group object, so the order below reuses the enumeration
+            resolved = _raw_group(*_as_generator_arrays(resolved))
         eig, mult = sphere_invariant_spectrum(resolved, lam, radius=radius, dim=ambient,
                                               include_zero=True)
         kmax = len(eig) - 1

@@ -211,14 +211,23 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
         kind = "linear" if vratio > 1 + 1e-12 else "none"
 
     ratio_eps = None
-    if eps is not None:
-        ratio_eps = vratio * eps ** (-(d - dG) / (2 * s))
     risk_n = risk_inv_n = equiv = ratio_n = None
-    if n is not None:
-        risk_n = (sigma ** 2 * vol_M / n) ** b
-        risk_inv_n = (sigma ** 2 * vol_Q / n) ** bG
-        equiv = sigma ** 2 * vol_M * risk_inv_n ** (-1 / b)
-        ratio_n = equiv / n
+    try:
+        if eps is not None:
+            ratio_eps = vratio * eps ** (-(d - dG) / (2 * s))
+        if n is not None:
+            risk_n = (sigma ** 2 * vol_M / n) ** b
+            risk_inv_n = (sigma ** 2 * vol_Q / n) ** bG
+            equiv = sigma ** 2 * vol_M * risk_inv_n ** (-1 / b)
+            ratio_n = equiv / n
+        if not all(math.isfinite(v) for v in (ratio_eps, risk_n, risk_inv_n, equiv, ratio_n)
+                   if v is not None):
+            raise OverflowError
+    except (OverflowError, ZeroDivisionError) as exc:  # float powers raise, products give inf
+        given = ", ".join(f"{k} = {v:g}" for k, v in (("eps", eps), ("n", n)) if v is not None)
+        raise SpecError(
+            f"{given} is so extreme that the sample ratios leave the range of a double; use "
+            "the expression sample_ratio_expr, or a moderate eps / n") from exc
 
     explanation = _explain(geo, kind, linear, s, b, bG, eps, ratio_eps, n, ratio_n, vratio)
     return GainReport(
@@ -562,8 +571,11 @@ def _fit(lams: np.ndarray, counts: np.ndarray, two_term_free: bool) -> tuple[flo
     """
     from .spectrum import weyl_fit
 
-    if np.all(counts == counts[0]):  # N constant: a point (d = 0, volume = the count)
-        return 0.0, 0.0, None
+    if np.all(counts == counts[0]):  # a point is handled by the caller: this is a bad window
+        raise FitError(
+            f"the count stays at {counts[0]:g} for every threshold in [{lams[0]:.4g}, "
+            f"{lams[-1]:.4g}]: no eigenvalue in the window, so nothing to fit; pass a finer "
+            "level=")
     free = None
     if two_term_free:
         try:  # three parameters: keep it only when it is well determined
@@ -634,7 +646,8 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     n_points : int, default 10
         Number of thresholds for M/G (M gets 6).
     lam_max_h2 : float, optional
-        lam_max h^2; default 0.5 for spheres (gap midpoints), 0.25 otherwise.
+        lam_max h^2; default 0.5 for spheres (gap midpoints), 1.0 otherwise (averaged
+        consistent and lumped counts).
     min_count, target_count : int
         Predicted invariant counts at lam_min and (wanted) at lam_max.
     progress : bool
@@ -722,6 +735,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
 
     # M/G: counts in its own window (finite G: the same mesh; continuous: the orbit space)
     base = q.base_mesh
+    spec_q = _quotient_spectrum(M, G, geo, G_mesh)
     if base is None:  # a point
         lams_q = np.array([1.0, 10.0, 100.0, 1000.0])
     else:
@@ -733,7 +747,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
                 f"{hi:.4g}, where {M.name}/{G.name} has only about "
                 f"{C_G * hi ** (dG_pred / 2):.3g} invariant eigenvalues; pass a finer level="
             )
-        lams_q = _threshold_grid(_quotient_spectrum(M, G, geo, G_mesh), lo, hi, n_points)
+        lams_q = _threshold_grid(spec_q, lo, hi, n_points)
         if lams_q.size < 4:
             raise FitError(f"only {lams_q.size} thresholds fit in [{lo:.4g}, {hi:.4g}]; pass a "
                            "finer level=")
@@ -761,17 +775,19 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
 
     bq_pred = float(geo.quotient_boundary_volume)
     two_term_q = bq_pred > 0 or dG_pred == 1
-    dG_fit, dG_err, fit_q = _fit(lams_q, counts_q, two_term_q)
-    if fit_q is None:
+    if base is None and np.all(counts_q == counts_q[0]):
+        # a point: N_G constant (1): dimension 0, volume the count (counting measure)
+        dG_fit, dG_err, fit_q = 0.0, 0.0, None
         vol_q, vol_q_err, bq = float(counts_q[-1]), 0.0, None
     else:
+        dG_fit, dG_err, fit_q = _fit(lams_q, counts_q, two_term_q)
         vol_q, vol_q_err, bq = fit_q.volume, fit_q.volume_err, fit_q.boundary_volume
     vol_M = None if fit_M is None else fit_M.volume
     same_dim = dG_pred == d
     qname = str(base.name) if base is not None else "point"
     where = {"sphere": "at gap midpoints of the sphere spectrum ",
              "lattice": "at gap midpoints of the lattice spectrum ",
-             "generic": ""}[_quotient_spectrum(M, G, geo, G_mesh).kind]
+             "generic": ""}[spec_q.kind]
     method = (f"M: {mesh.name} ({mesh.n_vertices} vertices, mean edge {h:.3g}); M/G: "
               f"{q.kind} quotient on {qname} with {q.n_orbits} unknowns; {lams_q.size} "
               f"thresholds {where}in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}]"
@@ -795,7 +811,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         vol_M_rel_error=None if vol_M is None else _rel(vol_M, vM),
         gain=float(vol_M / vol_q) if same_dim and vol_M is not None and vol_q else None,
         gain_predicted=vM / vQ if same_dim else None,
-        two_term=True, method=method, seconds=time.perf_counter() - t0,
+        two_term=fit_q is not None, method=method, seconds=time.perf_counter() - t0,
     )
 
 

@@ -405,12 +405,12 @@ class FiniteGroup:
         per = None
         if period is not None:
             per = np.broadcast_to(np.asarray(period, dtype=np.float64), (self.dim,))
+            fin = np.isfinite(per)
         count = 0
         for a, t in zip(lin, tr):
             y = x @ a.T
             d = y - x
             if per is not None:
-                fin = np.isfinite(per)
                 d[:, fin] += t[fin] * per[fin]
                 d[:, fin] -= per[fin] * np.round(d[:, fin] / per[fin])
             elif np.any(np.abs(t - np.round(t)) > 1e-12):

@@ -103,7 +103,12 @@ def quotient_dimension(kernel: SpectralKernel, group: Any) -> int:
 def _invariant_basis(kernel: SpectralKernel, action: GroupAction, j: int) -> np.ndarray:
     """Orthonormal basis (m_j, m_j^G) of the invariant part of eigenspace j, cached."""
     cache = kernel.__dict__.setdefault("_invariant_cache", {})
-    key = (action.name, action.quadrature, id(action.group), j)
+    # Keyed by the generators' content: names are not unique (every from_generators group
+    # is "custom") and id() of a freed group is reused, which returned wrong bases.
+    gens = tuple((np.ascontiguousarray(a, dtype=np.float64).tobytes(),
+                  np.ascontiguousarray(t, dtype=np.float64).tobytes())
+                 for a, t in action.generators)
+    key = (gens, j)
     if key not in cache:
         reps = [kernel.representation(j, a, t) for a, t in action.generators]
         cache[key] = invariant_subspace(reps)
@@ -209,10 +214,9 @@ def random_target(kernel: SpectralKernel, smoothness: float | None = None, group
         if kernel.is_complex:  # a real function: c_{-k} = conj(c_k)
             c = 0.5 * (c + kernel.conjugate(j, c))
         coefs.append(c * (1.0 + lam) ** (-(s / 2 + dg / 4)))
-    out = SpectralTarget(kernel, tuple(coefs), s, None if group is None else _action(
-        group, kernel).name)
-    scale = norm / out.norm if out.norm > 0 else 1.0
-    return SpectralTarget(kernel, tuple(c * scale for c in coefs), s, out.group)
+    unscaled = SpectralTarget(kernel, tuple(coefs), s, None if act is None else act.name)
+    scale = norm / unscaled.norm if unscaled.norm > 0 else 1.0
+    return SpectralTarget(kernel, tuple(c * scale for c in coefs), s, unscaled.group)
 
 
 def sample(domain: Any, n: int, target: Callable[[np.ndarray], np.ndarray] | None = None,
@@ -436,6 +440,40 @@ def fit_krr(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, ridge: float |
             modes += Q.shape[1]
         return FittedModel("specavg", kernel, act, None, n, modes, _spectral=tuple(parts))
 
+    # validate the ridge before any kernel matrix is built
+    if isinstance(ridge, str):
+        if ridge not in ("loocv", "rate"):
+            raise WeylgainError(f"ridge must be a number, 'loocv' or 'rate'; got {ridge!r}")
+    elif not float(ridge) > 0:
+        raise WeylgainError(f"ridge must be positive; got {ridge!r}")
+    kernel_fn, transform, centers, targets = _design(X, y, kernel, invariance, act,
+                                                     n_augment, seed)
+    solver = _EigenSolver(kernel_fn(centers, centers), targets)
+    if ridge == "loocv":
+        grid = _ridge_grid(kernel, ridge_grid)
+        eta = float(grid[int(np.argmin(solver.loocv(grid)))])
+    elif ridge == "rate":
+        eta = rate_ridge(n, kernel, group if invariance != "none" else None)
+    else:
+        eta = float(ridge)
+    return FittedModel(invariance, kernel, act, eta, n, len(centers), kernel_fn, transform,
+                       centers, solver.dual(eta))
+
+
+def _design(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, invariance: str,
+            act: GroupAction | None, n_augment: int | None,
+            seed: Any) -> tuple[Callable, Callable | None, np.ndarray, np.ndarray]:
+    """The kernel regression problem behind a (non-Spec-Avg) invariance method.
+
+    Returns
+    -------
+    kernel_fn : callable (X, Y) -> ndarray (len(X), len(Y))
+    transform : callable or None
+        Applied to inputs before ``kernel_fn`` (canonicalization).
+    centers : ndarray of shape (N, D)
+    targets : ndarray of shape (N,)
+    """
+    dom = kernel.domain
     kernel_fn: Callable = kernel
     transform = None
     centers, targets = X, y
@@ -451,29 +489,14 @@ def fit_krr(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, ridge: float |
             targets = np.tile(y, len(lin))
         else:
             rng = _rng(seed)
-            lin, tr = act.random_elements(n * int(n_augment), rng)
+            lin, tr = act.random_elements(len(X) * int(n_augment), rng)
             Xr = np.repeat(X, int(n_augment), axis=0)
             moved = np.einsum("nij,nj->ni", lin, Xr)
             if getattr(dom, "is_periodic", False):
                 moved = dom.wrap(moved + tr * dom.period)
             centers = np.concatenate([X, moved])
             targets = np.concatenate([y, np.repeat(y, int(n_augment))])
-    Kmat = kernel_fn(centers, centers)
-    solver = _EigenSolver(Kmat, targets)
-    if isinstance(ridge, str):
-        if ridge == "loocv":
-            grid = _ridge_grid(kernel, ridge_grid)
-            eta = float(grid[int(np.argmin(solver.loocv(grid)))])
-        elif ridge == "rate":
-            eta = rate_ridge(n, kernel, group if invariance != "none" else None)
-        else:
-            raise WeylgainError(f"ridge must be a number, 'loocv' or 'rate'; got {ridge!r}")
-    else:
-        eta = float(ridge)
-        if not eta > 0:
-            raise WeylgainError(f"ridge must be positive; got {ridge!r}")
-    return FittedModel(invariance, kernel, act, eta, n, len(centers), kernel_fn, transform,
-                       centers, solver.dual(eta))
+    return kernel_fn, transform, centers, targets
 
 
 # ====================================================================== learning curves
@@ -593,9 +616,11 @@ def _equal_risk_ratio(n_values: np.ndarray, plain: np.ndarray, other: np.ndarray
     (made monotone by a running minimum); NaN outside the plain curve's range."""
     lr = np.log(np.minimum.accumulate(plain))
     ln = np.log(n_values)
-    # np.interp needs increasing abscissae: reverse the decreasing log-risk curve
+    # np.interp needs increasing abscissae: reverse the decreasing log-risk curve. Where the
+    # running minimum is flat, keep the smallest n reaching that risk (the last of the tie
+    # in reversed order), not the largest, which would inflate the ratio.
     xs, ys = lr[::-1], ln[::-1]
-    keep = np.concatenate([[True], np.diff(xs) > 0])
+    keep = np.concatenate([np.diff(xs) > 0, [True]])
     xs, ys = xs[keep], ys[keep]
     target = np.log(other)
     out = np.exp(np.interp(target, xs, ys)) / n_values
@@ -670,6 +695,14 @@ def learning_curve(kernel: SpectralKernel, target: Callable[[np.ndarray], np.nda
         raise WeylgainError("n_values needs at least two sample sizes >= 2")
     if seeds < 1:
         raise WeylgainError("seeds must be >= 1")
+    if isinstance(ridge, str):
+        if ridge not in ("loocv", "rate", "oracle"):
+            raise WeylgainError(
+                f"ridge must be a number, 'loocv', 'rate' or 'oracle'; got {ridge!r}")
+    elif not float(ridge) > 0:
+        raise WeylgainError(f"ridge must be positive; got {ridge!r}")
+    if ridge == "oracle" and "augment" in methods and n_augment is not None:
+        raise WeylgainError("the oracle ridge supports augmentation by all elements only")
     act = _action(group, kernel)
     dom = kernel.domain
     root = np.random.SeedSequence(seed)
@@ -792,11 +825,12 @@ class _PrimalProblem:
 
     def features(self, X: np.ndarray) -> np.ndarray:
         """Real orthonormal features of every kept mode at X, shape (n, N)."""
-        parts = []
-        for j, T in enumerate(self.T):
-            B = self.kernel.basis(j, X)
-            parts.append(B if T is None else np.real(B @ T))
-        return np.concatenate(parts, axis=1)
+        F = self.kernel.features(X)  # one sweep (sphere: one Gegenbauer recursion)
+        if not self.kernel.is_complex:
+            return F
+        offs = self.offsets
+        return np.concatenate([np.real(F[:, offs[j]:offs[j + 1]] @ T)
+                               for j, T in enumerate(self.T)], axis=1)
 
     def _krr(self, Phi: np.ndarray, w: np.ndarray, y: np.ndarray, ridge: Any,
              grid: np.ndarray, to_full: np.ndarray | None, method: str) -> tuple[float, float]:
@@ -813,7 +847,7 @@ class _PrimalProblem:
             for eta in grid:
                 d = 1.0 / (e + n * eta)
                 fit = np.real(A @ (b * d))
-                hii = A2 @ (e * 0 + d)
+                hii = A2 @ d  # diagonal of the hat matrix A diag(d) A^H
                 scores.append(np.mean(((y - fit) / np.maximum(1 - hii, 1e-12)) ** 2))
             etas = np.array([grid[int(np.argmin(scores))]])
         elif isinstance(ridge, str) and ridge == "oracle":
@@ -851,22 +885,17 @@ def _oracle_fit(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, method: st
                 act: GroupAction, grid: np.ndarray, Xt: np.ndarray, ft: np.ndarray,
                 n_augment: int | None) -> FittedModel:
     """The fit whose eta on ``grid`` has the smallest test risk (one eigendecomposition)."""
-    base = fit_krr(X, y, kernel, float(grid[0]), method, None if method == "none" else act,
-                   n_augment=n_augment)
-    Z = Xt if base._transform is None else base._transform(Xt)
-    Kt = base._kernel_fn(Z, base._centers)
-    targets = (np.tile(y, base.n_centers // len(y)) if method == "augment" and n_augment is None
-               else None)
-    if targets is None and method == "augment":
+    if method == "augment" and n_augment is not None:
         raise WeylgainError("the oracle ridge supports augmentation by all elements only")
-    solver = _EigenSolver(base._kernel_fn(base._centers, base._centers),
-                          y if targets is None else targets)
-    KtU = Kt @ solver.U
+    action = None if method == "none" else act
+    kernel_fn, transform, centers, targets = _design(X, y, kernel, method, action, None, 0)
+    solver = _EigenSolver(kernel_fn(centers, centers), targets)
+    KtU = kernel_fn(Xt if transform is None else transform(Xt), centers) @ solver.U
     risks = [np.mean((KtU @ (solver.Uty / (solver.e + solver.n * eta)) - ft) ** 2)
              for eta in grid]
     eta = float(grid[int(np.argmin(risks))])
-    return FittedModel(method, kernel, base.action, eta, len(y), base.n_centers,
-                       base._kernel_fn, base._transform, base._centers, solver.dual(eta))
+    return FittedModel(method, kernel, action, eta, len(y), len(centers), kernel_fn, transform,
+                       centers, solver.dual(eta))
 
 
 # ====================================================================== presets

@@ -163,7 +163,13 @@ def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
         s_keys = mesh._cache["sorted_simplex_keys"] = np.sort(_row_keys(s, n))
     if not np.array_equal(s_keys, np.sort(_row_keys(t, n))):
         known = {tuple(r) for r in s.tolist()}
-        j = next(j for j, r in enumerate(t.tolist()) if tuple(r) not in known)
+        j = next((j for j, r in enumerate(t.tolist()) if tuple(r) not in known), None)
+        if j is None:  # every image is a simplex, but the multisets differ
+            raise NotInvariantError(
+                f"the map {what} permutes the simplices of the mesh {mesh.name or ''} but not "
+                "their multiplicities: the mesh lists some simplex more than once; remove the "
+                "duplicate simplices"
+            )
         raise NotInvariantError(
             f"the mesh {mesh.name or ''} is not invariant under {what}: vertices map onto "
             f"vertices, but simplex {j} = {mesh.simplices[j].tolist()} is mapped to "
@@ -302,26 +308,37 @@ class Quotient:
     def boundary_volume(self) -> float | None:
         """vol(d(M/G)): the Neumann boundary that enters the two-term Weyl law.
 
-        Finite groups: (vol(dM) + 2 sum_r vol Fix(r)) / order(G_eff) over the reflections r of
-        the group, with Fix(r) measured on the mesh (the interior facets whose vertices r
-        fixes), so it is exact for the discrete problem. Continuous groups: 0 (the
-        orbit-volume density vanishes on the singular strata; no wall). None when the
-        reflections cannot be enumerated (a very large group).
+        Finite groups: (vol(dM) + 2 sum_r vol Fix(r)) / order(G_eff) over the elements r of
+        the effective group that act on M as reflections, with Fix(r) measured on the mesh
+        (the interior facets whose vertices r fixes), so it is exact for the discrete
+        problem. Continuous groups: 0 (the orbit-volume density vanishes on the singular
+        strata; no wall). None when the group cannot be enumerated (a very large group).
         """
         if self.kind != "finite":
             return 0.0
         mesh = self.mesh
         g = self.group.extended(mesh.ambient_dim)
         try:
-            reflections = g.reflections()
+            # on a full-dimensional mesh only a reflection of R^D has a codimension-1 fixed
+            # set; on a lower-dimensional one a half-turn can reflect M (a circle in R^3) and
+            # a mirror containing M acts trivially, so every element is tried there
+            candidates = g.reflections() if mesh.dim == mesh.ambient_dim else g.element_maps()
         except GroupError:
             return None
         faces, counts = mesh.facets()
         interior = faces[counts == 2]
         simp = mesh.simplices
+        identity = np.arange(mesh.n_vertices)
+        seen: set[bytes] = set()
         walls = 0.0
-        for r in reflections:
-            perm = vertex_permutation(mesh, r, label=f"reflection of {self.group.name}")
+        for r in candidates:
+            perm = vertex_permutation(mesh, r, label=f"element of {self.group.name}")
+            # count each map of M once: elements acting trivially (or like one already
+            # counted, for a non-effective action) are not separate walls of M/G_eff
+            key = perm.tobytes()
+            if key in seen or np.array_equal(perm, identity):
+                continue
+            seen.add(key)
             # the wall runs along facets that r fixes pointwise ...
             fixed = (perm[interior] == interior).all(axis=1)
             walls += float(mesh.face_volumes(interior[fixed]).sum())

@@ -831,11 +831,10 @@ class QuotientGeometry:
         """
         if boundary not in ("neumann", "dirichlet"):
             raise SpecError(f"boundary must be 'neumann' or 'dirichlet'; got {boundary!r}")
+        # (continuous groups have no walls: singular strata change only lower-order terms)
         b = self.boundary_part_volume
         neu = self.wall_volume + (b if boundary == "neumann" else 0)
         dir_ = b if boundary == "dirichlet" else 0
-        if self.continuous:  # singular strata are not Neumann walls; no boundary term
-            neu = self.boundary_part_volume if boundary == "neumann" else 0
         return weyl_law(self.quotient_dim, self.quotient_volume, neu, dir_, lam)
 
     def to_dict(self) -> dict[str, Any]:
@@ -1029,6 +1028,11 @@ def _finite_quotient(M: Manifold, G: Any, max_order: int) -> QuotientGeometry:
         if double:
             steps.append(f"{M.name} = {cover.name}/(-I): work on the cover with <G, -I> of "
                          f"order {cover_order}")
+    if group_order is None:  # a group from generators: its order by closure (cached)
+        try:
+            group_order = int(G.elements(max_order)[0].shape[0])
+        except GroupError:
+            pass
     eff = cover_order // deck
     kernel = None if group_order is None else group_order // eff
     if group_order is not None and kernel is not None and kernel > 1:
@@ -1202,8 +1206,9 @@ def _continuous_quotient(M: Manifold, G: Any) -> QuotientGeometry:
     qvol = fvol * rest
     # boundary of the quotient: (dF/G) x rest  +  (F/G) x d(rest)
     bpart = fb * rest
-    for j, g in enumerate(others):
-        bpart += fvol * g.boundary_volume * sp.Mul(*[h.volume for h in others if h is not g])
+    for j, g in enumerate(others):  # by index: a product may repeat one factor object
+        bpart += fvol * g.boundary_volume * sp.Mul(*[h.volume for m, h in enumerate(others)
+                                                    if m != j])
     if others:
         steps.append(f"product: vol(M/G) = vol({f.name}/G) * {_fmt(rest)} = {_fmt(qvol)}")
     transitive = d_G == 0

@@ -88,10 +88,8 @@ def run(args: argparse.Namespace) -> int:
         pred = row["weyl_prediction"]
         row["ratio"] = row["count"] / pred if pred else None
     if args.json:
-        if len(lams) == 1:
-            data = _summary(result)
-        else:
-            data = _summary(result)
+        data = _summary(result)
+        if len(lams) > 1:
             for key in ("lam", "count", "weyl_prediction", "ratio"):
                 data.pop(key)
             data["results"] = rows
