@@ -12,7 +12,6 @@ from scipy.special import sph_harm_y
 
 from weylgain.errors import WeylgainError
 from weylgain.learning import (
-    FlatTorus,
     SphereKernel,
     TorusKernel,
     fit_krr,

@@ -9,7 +9,6 @@ decide the comparison.
 
 import math
 
-import numpy as np
 import pytest
 
 from weylgain import count_eigenvalues, groups, meshes, quotient

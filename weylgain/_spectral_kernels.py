@@ -12,7 +12,7 @@ truncated at whole eigenspaces so that it keeps every isometry invariance of the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np

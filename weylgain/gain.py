@@ -507,7 +507,6 @@ def _manifold_spectrum(M: Any, step: int = 1) -> _Spectrum:
 
 def _quotient_spectrum(M: Any, G: Any, geo: Any, G_mesh: Any) -> _Spectrum:
     """The spectrum family of M/G (a sub-spectrum of M's, or of the orbit space)."""
-    from . import symbolic as sym
     from .groups import ContinuousGroup
 
     base = _manifold_spectrum(M)
@@ -817,7 +816,6 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
 
 def _quotient_resolution(M: Any, G: Any) -> int | None:
     """Resolution of the orbit-space mesh of a continuous quotient (None for finite G)."""
-    from . import symbolic as sym
     from .groups import ContinuousGroup
 
     if not isinstance(G, ContinuousGroup):

@@ -180,9 +180,7 @@ class Mesh:
         cached = self._cache.get("volumes")
         if cached is None:
             e = self.edge_vectors()
-            gram = np.einsum("mid,mjd->mij", e, e)
-            det = np.linalg.det(gram) if self.dim > 1 else gram[:, 0, 0]
-            cached = _readonly(np.sqrt(np.clip(det, 0.0, None)) / factorial(self.dim))
+            cached = _readonly(volumes_from_edges(e))
             self._cache["volumes"] = cached
         return cached
 
@@ -266,9 +264,7 @@ class Mesh:
             return np.ones(faces.shape[0])  # points: counting measure
         v = self._vertices
         e = self.wrap_difference(v[faces[:, 1:]] - v[faces[:, :1]])
-        gram = np.einsum("mid,mjd->mij", e, e)
-        det = np.linalg.det(gram) if self.dim > 2 else gram[:, 0, 0]
-        return np.sqrt(np.clip(det, 0, None)) / factorial(self.dim - 1)
+        return volumes_from_edges(e)
 
     # ------------------------------------------------------------------ validation
     def validate(self) -> None:
@@ -355,6 +351,24 @@ class Mesh:
         inv[order] = np.arange(order.size)
         return Mesh(self._vertices[order], inv[self._simplices], self._period, name=self.name,
                     check=False)
+
+
+def volumes_from_edges(edges: np.ndarray) -> np.ndarray:
+    """j-volumes of simplices given by their j edge vectors from one vertex.
+
+    Parameters
+    ----------
+    edges : ndarray of shape (m, j, D)
+
+    Returns
+    -------
+    ndarray of shape (m,)
+        sqrt(det(E E^T)) / j!, from the Gram matrix, so any ambient dimension D >= j works.
+    """
+    j = edges.shape[1]
+    gram = np.einsum("mid,mjd->mij", edges, edges)
+    det = gram[:, 0, 0] if j == 1 else np.linalg.det(gram)
+    return np.sqrt(np.clip(det, 0.0, None)) / factorial(j)
 
 
 def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from scipy.spatial import cKDTree
 
 from .errors import GroupError, NotInvariantError
 from .groups import AffineMap, ContinuousGroup, FiniteGroup
-from .mesh import Mesh
+from .mesh import Mesh, volumes_from_edges
 
 __all__ = ["Quotient", "quotient", "vertex_permutation", "vertex_orbits"]
 
@@ -384,9 +384,7 @@ def _slice_volume(mesh: Mesh, simplices: np.ndarray, moved: np.ndarray) -> float
     a = v[pair[:, 0]]
     mid = a + 0.5 * mesh.wrap_difference(v[pair[:, 1]] - a)
     e = mesh.wrap_difference(v[rest] - mid[:, None, :])  # (m, k-1, D) edges of the slice
-    gram = np.einsum("mid,mjd->mij", e, e)
-    det = np.linalg.det(gram)
-    return float(np.sqrt(np.clip(det, 0, None)).sum() / math.factorial(mesh.dim - 1))
+    return float(volumes_from_edges(e).sum())
 
 
 def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: int | None = None,
