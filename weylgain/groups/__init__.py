@@ -1,0 +1,32 @@
+"""Symmetry groups: finite groups of affine isometries and compact continuous groups.
+
+Submodules: :mod:`~weylgain.groups.finite` (AffineMap, FiniteGroup, from_generators),
+:mod:`~weylgain.groups.continuous` (the named continuous families),
+:mod:`~weylgain.groups.catalogue` (the specification strings of :func:`named`) and
+:mod:`~weylgain.groups.actions` (the action data every group reduces to on a manifold).
+
+A finite group is stored by its generators only. Its order comes in closed form for the
+catalogue families (so the symmetric group S_10, order 3,628,800, is never enumerated) and
+otherwise from a closure (breadth-first products with the generators) capped at
+``max_order`` elements. The specification grammar is documented in
+:mod:`weylgain.groups.catalogue` and listed by :func:`catalogue`.
+"""
+
+from .actions import FactorStructure, LinearAction, TorusAction
+from .catalogue import catalogue, named
+from .continuous import CONTINUOUS_FAMILIES, ContinuousGroup
+from .finite import DEFAULT_MAX_ORDER, AffineMap, FiniteGroup, from_generators
+
+__all__ = [
+    "AffineMap",
+    "FiniteGroup",
+    "ContinuousGroup",
+    "from_generators",
+    "named",
+    "catalogue",
+    "FactorStructure",
+    "LinearAction",
+    "TorusAction",
+    "CONTINUOUS_FAMILIES",
+    "DEFAULT_MAX_ORDER",
+]
