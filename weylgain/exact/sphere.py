@@ -1,0 +1,248 @@
+"""Spheres ``S^{D-1}`` in ``R^D`` with finite groups (Molien series) and the named
+continuous families (closed forms).
+
+The invariant dimension of the degree-``k`` harmonics (eigenvalue ``k(k+D-2)``) under a
+finite ``G`` in ``O(D)`` is the ``t^k`` coefficient of the harmonic Molien series
+``H_G(t) = (1 - t^2) (1/|G|) sum_g 1/det(I - t g)``. The group is enumerated (point groups
+are small); elements sharing a characteristic polynomial share their series.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import CountingError, GroupError, SpecError
+from ._util import (
+    MAX_SPHERE_GROUP_ORDER,
+    _binomial,
+    _check_lam,
+    _group_name,
+    _is_continuous_group,
+    _is_finite_group,
+    _linear_elements,
+    _max_degree,
+)
+
+# ----------------------------------------------------------------------------------------
+# spheres
+
+
+def sphere_harmonic_dimensions(dim: int, max_degree: int) -> np.ndarray:
+    """Dimensions of the degree-k harmonic polynomials on ``R^dim`` (no group).
+
+    ``C(k+D-1, D-1) - C(k+D-3, D-1)``: the multiplicity of the eigenvalue ``k(k+D-2)`` of
+    the unit sphere ``S^{D-1}``.
+
+    Parameters
+    ----------
+    dim : int
+        Ambient dimension D >= 2.
+    max_degree : int
+        Largest degree k (>= 0).
+
+    Returns
+    -------
+    ndarray of shape (max_degree + 1,), int64
+    """
+    dim = int(dim)
+    if dim < 2:
+        raise SpecError(f"spheres need an ambient dimension D >= 2, got {dim}")
+    return np.array([_binomial(k + dim - 1, dim - 1) - _binomial(k + dim - 3, dim - 1)
+                     for k in range(int(max_degree) + 1)], dtype=np.int64)
+
+
+def _det_series_coefficients(elements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct coefficient rows of det(I - t g) over the group and how often each occurs.
+
+    Coefficients come from the power sums tr(g^j) by Newton's identities (exact for integer
+    matrices, well conditioned for orthogonal ones); entries within 1e-9 of an integer are
+    snapped so integer characteristic polynomials are handled exactly.
+    """
+    n, dim, _ = elements.shape
+    power = elements.copy()
+    sums = [np.trace(power, axis1=1, axis2=2)]
+    for _ in range(1, dim):
+        power = power @ elements
+        sums.append(np.trace(power, axis1=1, axis2=2))
+    elem = [np.ones(n)]
+    for k in range(1, dim + 1):
+        acc = np.zeros(n)
+        for i in range(1, k + 1):
+            acc += (-1) ** (i - 1) * elem[k - i] * sums[i - 1]
+        elem.append(acc / k)
+    coeff = np.stack([(-1) ** k * elem[k] for k in range(dim + 1)], axis=1)  # (n, D+1)
+    snapped = np.round(coeff)
+    coeff = np.where(np.abs(coeff - snapped) < 1e-9, snapped, coeff)
+    keys = np.round(coeff * 1e8).astype(np.int64)
+    _, first, counts = np.unique(keys, axis=0, return_index=True, return_counts=True)
+    return coeff[first], counts
+
+
+def _molien_from_elements(elements: np.ndarray, max_degree: int) -> np.ndarray:
+    """Exact coefficients of (1/|G|) sum_g 1/det(I - t g) up to t^max_degree (int64)."""
+    coeff, counts = _det_series_coefficients(elements)
+    order = elements.shape[0]
+    dim = coeff.shape[1] - 1
+    a = coeff.astype(np.longdouble)
+    series = np.zeros((coeff.shape[0], max_degree + 1), dtype=np.longdouble)
+    series[:, 0] = 1
+    for n in range(1, max_degree + 1):
+        acc = np.zeros(coeff.shape[0], dtype=np.longdouble)
+        for j in range(1, min(n, dim) + 1):
+            acc -= a[:, j] * series[:, n - j]
+        series[:, n] = acc
+    total = counts.astype(np.longdouble) @ series
+    molien = total / order
+    rounded = np.round(molien)
+    err = np.abs(molien - rounded)
+    worst = int(np.argmax(err)) if err.size else 0
+    if err.size and err[worst] > 1e-6:
+        raise CountingError(
+            f"Molien series coefficient of t^{worst} is {float(molien[worst])!r}, not an "
+            "integer: the matrices do not form a group (check closure and orthogonality) or "
+            "the degree is too high for floating point; lower the degree")
+    return rounded.astype(np.int64)
+
+
+def _continuous_sphere_dimensions(group: Any, dim: int, max_degree: int) -> np.ndarray:
+    """Invariant harmonic dimensions for SO(m) on m coordinates of R^D, or the Hopf action."""
+    family = str(getattr(group, "family", ""))
+    degrees = np.arange(max_degree + 1)
+    if family == "hopf":
+        if dim != 4:
+            raise SpecError(f"the Hopf circle action lives on S^3 in R^4, not on S^{dim - 1}")
+        # bidegree (p, q) harmonics on C^2 carry e^{i(p-q)theta}: invariant iff p = q,
+        # dimension 2p + 1, in degree 2p
+        return np.where(degrees % 2 == 0, degrees + 1, 0).astype(np.int64)
+    coords = getattr(group, "coordinates", None)
+    if family == "axis_rotation":
+        n_rot = len(coords) if coords else 2
+    elif family == "axis_stabilizer":
+        n_rot = len(coords) if coords else dim - 1
+    elif family == "rotation":
+        n_rot = len(coords) if coords else dim
+    else:
+        raise SpecError(
+            f"continuous group {_group_name(group)} (family {family!r}) does not act on a "
+            "sphere; use SO(2), SO(n-1), SO(n) or hopf")
+    if not 2 <= n_rot <= dim:
+        raise SpecError(f"{_group_name(group)} rotates {n_rot} coordinates, cannot act on R^{dim}")
+    # the SO(m)-invariant polynomials on R^D are generated by |x_rot|^2 and the D-m fixed
+    # coordinates, so the harmonic Molien series is (1-t^2)/((1-t^2)(1-t)^{D-m}) = (1-t)^{m-D}
+    free = dim - n_rot
+    if free == 0:
+        return (degrees == 0).astype(np.int64)
+    return np.array([_binomial(k + free - 1, free - 1) for k in degrees], dtype=np.int64)
+
+
+def sphere_invariant_dimensions(group: Any, max_degree: int, *, dim: int | None = None,
+                                max_order: int = MAX_SPHERE_GROUP_ORDER) -> np.ndarray:
+    """Dimension of the G-invariant harmonics of each degree on ``S^{D-1}``.
+
+    Coefficients of the harmonic Molien series ``(1 - t^2) (1/|G|) sum_g 1/det(I - t g)``:
+    entry ``k`` is the multiplicity of the eigenvalue ``k(k+D-2)`` on ``S^{D-1}/G``.
+
+    Parameters
+    ----------
+    group : FiniteGroup, ContinuousGroup, array_like of shape (g, D, D), or None
+        The group: a ``weylgain.groups`` group (its elements are enumerated), raw orthogonal
+        generator matrices (closed here), a continuous group of a supported family, or None
+        for the trivial group (then ``dim`` is required).
+    max_degree : int
+        Largest degree (>= 0).
+    dim : int, optional
+        Ambient dimension D; required when ``group`` is None, checked otherwise.
+    max_order : int
+        Largest group enumerated; larger groups raise :class:`GroupError`.
+
+    Returns
+    -------
+    ndarray of shape (max_degree + 1,), int64
+    """
+    max_degree = int(max_degree)
+    if max_degree < 0:
+        raise SpecError(f"max_degree must be >= 0, got {max_degree}")
+    if group is None:
+        if dim is None:
+            raise SpecError("the trivial group needs dim= (the ambient dimension D)")
+        return sphere_harmonic_dimensions(dim, max_degree)
+    if _is_continuous_group(group):
+        if dim is None:
+            raise SpecError("a continuous group needs dim= (the ambient dimension D)")
+        return _continuous_sphere_dimensions(group, int(dim), max_degree)
+    elements = _linear_elements(group, max_order)
+    group_dim = elements.shape[1]
+    if dim is not None and int(dim) != group_dim:
+        raise GroupError(
+            f"the group acts on R^{group_dim} but the sphere lives in R^{dim}; extend the "
+            "group (FiniteGroup.extended) or pick the matching sphere")
+    if group_dim < 2:
+        raise SpecError(f"spheres need an ambient dimension D >= 2, got {group_dim}")
+    molien = _molien_from_elements(elements, max_degree)
+    harmonic = molien.copy()
+    harmonic[2:] -= molien[:-2]
+    return harmonic
+
+
+def _sphere_dimension_of(group: Any, dim: int | None) -> int:
+    if dim is not None:
+        return int(dim)
+    if group is None or _is_continuous_group(group):
+        raise SpecError("dim= (the ambient dimension D) is required for this group")
+    if _is_finite_group(group):
+        return int(group.dim)
+    return int(np.shape(group)[-1])
+
+
+def sphere_invariant_spectrum(group: Any, lam: float, *, radius: float = 1.0,
+                              dim: int | None = None, include_zero: bool = False,
+                              max_order: int = MAX_SPHERE_GROUP_ORDER,
+                              ) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues ``<= lam`` of ``S^{D-1}/G`` (radius ``r``) with invariant multiplicities.
+
+    Parameters
+    ----------
+    group : see :func:`sphere_invariant_dimensions`
+    lam : float
+        Cut-off.
+    radius : float
+        Sphere radius r; eigenvalues are ``k(k+D-2)/r^2``.
+    dim : int, optional
+        Ambient dimension D (required for None and continuous groups).
+    include_zero : bool
+        Keep the sphere eigenvalues that carry no invariant function (multiplicity 0).
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (m,), float64
+    multiplicities : ndarray of shape (m,), int64
+    """
+    lam = _check_lam(lam)
+    if not radius > 0:
+        raise SpecError(f"radius must be positive, got {radius!r}")
+    d = _sphere_dimension_of(group, dim)
+    kmax = _max_degree(lam, d, radius)
+    if kmax < 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64)
+    mult = sphere_invariant_dimensions(group, kmax, dim=d, max_order=max_order)
+    k = np.arange(kmax + 1)
+    eig = k * (k + d - 2) / float(radius) ** 2
+    keep = np.ones(k.size, dtype=bool) if include_zero else mult > 0
+    return eig[keep].astype(np.float64), mult[keep]
+
+
+def sphere_invariant_count(group: Any, lam: float, *, radius: float = 1.0,
+                           dim: int | None = None,
+                           max_order: int = MAX_SPHERE_GROUP_ORDER) -> int:
+    """Number ``N_G(lam)`` of G-invariant eigenfunctions of ``S^{D-1}`` with eigenvalue <= lam.
+
+    Parameters and group forms as in :func:`sphere_invariant_spectrum`.
+
+    Returns
+    -------
+    int
+    """
+    _, mult = sphere_invariant_spectrum(group, lam, radius=radius, dim=dim, max_order=max_order)
+    return int(mult.sum())
