@@ -65,7 +65,7 @@ assert exact["none"] > 1e-3 and exact["augment (1 random g)"] > 1e-6
 torus = TorusKernel(2, smoothness=2.0, max_level=80)
 f_t = random_target(torus, group="signs2", seed=3)
 lc_t = learning_curve(torus, f_t, "signs2", methods=("none", "average"),
-                      n_values=(16, 32, 64, 128, 256, 512), seeds=3, noise=0.3,
+                      n_values=(32, 64, 128, 256, 512, 1024, 2048), seeds=12, noise=0.3,
                       ridge="oracle", seed=2, show_progress=False)
 print("fitted exponents", lc_t.exponents.round(3), "predicted", lc_t.predicted_exponents)
 print("samples saved (common-slope fit):", round(lc_t.fitted_gain["average"], 2),
@@ -85,7 +85,7 @@ assert 2.0 < lc_t.fitted_gain["average"] < 6.0
 sphere = SphereKernel(2, smoothness=1.5, max_degree=20)
 f_s = random_target(sphere, group="SO(2)", seed=3)
 lc_s = learning_curve(sphere, f_s, "SO(2)", methods=("none", "average"),
-                      n_values=(16, 32, 64, 128, 256, 512), seeds=3, noise=0.3,
+                      n_values=(32, 64, 128, 256, 512, 1024, 2048), seeds=12, noise=0.3,
                       ridge="oracle", seed=2, show_progress=False)
 print("fitted exponents", lc_s.exponents.round(3), "+-", lc_s.exponent_errors.round(3),
       "predicted", lc_s.predicted_exponents)

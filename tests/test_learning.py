@@ -367,11 +367,12 @@ def test_sphere_so2_rate_exponent_improves():
     kernel = SphereKernel(2, smoothness=1.5, max_degree=20)
     f = random_target(kernel, group="SO(2)", seed=3)
     lc = learning_curve(kernel, f, "SO(2)", methods=("none", "average"),
-                        n_values=(16, 32, 64, 128, 256, 512, 1024), seeds=3, noise=0.3,
+                        n_values=(32, 64, 128, 256, 512, 1024, 2048), seeds=12, noise=0.3,
                         ridge="oracle", seed=2, show_progress=False)
     plain, inv = lc.exponents
-    # predicted 0.6 (plain) and 0.75 (invariant, d_G = 1); measured 0.64 and 0.76 here
-    # (0.63 and 0.91 with degrees <= 30: the invariant curve is pre-asymptotic)
-    assert abs(plain - 0.6) < 0.15
-    assert inv > plain + 0.07
-    assert inv > 0.68
+    # predicted 0.6 (plain) and 0.75 (invariant, d_G = 1). The invariant exponent's standard
+    # error is about 0.03 with 12 seeds (0.06-0.08 with 3, too noisy to separate the two
+    # rates); over data seeds 1-5 the fits gave plain 0.61-0.65, invariant 0.70-0.83.
+    assert abs(plain - 0.6) < 0.1
+    assert abs(inv - 0.75) < 0.12
+    assert inv > plain + 0.05
