@@ -10,16 +10,14 @@ recovered or refused, never returned wrong in silence.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 import numpy as np
 import scipy.linalg as sla
-import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from .errors import CountingError, EigenvalueError, FitError, MatrixError
+from .errors import CountingError, EigenvalueError, FitError
 
 __all__ = [
     "count_eigenvalues",
@@ -31,6 +29,8 @@ __all__ = [
     "unit_ball_volume",
     "WeylFit",
     "EigenCounter",
+    "CountResult",
+    "CountingResult",
 ]
 
 # below this size a dense LDL^T (Bunch-Kaufman, backward stable) is the route; above it the
@@ -45,108 +45,91 @@ _RTOL = 1e-9
 _BACKWARD_ERROR_LIMIT = 1e-8
 
 
-# ----------------------------------------------------------------------------- input checks
-def _as_pencil(K: Any, M: Any) -> tuple[sp.csc_matrix, sp.csc_matrix]:
-    mats = []
-    for name, A in (("K", K), ("M", M)):
-        if sp.issparse(A):
-            B = sp.csc_matrix(A, dtype=np.float64, copy=True)
-        else:
-            arr = np.asarray(A)
-            if arr.dtype == object or arr.dtype.kind not in "iuf":
-                raise MatrixError(f"{name} must be a real scipy sparse matrix or array; got {arr.dtype}")
-            if arr.ndim != 2:
-                raise MatrixError(f"{name} must be 2-dimensional; got shape {arr.shape}")
-            B = sp.csc_matrix(arr.astype(np.float64))
-        if B.shape[0] != B.shape[1]:
-            raise MatrixError(f"{name} must be square; got shape {B.shape}")
-        B.sum_duplicates()
-        if not np.isfinite(B.data).all():
-            raise MatrixError(f"{name} has non-finite entries (NaN or inf)")
-        mats.append(B)
-    Kc, Mc = mats
-    if Kc.shape != Mc.shape:
-        raise MatrixError(f"K and M must have the same shape; got {Kc.shape} and {Mc.shape}")
-    if Kc.shape[0] == 0:
-        raise MatrixError("K and M are empty")
-    for name, B in (("K", Kc), ("M", Mc)):
-        scale = abs(B).max() if B.nnz else 0.0
-        asym = abs(B - B.T).max() if B.nnz else 0.0
-        if asym > 1e-10 * max(scale, np.finfo(float).tiny):
-            raise MatrixError(
-                f"{name} is not symmetric (max |{name} - {name}^T| = {asym:.3g} against max "
-                f"|{name}| = {scale:.3g}); symmetrize it, e.g. ({name} + {name}.T) / 2"
-            )
-    d = Mc.diagonal()
-    if not (d > 0).all():
-        i = int(np.flatnonzero(~(d > 0))[0])
-        raise MatrixError(
-            f"M must be positive definite; its diagonal entry {i} is {d[i]:.3g}"
-        )
-    return Kc, Mc
+# ----------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class CountResult:
+    """One certified count N(lam) and how it was obtained.
 
-
-def _check_mass_positive_definite(M: sp.csc_matrix) -> None:
-    """Gershgorin first (free); else the bottom of the Jacobi-scaled spectrum by Lanczos.
-
-    A cheap screen, not a proof: it catches a mass matrix with a clearly negative or zero
-    eigenvalue. Jacobi-scaled, a FEM mass matrix has its spectrum in about [1/(k+2), 2],
-    so 40 Lanczos steps find the bottom to a few digits.
+    Attributes
+    ----------
+    lam : float
+        The threshold.
+    count : int
+        #{j : lam_j <= lam} (eigenvalues numerically equal to lam included).
+    backend : str
+        The factorization that gave the count: "pardiso", "mumps", "superlu", or "dense"
+        (small problems, and the last resort of problems up to a few thousand unknowns).
+    shift : float
+        The shift sigma that was factored (lam plus a few tolerances).
+    n : int
+        Size of the pencil.
+    recounts : int
+        Factorizations rejected by the guards before this one.
+    reasons : tuple of str
+        Why each rejected factorization was rejected.
+    distance : float
+        Estimated distance from the shift to the nearest eigenvalue (inf on the dense route).
+    backward_error : float
+        Relative backward error of a solve with the factors (0 on the dense route).
     """
-    d = M.diagonal()
-    off = np.asarray(abs(M).sum(axis=1)).ravel() - np.abs(d)
-    n = M.shape[0]
-    if (d - off > 0).all() or n == 1:
-        return
-    Dh = 1.0 / np.sqrt(d)
-    if n <= _DENSE_LIMIT:
-        lo = sla.eigvalsh(Dh[:, None] * M.toarray() * Dh[None, :], subset_by_index=[0, 0])[0]
-    else:
-        S = sp.csr_matrix(sp.diags(Dh) @ M @ sp.diags(Dh))
-        lo = _lanczos_smallest(S, steps=min(40, n - 1))
-    if not lo > 1e-10:
-        raise MatrixError(
-            f"M must be positive definite; its Jacobi-scaled spectrum reaches {lo:.3g}"
-        )
+
+    lam: float
+    count: int
+    backend: str
+    shift: float
+    n: int
+    recounts: int = 0
+    reasons: tuple[str, ...] = ()
+    distance: float = math.inf
+    backward_error: float = 0.0
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["reasons"] = list(self.reasons)
+        for key in ("distance", "backward_error"):
+            if not math.isfinite(out[key]):
+                out[key] = None
+        return out
 
 
-def _lanczos_smallest(S: sp.csr_matrix, steps: int) -> float:
-    """Smallest Ritz value of ``steps`` Lanczos steps (full reorthogonalization)."""
-    n = S.shape[0]
-    Q = np.empty((steps + 1, n))
-    q = np.random.default_rng(0).standard_normal(n)
-    Q[0] = q / np.linalg.norm(q)
-    alpha = np.empty(steps)
-    beta = np.empty(steps)
-    for j in range(steps):
-        w = S @ Q[j]
-        alpha[j] = Q[j] @ w
-        w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
-        w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
-        beta[j] = np.linalg.norm(w)
-        if beta[j] < 1e-12:
-            steps = j + 1
-            break
-        Q[j + 1] = w / beta[j]
-    return float(sla.eigvalsh_tridiagonal(alpha[:steps], beta[: steps - 1])[0])
+@dataclass(frozen=True)
+class CountingResult:
+    """The counting function at several thresholds (:func:`counting_function` with
+    ``return_info=True``).
+
+    Attributes
+    ----------
+    results : tuple of CountResult
+        One per threshold, in the order the thresholds were given.
+    backend : str
+        The backend chosen for the pencil (a single count may still report "dense" or a
+        fallback in its own result).
+    """
+
+    results: tuple[CountResult, ...]
+    backend: str
+
+    @property
+    def lams(self) -> np.ndarray:
+        return np.array([r.lam for r in self.results], dtype=np.float64)
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.array([r.count for r in self.results], dtype=np.int64)
+
+    def to_dict(self) -> dict:
+        return {"backend": self.backend, "lams": self.lams.tolist(),
+                "counts": self.counts.tolist(),
+                "results": [r.to_dict() for r in self.results]}
 
 
 # ----------------------------------------------------------------------------- the counter
-@dataclass(frozen=True)
-class _Factor:
-    count: int  # negative pivots = eigenvalues below the shift
-    lu: Any  # SuperLU object or None (dense route)
-    mass: Any  # M in the ordering of the factored matrix
-    trusted: bool
-    reason: str
-    distance: float = math.inf  # from the shift to the nearest eigenvalue (estimate)
-
-
 class EigenCounter:
     """Exact eigenvalue counts of one pencil (K, M) at many shifts.
 
-    The fill-reducing ordering (nested dissection of the pattern, a numba kernel) is
-    computed once and reused for every shift.
+    The pencil is checked and stored once (the upper triangles of K and M on one pattern);
+    the backend's symbolic analysis (ordering, symbolic factorization) is done once and
+    reused for every shift.
 
     Parameters
     ----------
@@ -154,20 +137,26 @@ class EigenCounter:
         Symmetric stiffness (any symmetric matrix).
     M : sparse matrix of shape (n, n)
         Symmetric positive definite mass.
+    check_mass : bool, default True
+        Screen M for positive definiteness (a few Lanczos steps).
+    backend : str, optional
+        "auto" (default: ``$WEYLGAIN_BACKEND`` if set, else the fastest installed),
+        "pardiso", "mumps" or "superlu"; see :mod:`weylgain.backends`.
     """
 
-    def __init__(self, K: Any, M: Any, *, check_mass: bool = True) -> None:
-        self.K, self.M = _as_pencil(K, M)
-        self.n = self.K.shape[0]
+    def __init__(self, K: Any, M: Any, *, check_mass: bool = True,
+                 backend: str | None = None) -> None:
+        from .backends import Pencil, resolve_backend
+
+        self.backend = resolve_backend(backend)
+        self.pencil = Pencil(K, M)
+        self.n = self.pencil.n
         if check_mass:
-            _check_mass_positive_definite(self.M)
-        dK = self.K.diagonal()
-        dM = self.M.diagonal()
+            self.pencil.check_mass_positive_definite(_DENSE_LIMIT)
         # the order of the largest eigenvalue: sets the absolute scale of round-off
-        self.scale = float(max(np.max(np.abs(dK) / dM), np.finfo(float).tiny))
-        self._perm: np.ndarray | None = None
-        self._Kp: sp.csc_matrix | None = None
-        self._Mp: sp.csc_matrix | None = None
+        self.scale = self.pencil.scale
+        self._backends: dict[str, Any] = {}
+        self._norms: tuple[float, float] | None = None
         self._rng = np.random.default_rng(12345)
 
     # ---- tolerances
@@ -175,129 +164,140 @@ class EigenCounter:
         """Eigenvalues closer than this to a shift are numerically equal to it."""
         return _RTOL * max(abs(lam), 1e-3 * self.scale, 1e-300)
 
+    # ---- backends
+    def make_backend(self, name: str | None = None):
+        """A new backend object for this pencil (its analysis is done here)."""
+        from .backends import backend_class
+
+        return backend_class(name or self.backend)(self.pencil)
+
+    def _get_backend(self, name: str):
+        if name not in self._backends:
+            self._backends[name] = self.make_backend(name)
+        return self._backends[name]
+
+    def close(self) -> None:
+        """Release every backend's factors and analysis."""
+        for be in self._backends.values():
+            be.close()
+        self._backends.clear()
+
+    # ---- the guards
+    def _norm_bound(self, sigma: float) -> float:
+        """An upper bound of ||K - sigma M||_inf from ||K||_inf and ||M||_inf (computed once)."""
+        if self._norms is None:
+            self._norms = (self.pencil.norm1(self.pencil.k_values),
+                           self.pencil.norm1(self.pencil.m_values))
+        return self._norms[0] + abs(sigma) * self._norms[1]
+
+    def _certify(self, f: Any, steps: int = 3) -> tuple[bool, str, float, float]:
+        """(trusted, reason, distance, backward error) of a factorization.
+
+        The backward error of one solve with a random right-hand side, then inverse
+        iteration with the same factors (the first solve serves both) for the distance from
+        the shift to the nearest eigenvalue.
+        """
+        if not f.inertia.trusted:
+            return False, f.inertia.reason, 0.0, math.inf
+        pencil = self.pencil
+        x = self._rng.standard_normal(self.n)
+        b = pencil.M_matvec(x)
+        eta = math.inf
+        theta = math.inf
+        try:
+            for step in range(steps):
+                y = f.solve(b)
+                if step == 0:
+                    r = pencil.matvec(f.values, y)
+                    r -= b
+                    eta = float(np.abs(r).max() / (self._norm_bound(f.sigma) * np.abs(y).max()
+                                                   + np.abs(b).max()))
+                    del r
+                    if not eta < _BACKWARD_ERROR_LIMIT:
+                        return False, f"backward error {eta:.2g}", 0.0, eta
+                My = pencil.M_matvec(y)
+                yMy = float(y @ My)
+                ny = math.sqrt(abs(yMy))
+                if ny == 0 or not math.isfinite(ny):
+                    return True, "", 0.0, eta
+                # x^T M x / y^T M x with y = (K - sigma M)^-1 M x: the Rayleigh-quotient
+                # estimate of lam_j - sigma for the eigenvalue lam_j nearest the shift
+                yb = float(y @ b)
+                theta = abs(float(x @ b) / yb) if yb != 0 else 0.0
+                x = y / ny
+                b = My / ny
+        except (RuntimeError, ValueError, FloatingPointError) as exc:
+            return False, f"solve failed ({exc})", 0.0, eta
+        return True, "", float(theta), eta
+
     # ---- factorizations
-    def _dense_factor(self, sigma: float) -> _Factor:
-        A = (self.K - sigma * self.M).toarray()
+    def _dense_count(self, sigma: float) -> int:
+        """Dense Bunch-Kaufman LDL^T (backward stable): the inertia of its pivot blocks."""
+        A = self.pencil.dense(self.pencil.values(sigma))
         _, D, _ = sla.ldl(A, lower=True)
         # D is block diagonal (1x1 and 2x2 Bunch-Kaufman pivots): inertia of D = inertia of A
         ev = sla.eigvalsh_tridiagonal(np.diag(D).copy(), np.diag(D, -1).copy())
-        return _Factor(int((ev < 0).sum()), None, None, True, "dense")
+        return int((ev < 0).sum())
 
-    def _sparse_factor(self, sigma: float) -> _Factor:
-        if self._perm is None:
-            self._order()
-        A = (self._Kp - sigma * self._Mp).tocsc()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", sp.SparseEfficiencyWarning)
-            try:
-                # diagonal pivots only (diag_pivot_thresh = 0) in symmetric mode, so that
-                # L U = L D L^T whenever SuperLU keeps perm_r == perm_c == identity
-                lu = spla.splu(A, permc_spec="NATURAL", diag_pivot_thresh=0.0,
-                               options=dict(SymmetricMode=True, Equil=False))
-            except RuntimeError as exc:  # exactly singular
-                return _Factor(-1, None, None, False, f"singular factorization ({exc})")
-        return self._checked(lu, A, self._Mp)
-
-    def _order(self) -> None:
-        """Nested dissection of the pattern of |K| + |M|, computed once per pencil."""
-        from ._kernels.ordering import nested_dissection
-
-        pattern = (abs(self.K) + abs(self.M)).tocsr()
-        perm = nested_dissection(pattern.indptr.astype(np.int64),
-                                 pattern.indices.astype(np.int64), self.n, 64)
-        self._perm = perm
-        self._Kp = self.K[perm][:, perm].tocsc()
-        self._Mp = self.M[perm][:, perm].tocsc()
-
-    def _checked(self, lu: Any, A: sp.csc_matrix, Mo: sp.csc_matrix) -> _Factor:
-        """Inertia of a SuperLU factorization, or the reason it cannot be trusted."""
-        n = self.n
-        ident = np.arange(n)
-        if not (np.array_equal(lu.perm_r, ident) and np.array_equal(lu.perm_c, ident)):
-            # an off-diagonal pivot: L U is no longer L D L^T of the ordered matrix
-            return _Factor(-1, lu, Mo, False, "off-diagonal pivoting")
-        u = lu.U.diagonal()
-        if not np.isfinite(u).all() or (u == 0).any():
-            return _Factor(-1, lu, Mo, False, "zero pivot")
-        growth = np.abs(lu.L.data).max()
-        if not growth < 1e8:
-            return _Factor(-1, lu, Mo, False, f"element growth {growth:.2g} in L")
-        f = _Factor(int((u < 0).sum()), lu, Mo, True, "")
-        eta, dist = self._backward_error_and_distance(f, A)
-        if not eta < _BACKWARD_ERROR_LIMIT:
-            return _Factor(-1, lu, Mo, False, f"backward error {eta:.2g}")
-        return _Factor(f.count, lu, Mo, True, "", dist)
-
-    def _backward_error_and_distance(self, f: _Factor, A: sp.csc_matrix,
-                                     steps: int = 3) -> tuple[float, float]:
-        """Backward error of a solve, and the distance from the shift to the nearest
-        eigenvalue by inverse iteration with the same factors (the first solve serves both).
-        """
-        x = self._rng.standard_normal(self.n)
-        Mp = f.mass
-        normA = abs(A).sum(axis=1).max()
-        eta = 0.0
-        theta = math.inf
-        for step in range(steps):
-            b = Mp @ x
-            y = f.lu.solve(b)
-            if step == 0:
-                r = A @ y - b
-                eta = np.abs(r).max() / (normA * np.abs(y).max() + np.abs(b).max())
-            ny = math.sqrt(abs(y @ (Mp @ y)))
-            if ny == 0 or not np.isfinite(ny):
-                return eta, 0.0
-            # x^T M x / y^T M x with y = (K - sigma M)^-1 M x: the Rayleigh-quotient estimate
-            # of lam_j - sigma for the eigenvalue lam_j nearest the shift
-            theta = abs((x @ b) / (y @ b)) if (y @ b) != 0 else 0.0
-            x = y / ny
-        return float(eta), float(theta)
-
-    def factor(self, sigma: float) -> _Factor:
-        if self.n <= _DENSE_LIMIT:
-            return self._dense_factor(sigma)
-        return self._sparse_factor(sigma)
+    def _dense_eigh_count(self, upper: float) -> int:
+        """The last resort for small problems: all eigenvalues, densely."""
+        p = self.pencil
+        ev = sla.eigh(p.dense(p.k_values), p.dense(p.m_values), eigvals_only=True)
+        return int((ev <= upper).sum())
 
     # ---- the public count
     def count(self, lam: float) -> int:
         """Number of eigenvalues <= lam (eigenvalues within :meth:`tolerance` count as equal)."""
+        return self.count_result(lam).count
+
+    def count_result(self, lam: float) -> CountResult:
+        """:meth:`count` with how it was obtained (backend, shift, rejected factorizations)."""
         lam = float(lam)
         if not np.isfinite(lam):
             raise CountingError(f"lam must be finite; got {lam}")
         tol = self.tolerance(lam)
-        sigma = lam + tol
-        reasons = []
-        for attempt in range(4):
-            f = self.factor(sigma)
-            if f.trusted:
-                if f.lu is None:
-                    # dense route: the inertia of a backward-stable LDL^T is exact unless an
-                    # eigenvalue lies within round-off (far below tol) of the shift
-                    return f.count
-                dist = f.distance
-                if dist > 0.5 * tol:
-                    return f.count
-                reasons.append(f"an eigenvalue lies within {dist:.2g} of the shift {sigma:.12g}")
-            else:
-                reasons.append(f"{f.reason} at shift {sigma:.12g}")
-            # recover: move the shift up by a few tolerances (still counting eigenvalues
-            # numerically equal to lam, and no eigenvalue meaningfully above it)
-            sigma = lam + (2 + 2 * attempt) * tol
+        if self.n <= _DENSE_LIMIT:
+            # the inertia of a backward-stable LDL^T is exact unless an eigenvalue lies
+            # within round-off (far below tol) of the shift
+            return CountResult(lam, self._dense_count(lam + tol), "dense", lam + tol, self.n)
+        # the chosen backend, then the SuperLU route (guarded like every route), then dense
+        chain = [self.backend] + (["superlu"] if self.backend != "superlu" else [])
+        reasons: list[str] = []
+        for name in chain:
+            try:
+                be = self._get_backend(name)
+            except (MemoryError, RuntimeError, OSError) as exc:
+                reasons.append(f"{name}: analysis failed ({exc})")
+                continue
+            sigma = lam + tol
+            for attempt in range(4):
+                f = be.factor(sigma)
+                ok, why, dist, eta = self._certify(f)
+                negative = f.inertia.negative
+                f.free()
+                del f
+                if ok and dist > 0.5 * tol:
+                    return CountResult(lam, int(negative), name, sigma, self.n, len(reasons),
+                                       tuple(reasons), dist, eta)
+                if ok:
+                    why = f"an eigenvalue lies within {dist:.2g} of the shift"
+                reasons.append(f"{name}: {why} at shift {sigma:.12g}")
+                # recover: move the shift up by a few tolerances (still counting eigenvalues
+                # numerically equal to lam, and no eigenvalue meaningfully above it)
+                sigma = lam + (2 + 2 * attempt) * tol
         if self.n <= _DENSE_FALLBACK_LIMIT:
-            return self._dense_count(lam + tol)
+            return CountResult(lam, self._dense_eigh_count(lam + tol), "dense", lam + tol,
+                               self.n, len(reasons), tuple(reasons))
         raise CountingError(
             f"cannot certify the eigenvalue count at lam = {lam:.12g}: " + "; ".join(reasons)
-            + ". Try a slightly different lam, or check that M is positive definite."
+            + ". Try a slightly different lam, another backend (backend='superlu', 'mumps' "
+            "or 'pardiso'), or check that M is positive definite."
         )
-
-    def _dense_count(self, upper: float) -> int:
-        """The last resort for small problems: all eigenvalues, densely."""
-        ev = sla.eigh(self.K.toarray(), self.M.toarray(), eigvals_only=True)
-        return int((ev <= upper).sum())
 
 
 # ----------------------------------------------------------------------------- public API
-def count_eigenvalues(K: Any, M: Any, lam: float) -> int:
+def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
+                      return_info: bool = False) -> int | CountResult:
     """Exact number of eigenvalues <= ``lam`` of the pencil ``K u = lam M u``.
 
     By Sylvester's law of inertia: the negative pivots of an LDL^T factorization of
@@ -312,10 +312,16 @@ def count_eigenvalues(K: Any, M: Any, lam: float) -> int:
         Symmetric positive definite (for example the mass).
     lam : float
         The threshold.
+    backend : str, optional
+        The sparse factorization: "auto" (default; ``$WEYLGAIN_BACKEND`` when set, else the
+        fastest installed of "pardiso", "mumps", "superlu"), or one of those names.
+    return_info : bool, default False
+        Return a :class:`CountResult` (count, backend, shift, rejected factorizations)
+        instead of the bare count.
 
     Returns
     -------
-    int
+    int or CountResult
         #{j : lam_j <= lam}. Eigenvalues within a relative 1e-9 of ``lam`` (numerically
         equal to it, such as the zero eigenvalue of a closed mesh at lam = 0) are counted.
 
@@ -325,6 +331,8 @@ def count_eigenvalues(K: Any, M: Any, lam: float) -> int:
         K, M not symmetric, of different shapes, or M not positive definite.
     CountingError
         The factorization could not be trusted at or near ``lam`` even after recovery.
+    SpecError
+        Unknown backend, or a named backend that is not installed.
 
     Examples
     --------
@@ -333,25 +341,36 @@ def count_eigenvalues(K: Any, M: Any, lam: float) -> int:
     >>> count_eigenvalues(K, M, 1.5), count_eigenvalues(K, M, 2.0)
     (2, 3)
     """
-    return EigenCounter(K, M).count(lam)
+    counter = EigenCounter(K, M, backend=backend)
+    try:
+        result = counter.count_result(lam)
+    finally:
+        counter.close()
+    return result if return_info else result.count
 
 
 def counting_function(K: Any, M: Any, lams: Sequence[float] | np.ndarray, *,
-                      progress: bool = False) -> np.ndarray:
+                      progress: bool = False, backend: str | None = None,
+                      return_info: bool = False) -> np.ndarray | CountingResult:
     """The counting function N(lam) of the pencil (K, M) at many thresholds.
 
     Parameters
     ----------
     K, M : sparse matrices of shape (n, n)
-        As for :func:`count_eigenvalues`; the ordering is computed once and reused.
+        As for :func:`count_eigenvalues`; the analysis (ordering, symbolic factorization)
+        is done once and reused for every threshold.
     lams : array_like of shape (p,)
         Thresholds, in any order.
     progress : bool, default False
         Draw a progress bar on stderr (when it is a terminal).
+    backend : str, optional
+        As for :func:`count_eigenvalues`.
+    return_info : bool, default False
+        Return a :class:`CountingResult` (one :class:`CountResult` a threshold).
 
     Returns
     -------
-    ndarray of shape (p,), int64
+    ndarray of shape (p,), int64, or CountingResult
         N at each threshold; checked to be non-decreasing in lam.
     """
     lam_arr = np.asarray(lams, dtype=np.float64)
@@ -361,22 +380,28 @@ def counting_function(K: Any, M: Any, lams: Sequence[float] | np.ndarray, *,
         raise CountingError("lams must be finite")
     from ._progress import progress as _bar
 
-    counter = EigenCounter(K, M)
+    counter = EigenCounter(K, M, backend=backend)
     order = np.argsort(lam_arr, kind="stable")
-    out = np.empty(lam_arr.size, dtype=np.int64)
-    for i in _bar(order, total=order.size, label="counting", enabled=progress):
-        out[i] = counter.count(lam_arr[i])
+    results: list[CountResult | None] = [None] * lam_arr.size
+    try:
+        for i in _bar(order, total=order.size, label="counting", enabled=progress):
+            results[i] = counter.count_result(lam_arr[i])
+    finally:
+        counter.close()
+    out = np.array([r.count for r in results], dtype=np.int64)
     sorted_counts = out[order]
     if (np.diff(sorted_counts) < 0).any():
         raise CountingError(
             "the counts decrease as lam grows, so a factorization was wrong; "
             f"counts {sorted_counts.tolist()} at {lam_arr[order].tolist()}"
         )
+    if return_info:
+        return CountingResult(tuple(results), counter.backend)
     return out
 
 
 def eigenvalues(K: Any, M: Any, k: int, return_eigenvectors: bool = False,
-                sigma: float | None = None):
+                sigma: float | None = None, *, backend: str | None = None):
     """The ``k`` smallest eigenvalues of ``K u = lam M u``, checked against exact counts.
 
     Shift-invert Lanczos (ARPACK) below the spectrum; the result is then certified with
@@ -394,6 +419,9 @@ def eigenvalues(K: Any, M: Any, k: int, return_eigenvectors: bool = False,
         Also return M-orthonormal eigenvectors.
     sigma : float, optional
         Shift for shift-invert; by default just below the smallest eigenvalue.
+    backend : str, optional
+        The factorization for the shift-invert solves and the counts, as for
+        :func:`count_eigenvalues`.
 
     Returns
     -------
@@ -402,47 +430,59 @@ def eigenvalues(K: Any, M: Any, k: int, return_eigenvectors: bool = False,
     vecs : ndarray of shape (n, k)
         Only with ``return_eigenvectors``.
     """
-    counter = EigenCounter(K, M)
+    counter = EigenCounter(K, M, backend=backend)
+    try:
+        return _eigenvalues(counter, k, return_eigenvectors, sigma)
+    finally:
+        counter.close()
+
+
+def _eigenvalues(counter: EigenCounter, k: Any, return_eigenvectors: bool,
+                 sigma: float | None):
     n = counter.n
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
         raise EigenvalueError(f"k must be an integer in [1, {n}]; got {k!r}")
     k = int(k)
-    Kc, Mc = counter.K, counter.M
+    pencil = counter.pencil
     if n <= _DENSE_LIMIT or k > n // 3:
-        vals, vecs = sla.eigh(Kc.toarray(), Mc.toarray(), subset_by_index=[0, k - 1])
+        vals, vecs = sla.eigh(pencil.dense(pencil.k_values), pencil.dense(pencil.m_values),
+                              subset_by_index=[0, k - 1])
         return (vals, vecs) if return_eigenvectors else vals
     if sigma is None:
         sigma = -1e-6 * counter.scale
-        while counter.factor(sigma).count != 0:  # K may be indefinite: go below its spectrum
+        while counter.count(sigma) != 0:  # K may be indefinite: go below its spectrum
             sigma = 4 * sigma - 1.0
-    if counter._perm is None:
-        counter._order()
-    perm = counter._perm
-    inv = np.empty_like(perm)
-    inv[perm] = np.arange(n)
-    # the pencil is SPD below its spectrum: factor in the nested-dissection order
-    lu_p = spla.splu((counter._Kp - sigma * counter._Mp).tocsc(), permc_spec="NATURAL")
-
-    def solve(b: np.ndarray) -> np.ndarray:
-        return lu_p.solve(np.ravel(b)[perm])[inv]
-
-    op = spla.LinearOperator((n, n), matvec=solve, dtype=np.float64)
-    extra = 0
-    for attempt in range(4):
-        kk = min(k + extra, n - 2)
-        ncv = min(n - 1, max(2 * kk + 1, kk + 32))
-        try:
-            vals, vecs = spla.eigsh(Kc, k=kk, M=Mc, sigma=sigma, OPinv=op, which="LM",
-                                    ncv=ncv, v0=np.ones(n), maxiter=50 * n)
-        except spla.ArpackNoConvergence as exc:
-            raise EigenvalueError(f"Lanczos did not converge for k = {kk}: {exc}") from exc
-        order = np.argsort(vals)
-        vals, vecs = vals[order], vecs[:, order]
-        missing = _missing_below_top(counter, vals[:k], vals)
-        if missing == 0:
-            vals, vecs = vals[:k], vecs[:, :k]
-            return (vals, vecs) if return_eigenvectors else vals
-        extra += missing + 8 + 2 * extra
+    # a backend of its own, so that the counts below do not replace these factors
+    solver = counter.make_backend()
+    try:
+        factors = solver.factor(sigma)
+        if factors.inertia.reason and "error" in factors.inertia.reason:
+            raise EigenvalueError(f"cannot factor K - sigma M at sigma = {sigma:.6g}: "
+                                  f"{factors.inertia.reason}")
+        op = spla.LinearOperator((n, n), matvec=lambda b: factors.solve(np.ravel(b)),
+                                 dtype=np.float64)
+        Kop = spla.LinearOperator((n, n), matvec=lambda x: pencil.K_matvec(np.ravel(x)),
+                                  dtype=np.float64)
+        Mop = spla.LinearOperator((n, n), matvec=lambda x: pencil.M_matvec(np.ravel(x)),
+                                  dtype=np.float64)
+        extra = 0
+        for attempt in range(4):
+            kk = min(k + extra, n - 2)
+            ncv = min(n - 1, max(2 * kk + 1, kk + 32))
+            try:
+                vals, vecs = spla.eigsh(Kop, k=kk, M=Mop, sigma=sigma, OPinv=op, which="LM",
+                                        ncv=ncv, v0=np.ones(n), maxiter=50 * n)
+            except spla.ArpackNoConvergence as exc:
+                raise EigenvalueError(f"Lanczos did not converge for k = {kk}: {exc}") from exc
+            order = np.argsort(vals)
+            vals, vecs = vals[order], vecs[:, order]
+            missing = _missing_below_top(counter, vals[:k], vals)
+            if missing == 0:
+                vals, vecs = vals[:k], vecs[:, :k]
+                return (vals, vecs) if return_eigenvectors else vals
+            extra += missing + 8 + 2 * extra
+    finally:
+        solver.close()
     raise EigenvalueError(
         f"shift-invert Lanczos kept missing eigenvalues among the {k} smallest "
         "(checked by inertia counts); try a larger k or the dense route for small problems"

@@ -1,0 +1,229 @@
+"""A checked symmetric pencil (K, M), stored once: the upper triangles on one shared pattern.
+
+Every backend factors K - sigma M for many shifts. Holding K, M, their permuted copies and a
+pattern at once costs several times the matrix; here the pencil is half of one sparse matrix
+(the upper triangle of the union pattern of K and M) with two value arrays, and
+K - sigma M at a shift is one array subtraction on that pattern. The symmetry check reads
+the input in place (a numba kernel), so no transposed copy is made either.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+
+from ..errors import MatrixError
+
+__all__ = ["Pencil"]
+
+# relative asymmetry accepted as round-off
+_SYMMETRY_RTOL = 1e-10
+
+
+def _as_canonical_csr(A: Any, name: str) -> sp.csr_matrix:
+    """A as float64 canonical CSR, sharing the caller's arrays when they already are."""
+    if sp.issparse(A):
+        B = A.tocsr() if A.format != "csr" else A
+        if B.dtype != np.float64:
+            if B.dtype.kind not in "iuf":
+                raise MatrixError(f"{name} must be a real matrix; got dtype {B.dtype}")
+            B = B.astype(np.float64)
+        if not B.has_canonical_format:
+            B = B.copy()  # sum_duplicates works in place: never on the caller's matrix
+            B.sum_duplicates()
+    else:
+        arr = np.asarray(A)
+        if arr.dtype == object or arr.dtype.kind not in "iuf":
+            raise MatrixError(f"{name} must be a real scipy sparse matrix or array; got {arr.dtype}")
+        if arr.ndim != 2:
+            raise MatrixError(f"{name} must be 2-dimensional; got shape {arr.shape}")
+        B = sp.csr_matrix(arr.astype(np.float64))
+    if B.ndim != 2 or B.shape[0] != B.shape[1]:
+        raise MatrixError(f"{name} must be square; got shape {B.shape}")
+    if not np.isfinite(B.data).all():
+        raise MatrixError(f"{name} has non-finite entries (NaN or inf)")
+    return B
+
+
+class Pencil:
+    """K and M checked (real, square, same shape, finite, symmetric, positive mass diagonal)
+    and stored as their upper triangles on one pattern.
+
+    Parameters
+    ----------
+    K : sparse matrix or array of shape (n, n)
+        Symmetric.
+    M : sparse matrix or array of shape (n, n)
+        Symmetric with a positive diagonal (positive definiteness is screened separately,
+        :meth:`check_mass_positive_definite`).
+
+    Attributes
+    ----------
+    n : int
+    indptr : ndarray of shape (n + 1,), int64
+        Row pointers of the upper-triangular union pattern (CSR, sorted rows; the first entry
+        of every row is its diagonal).
+    indices : ndarray of shape (nnz,), int32
+    k_values, m_values : ndarray of shape (nnz,), float64
+        The upper triangles of K and M on that pattern.
+    scale : float
+        max |K_ii| / M_ii, the order of the largest eigenvalue.
+    """
+
+    def __init__(self, K: Any, M: Any) -> None:
+        from .._kernels.pencil import max_asymmetry, upper_union
+
+        Kc = _as_canonical_csr(K, "K")
+        Mc = _as_canonical_csr(M, "M")
+        if Kc.shape != Mc.shape:
+            raise MatrixError(f"K and M must have the same shape; got {Kc.shape} and {Mc.shape}")
+        n = Kc.shape[0]
+        if n == 0:
+            raise MatrixError("K and M are empty")
+        arrays = {}
+        for name, B in (("K", Kc), ("M", Mc)):
+            ip = np.ascontiguousarray(B.indptr, dtype=np.int64)
+            ix = np.ascontiguousarray(B.indices, dtype=np.int64)
+            dt = np.ascontiguousarray(B.data, dtype=np.float64)
+            scale = float(np.abs(dt).max()) if dt.size else 0.0
+            asym = float(max_asymmetry(ip, ix, dt, n)) if dt.size else 0.0
+            if asym > _SYMMETRY_RTOL * max(scale, np.finfo(float).tiny):
+                raise MatrixError(
+                    f"{name} is not symmetric (max |{name} - {name}^T| = {asym:.3g} against max "
+                    f"|{name}| = {scale:.3g}); symmetrize it, e.g. ({name} + {name}.T) / 2"
+                )
+            arrays[name] = (ip, ix, dt)
+        del Kc, Mc
+        indptr, indices, kval, mval = upper_union(*arrays["K"], *arrays["M"], n)
+        del arrays
+        first = indptr[:-1]
+        # rows hold columns j >= i in order: the first entry is the diagonal when present
+        nonempty = np.flatnonzero(indptr[1:] > first)
+        d = np.zeros(n)
+        on_diag = nonempty[indices[first[nonempty]] == nonempty]
+        d[on_diag] = mval[first[on_diag]]
+        if not (d > 0).all():
+            i = int(np.flatnonzero(~(d > 0))[0])
+            raise MatrixError(f"M must be positive definite; its diagonal entry {i} is {d[i]:.3g}")
+        if indices.size >= 2**31:
+            raise MatrixError(f"the pencil has {indices.size} upper-triangular entries; "
+                              "at most 2^31 - 1 are supported")
+        self.n = int(n)
+        self.indptr = indptr
+        self.indices = indices
+        self.k_values = kval
+        self.m_values = mval
+        dK = np.zeros(n)
+        dK[on_diag] = kval[first[on_diag]]
+        self.scale = float(max(np.max(np.abs(dK) / d), np.finfo(float).tiny))
+
+    # ---- values and products
+    @property
+    def nnz(self) -> int:
+        """Entries of the upper-triangular pattern."""
+        return int(self.indices.size)
+
+    def values(self, sigma: float) -> np.ndarray:
+        """The upper triangle of K - sigma M on the pattern (a new array)."""
+        out = self.m_values * (-float(sigma))
+        out += self.k_values
+        return out
+
+    def upper(self, values: np.ndarray) -> sp.csr_matrix:
+        """The upper triangle with these values as a CSR matrix (the pattern is shared)."""
+        U = sp.csr_matrix((values, self.indices, self.indptr), shape=(self.n, self.n),
+                          copy=False)
+        U.has_sorted_indices = True
+        return U
+
+    def diagonal(self, values: np.ndarray) -> np.ndarray:
+        return values[self.indptr[:-1]]
+
+    def matvec(self, values: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """(U + U^T - diag U) x: the symmetric matrix with upper triangle ``values`` times x."""
+        U = self.upper(values)
+        y = U @ x
+        y += U.T @ x
+        y -= self.diagonal(values) * x
+        return y
+
+    def K_matvec(self, x: np.ndarray) -> np.ndarray:
+        return self.matvec(self.k_values, x)
+
+    def M_matvec(self, x: np.ndarray) -> np.ndarray:
+        return self.matvec(self.m_values, x)
+
+    def full(self, values: np.ndarray) -> sp.csc_matrix:
+        """The whole symmetric matrix (a new sparse matrix: for small problems and tests)."""
+        U = self.upper(values)
+        return (U + sp.triu(U, 1, format="csr").T).tocsc()
+
+    def dense(self, values: np.ndarray) -> np.ndarray:
+        U = self.upper(values).toarray()
+        return U + np.triu(U, 1).T
+
+    def norm1(self, values: np.ndarray) -> float:
+        """max row sum of |A| for the symmetric A with these upper-triangular values."""
+        return float(self.matvec(np.abs(values), np.ones(self.n)).max())
+
+    def symmetric_pattern(self) -> sp.csr_matrix:
+        """The full symmetric pattern (values 1) as CSR, for orderings."""
+        U = self.upper(np.ones(self.nnz))
+        return (U + U.T).tocsr()
+
+    # ---- the mass screen
+    def check_mass_positive_definite(self, dense_limit: int = 400, steps: int = 24) -> None:
+        """Gershgorin first (free); else the bottom of the Jacobi-scaled spectrum of M.
+
+        A cheap screen, not a proof: it catches a mass matrix with a clearly negative or zero
+        eigenvalue. Jacobi-scaled, a FEM mass matrix has its spectrum in about [1/(k+2), 2],
+        and Lanczos' smallest Ritz value converges from above to the bottom of the spectrum
+        (without reorthogonalization the Ritz values still stay inside it), so a few dozen
+        steps find a negative or zero eigenvalue.
+        """
+        m = self.m_values
+        d = self.diagonal(m)
+        n = self.n
+        off = self.matvec(np.abs(m), np.ones(n)) - d
+        if (d - off > 0).all() or n == 1:
+            return
+        Dh = 1.0 / np.sqrt(d)
+        if n <= dense_limit:
+            lo = sla.eigvalsh(Dh[:, None] * self.dense(m) * Dh[None, :],
+                              subset_by_index=[0, 0])[0]
+        else:
+            lo = _lanczos_smallest(lambda x: Dh * self.matvec(m, Dh * x), n,
+                                   min(steps, n - 1))
+        if not lo > 1e-10:
+            raise MatrixError(
+                f"M must be positive definite; its Jacobi-scaled spectrum reaches {lo:.3g}"
+            )
+
+
+def _lanczos_smallest(matvec: Any, n: int, steps: int) -> float:
+    """Smallest Ritz value of ``steps`` plain Lanczos steps from a fixed random start."""
+    q = np.random.default_rng(0).standard_normal(n)
+    q /= np.linalg.norm(q)
+    q_prev = np.zeros(n)
+    alpha = np.empty(steps)
+    beta = np.zeros(steps)
+    b_prev = 0.0
+    m = steps
+    for j in range(steps):
+        w = matvec(q)
+        alpha[j] = q @ w
+        w -= alpha[j] * q
+        w -= b_prev * q_prev
+        b = float(np.linalg.norm(w))
+        beta[j] = b
+        if b < 1e-12 * max(abs(alpha[j]), 1.0):
+            m = j + 1
+            break
+        q_prev, q = q, w / b
+        b_prev = b
+    lo = float(sla.eigvalsh_tridiagonal(alpha[:m], beta[: m - 1])[0])
+    return lo if math.isfinite(lo) else -math.inf
