@@ -218,7 +218,8 @@ def test_measure_rejects_what_it_cannot_mesh():
     with pytest.raises(SpecError):
         measure_gain("S2xT1", "C4")
     with pytest.raises(NotInvariantError):
-        measure_gain("S2", "D3")  # neither sphere mesh has a 3-fold axis along z
+        measure_gain("H2", "C3")  # the hemisphere mesh has no 3-fold axis along z (on S2,
+        # every finite group is measured on a mesh built for it: tests/test_invariant_meshes)
     with pytest.raises(FitError):
         measure_gain("S2", "Ih", level=4)  # 120 elements: too few invariant modes
 

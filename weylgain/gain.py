@@ -433,7 +433,8 @@ _SLOW_DENSE = (600, 2500)
 # maps onto itself and the coarsest level whose resolution shows enough invariant eigenvalues.
 # The finest levels keep one call within a few seconds (a count of a 16k-vertex pencil takes
 # about 0.3 s).
-def _mesh_ladders(M: Any, level: int | None) -> list[list[Callable[[], Any]]]:
+def _mesh_ladders(M: Any, level: int | None, group: Any = None
+                  ) -> list[list[Callable[[], Any]]]:
     from . import meshes
     from . import symbolic as sym
 
@@ -447,8 +448,13 @@ def _mesh_ladders(M: Any, level: int | None) -> list[list[Callable[[], Any]]]:
             # 1-d: cheap; sizes keep M and M/G above the dense-route limit of the counter
             return [ladder(lambda n: meshes.circle(n, radius=r), [5200, 10400])]
         if M.d == 2:
-            return [ladder(lambda k: meshes.sphere(k, radius=r, base="octahedron"), [5, 6]),
-                    ladder(lambda k: meshes.sphere(k, radius=r), [4, 5])]
+            out = [ladder(lambda k: meshes.sphere(k, radius=r, base="octahedron"), [5, 6]),
+                   ladder(lambda k: meshes.sphere(k, radius=r), [4, 5])]
+            if group is not None:  # any other finite group: a mesh built for it (level k:
+                # as many vertices as the icosahedral sphere of level k)
+                out.append(ladder(lambda k: meshes.invariant_sphere(
+                    group, n_vertices=10 * 4 ** k + 2, radius=r), [4, 5, 6]))
+            return out
         if M.d == 3:
             return [ladder(lambda k: meshes.sphere3(k, radius=r), [2])]
     if isinstance(M, sym.Hemisphere) and M.d == 2:
@@ -632,7 +638,9 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
 
     The window: lam_min is where the predicted count reaches ``min_count``; lam_max =
     lam_max_h2 / h^2 (h the mean edge), where P1 eigenvalues are still accurate. Sphere counts
-    are taken at gap midpoints of the exact spectrum and stay exact up to lam h^2 ~ 0.5;
+    are taken at gap midpoints of the exact spectrum and stay exact while the FEM shift
+    (~ lam^2 h^2 / 15) stays below half a gap (~ lam^(1/2)): up to lam h^2 ~ 0.5 on coarse
+    meshes, and lam^(3/2) h^2 ~ 10 on fine ones (finite groups), whichever is smaller;
     other counts carry a relative FEM bias of order lam h^2 / 12.
 
     Parameters
@@ -681,6 +689,8 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     spec_M = _manifold_spectrum(M)
     if lam_max_h2 is None:
         lam_max_h2 = 0.5 if spec_M.kind == "sphere" else 1.0
+    finite_sphere = spec_M.kind == "sphere" and isinstance(G, FiniteGroup)
+    lam_h2 = _sphere_lam_h2(lam_max_h2) if finite_sphere else (lambda h: lam_max_h2)
     # spheres: consistent-mass counts at gap midpoints are exact while the FEM shift is below
     # half a gap; elsewhere the consistent (upper bound) and lumped (lower) counts are averaged
     averaged = spec_M.kind != "sphere"
@@ -710,7 +720,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     # (and a reduced problem outside the size range where the counter's dense route is slow)
     mesh = q = None
     errors: list[str] = []
-    for ladder in _mesh_ladders(M, level):
+    for ladder in _mesh_ladders(M, level, G_mesh if finite else None):
         for build in ladder:
             candidate = build()
             try:
@@ -722,7 +732,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
             if not finite or dG_pred == 0:
                 break  # the orbit-space mesh has its own resolution: coarsest M will do
             h = float(candidate.edge_lengths().mean())
-            enough = C_G * (lam_max_h2 / h ** 2) ** (dG_pred / 2) >= target_count
+            enough = C_G * (lam_h2(h) / h ** 2) ** (dG_pred / 2) >= target_count
             if enough and not _SLOW_DENSE[0] < cq.n_orbits <= _SLOW_DENSE[1]:
                 break
         if mesh is not None:
@@ -739,7 +749,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         lams_q = np.array([1.0, 10.0, 100.0, 1000.0])
     else:
         hq = float(base.edge_lengths().mean())
-        lo, hi = _window(C_G, dG_pred, hq, lam_max_h2, min_count)
+        lo, hi = _window(C_G, dG_pred, hq, lam_h2(hq), min_count)
         if not lo < hi / 3:
             raise FitError(
                 f"the mesh {base.name} (mean edge {hq:.3g}) resolves eigenvalues up to about "
@@ -756,7 +766,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
 
     # M itself (a check on the mesh; skipped when its window is too small)
     h = float(mesh.edge_lengths().mean())
-    lo, hi = _window(C_M, d, h, lam_max_h2, 2 * min_count)
+    lo, hi = _window(C_M, d, h, lam_h2(h), 2 * min_count)
     lams_M = _threshold_grid(spec_M, lo, hi, 6) if lo < hi / 3 else np.zeros(0)
     counts_M = np.zeros(0)
     fit_M = None
@@ -787,7 +797,8 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     where = {"sphere": "at gap midpoints of the sphere spectrum ",
              "lattice": "at gap midpoints of the lattice spectrum ",
              "generic": ""}[spec_q.kind]
-    method = (f"M: {mesh.name} ({mesh.n_vertices} vertices, mean edge {h:.3g}); M/G: "
+    method = (f"M: {mesh.name} ({mesh.n_vertices} vertices, mean edge {h:.3g}"
+              f"{_min_angle_note(mesh)}); M/G: "
               f"{q.kind} quotient on {qname} with {q.n_orbits} unknowns; {lams_q.size} "
               f"thresholds {where}in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}]"
               f"{'; consistent and lumped counts averaged' if averaged else ''}; volume "
@@ -812,6 +823,22 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         gain_predicted=vM / vQ if same_dim else None,
         two_term=fit_q is not None, method=method, seconds=time.perf_counter() - t0,
     )
+
+
+def _sphere_lam_h2(lam_max_h2: float) -> Callable[[float], float]:
+    """lam_max h^2 for gap-midpoint sphere counts: also lam^(3/2) h^2 <= 10, where the FEM
+    shift (~ lam^2 h^2 / 15, measured on icosahedral and invariant spheres) stays below half
+    a gap (~ lam^(1/2)); on fine meshes this, not lam h^2, is the limit."""
+    return lambda h: min(lam_max_h2, (10.0 * h) ** (2.0 / 3.0))
+
+
+def _min_angle_note(mesh: Any) -> str:
+    """', min angle X deg' for triangle meshes (the mesh quality, stated in reports)."""
+    if mesh.dim != 2 or mesh.is_periodic:
+        return ""
+    from .meshes import mesh_quality
+
+    return f", min angle {mesh_quality(mesh).min_angle_deg:.1f} deg"
 
 
 def _quotient_resolution(M: Any, G: Any) -> int | None:

@@ -44,6 +44,9 @@ __all__ = [
     "from_spec",
     "available",
     "TRIANGULATIONS",
+    "invariant_sphere",
+    "mesh_quality",
+    "MeshQuality",
 ]
 
 TRIANGULATIONS = ("kuhn", "mirrored")
@@ -607,6 +610,22 @@ def ball(subdivisions: int, radius: float = 1.0) -> Mesh:
 
 
 # ====================================================================== specs
+def _isphere_from_spec(spec: str, fields: list[str]) -> Mesh:
+    if len(fields) not in (2, 3) or not fields[1].strip():
+        raise _spec_error(spec, "isphere needs isphere:N:GROUP or isphere:N:GROUP:RADIUS")
+    if not re.fullmatch(r"[+]?\d+", fields[0].strip()):
+        raise _spec_error(spec, f"expected an integer number of vertices, got {fields[0]!r}")
+    kw = {}
+    if len(fields) == 3:
+        try:
+            kw["radius"] = float(fields[2])
+        except ValueError:
+            raise _spec_error(spec, f"expected a radius, got {fields[2]!r}") from None
+        if not (np.isfinite(kw["radius"]) and kw["radius"] > 0):
+            raise _spec_error(spec, f"the radius must be a positive number; got {fields[2]!r}")
+    return invariant_sphere(fields[1].strip(), n_vertices=int(fields[0]), **kw)
+
+
 _GRAMMAR = [
     "interval:N[:LENGTH]          N >= 2 vertices on [0, LENGTH]",
     "circle:N[:RADIUS]            regular N-gon, N >= 3",
@@ -619,6 +638,8 @@ _GRAMMAR = [
     "hemisphere:K[:RADIUS]        upper half of the octahedral sphere",
     "disk:K[:RADIUS]              flattened hemisphere",
     "ball:K[:RADIUS]              solid 3-ball",
+    "isphere:N:GROUP[:RADIUS]     2-sphere with about N vertices, invariant under a finite "
+    "point group GROUP (any catalogue spec, e.g. C7, D5h, Ih)",
     "file:PATH                    a mesh file (OFF, OBJ; others through meshio)",
 ]
 
@@ -650,6 +671,13 @@ def from_spec(spec: str) -> Mesh:
     SpecError
         On an unknown form, a wrong number of fields or an unparsable number; the message lists
         the known forms. (Out-of-range values raise :class:`MeshError` from the generator.)
+
+    Notes
+    -----
+    ``"isphere:N:GROUP[:RADIUS]"`` is :func:`invariant_sphere`: a sphere with about N vertices
+    whose vertex and triangle sets the finite point group GROUP (a spec of
+    :func:`weylgain.groups.named` such as ``"C7"``, ``"D5h"`` or ``"Ih"``) maps onto
+    themselves, e.g. ``"isphere:4000:C5"``.
     """
     if not isinstance(spec, str) or not spec.strip():
         raise _spec_error(str(spec), "expected a non-empty string")
@@ -660,6 +688,8 @@ def from_spec(spec: str) -> Mesh:
         return read_mesh(spec[5:])
     kind, *fields = spec.split(":")
     kind = kind.lower()
+    if kind == "isphere":
+        return _isphere_from_spec(spec, fields)
     n_int = {"interval": 1, "circle": 1, "torus": 2, "box": 2, "sphere": 1, "sphere3": 1,
              "hemisphere": 1, "disk": 1, "ball": 1}
     if kind not in n_int:
@@ -710,3 +740,6 @@ def from_spec(spec: str) -> Mesh:
     return {"sphere3": sphere3, "hemisphere": hemisphere, "disk": disk, "ball": ball}[kind](
         ints[0], **kw)
 
+
+# at the end: invariant_meshes imports this module's helpers lazily
+from .invariant_meshes import MeshQuality, invariant_sphere, mesh_quality  # noqa: E402

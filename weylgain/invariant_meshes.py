@@ -1,0 +1,463 @@
+"""Sphere meshes invariant under any finite subgroup of O(3), and triangle-mesh quality.
+
+The icosahedral and octahedral spheres of :mod:`weylgain.meshes` serve only the subgroups of
+I_h and O_h in their own frames. :func:`invariant_sphere` meshes S² for *any* finite group G of
+orthogonal 3x3 matrices (the axial families C_n, C_nv, C_nh, D_n, D_nh, D_nd, S_2n for every n,
+the polyhedral groups, each in any frame), working only from G's elements:
+
+1. the poles of every rotation axis (the isolated fixed points of G on S²), as G-orbits;
+2. seed points in a Dirichlet domain of G, each carried to its whole G-orbit;
+3. Lloyd (centroidal Voronoi) iterations that move the seeds only: each seed goes to the
+   centroid of its Voronoi cell among *all* orbit points, averaged over its orbit and pulled
+   back, and the orbits are regenerated from the seeds. The point set is G-invariant by
+   construction at every step;
+4. the convex hull (the spherical Delaunay triangulation of the points). G maps the hull onto
+   itself; only its triangulation of co-circular point sets (always present next to mirrors:
+   x, σx, y, σy lie on one circle) is arbitrary, so the hull triangles are grouped into
+   planar facets and every facet with more than three vertices is fanned from its vertex
+   centroid projected to the sphere (a canonical, hence G-invariant, choice);
+5. a check that every generator maps vertices onto vertices (to 1e-10 radius) and triangles
+   onto triangles; :class:`~weylgain.errors.MeshError` otherwise.
+
+Why the poles: a vertex of an invariant mesh fixed by a rotation of order n has a multiple of
+n triangles around it, so the smallest angle of an invariant mesh is at most 360°/n there
+(30° for n = 12); away from high-order poles the Lloyd points give angles of 30° or more.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import MeshError
+from .mesh import Mesh
+
+__all__ = ["invariant_sphere", "mesh_quality", "MeshQuality", "DEFAULT_N_VERTICES"]
+
+DEFAULT_N_VERTICES = 4000
+_MIN_VERTICES = 12
+_MAX_ORDER = 20_000
+_MATCH_TOL = 1e-10  # vertex matching, relative to the radius
+_COPLANAR_TOL = 1e-9  # co-circular hull facets are merged within this distance (unit sphere)
+
+
+# ====================================================================== quality
+@dataclass(frozen=True)
+class MeshQuality:
+    """Shape and size of a triangle mesh.
+
+    Attributes
+    ----------
+    min_angle_deg, max_angle_deg : float
+        Smallest and largest interior angle of any triangle, in degrees.
+    h_max, h_mean : float
+        Longest and mean edge length.
+    n_vertices, n_triangles : int
+    """
+
+    min_angle_deg: float
+    max_angle_deg: float
+    h_max: float
+    h_mean: float
+    n_vertices: int
+    n_triangles: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return (f"{self.n_vertices} vertices, {self.n_triangles} triangles, angles "
+                f"{self.min_angle_deg:.1f}-{self.max_angle_deg:.1f} deg, edges h_mean "
+                f"{self.h_mean:.3g}, h_max {self.h_max:.3g}")
+
+
+def _triangle_angles(vertices: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Interior angles (radians) of each triangle, shape (m, 3)."""
+    p = vertices[triangles]  # (m, 3, D)
+    out = np.empty(triangles.shape, dtype=np.float64)
+    for k in range(3):
+        u = p[:, (k + 1) % 3] - p[:, k]
+        w = p[:, (k + 2) % 3] - p[:, k]
+        cross = np.linalg.norm(np.cross(u, w), axis=-1) if p.shape[2] == 3 else np.abs(
+            u[:, 0] * w[:, 1] - u[:, 1] * w[:, 0])
+        out[:, k] = np.arctan2(cross, np.einsum("ij,ij->i", u, w))
+    return out
+
+
+def mesh_quality(mesh: Mesh) -> MeshQuality:
+    """Angles and edge lengths of a triangle mesh.
+
+    Parameters
+    ----------
+    mesh : Mesh
+        A 2-dimensional (triangle) mesh in R^2 or R^3, not periodic.
+
+    Returns
+    -------
+    MeshQuality
+
+    Raises
+    ------
+    MeshError
+        The mesh is not a non-periodic triangle mesh in R^2 or R^3.
+    """
+    if not isinstance(mesh, Mesh):
+        raise MeshError(f"mesh_quality needs a weylgain.Mesh; got {type(mesh).__name__}")
+    if mesh.dim != 2 or mesh.ambient_dim not in (2, 3) or mesh.is_periodic:
+        raise MeshError(
+            f"mesh_quality measures triangle meshes in R^2 or R^3; got a {mesh.dim}-dimensional "
+            f"mesh in R^{mesh.ambient_dim}" + (" (periodic)" if mesh.is_periodic else ""))
+    ang = np.degrees(_triangle_angles(mesh.vertices, mesh.simplices))
+    e = mesh.edge_lengths()
+    return MeshQuality(min_angle_deg=float(ang.min()), max_angle_deg=float(ang.max()),
+                       h_max=float(e.max()), h_mean=float(e.mean()),
+                       n_vertices=mesh.n_vertices, n_triangles=mesh.n_simplices)
+
+
+# ====================================================================== the group
+def _group_elements(group: Any) -> tuple[np.ndarray, np.ndarray, str]:
+    """(elements (g, 3, 3) with the identity first, generators (s, 3, 3), name)."""
+    from .errors import GroupError
+    from .groups import ContinuousGroup, FiniteGroup, named
+
+    if isinstance(group, str):
+        try:
+            group = named(group, dim=3)
+        except GroupError as exc:  # SpecError is not a GroupError: it propagates as is
+            raise MeshError(f"invariant_sphere: {exc}") from exc
+    if isinstance(group, ContinuousGroup):
+        raise MeshError(
+            f"{group.name} is a continuous group: no mesh is invariant under it; "
+            "weylgain.quotient meshes its orbit space directly")
+    if not isinstance(group, FiniteGroup):
+        raise MeshError("invariant_sphere needs a FiniteGroup (weylgain.groups.named or "
+                        f"from_generators) or a group spec string; got {type(group).__name__}")
+    if group.dim > 3:
+        raise MeshError(f"group {group.name!r} acts on R^{group.dim}; an S^2 mesh lives in R^3")
+    if not group.is_linear:
+        raise MeshError(f"group {group.name!r} translates (a torus group); invariant_sphere "
+                        "needs orthogonal matrices fixing the origin")
+    g3 = group.extended(3) if group.dim < 3 else group
+    try:
+        lin, _ = g3.elements(max_order=_MAX_ORDER)
+    except GroupError as exc:
+        raise MeshError(f"invariant_sphere: {exc}") from exc
+    gens, _ = g3.generator_arrays()
+    lin = np.array(lin, dtype=np.float64)
+    if not np.allclose(lin[0], np.eye(3), atol=1e-12):  # the closure lists the identity first
+        k = int(np.argmin(np.abs(lin - np.eye(3)).max(axis=(1, 2))))
+        lin[[0, k]] = lin[[k, 0]]
+    return lin, np.array(gens, dtype=np.float64).reshape(-1, 3, 3), str(group.name)
+
+
+def _unique_points(x: np.ndarray, tol: float) -> np.ndarray:
+    """x with points closer than tol to an earlier point removed (first occurrence kept)."""
+    from scipy.spatial import cKDTree
+
+    if x.shape[0] == 0:
+        return x
+    pairs = cKDTree(x).query_pairs(tol, output_type="ndarray")
+    drop = np.zeros(x.shape[0], dtype=bool)
+    if pairs.size:
+        drop[np.maximum(pairs[:, 0], pairs[:, 1])] = True
+    return x[~drop]
+
+
+def _orbit(elements: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """All images g x, shape (g * k, 3), element-major (x's own copies first)."""
+    return np.einsum("gij,kj->gki", elements, x).reshape(-1, 3)
+
+
+def _poles(elements: np.ndarray) -> np.ndarray:
+    """The poles ±a of every rotation axis, as whole G-orbits (unit vectors)."""
+    det = np.linalg.det(elements)
+    rot = elements[(det > 0) & (np.abs(elements - np.eye(3)).max(axis=(1, 2)) > 1e-9)]
+    if rot.shape[0] == 0:
+        return np.zeros((0, 3))
+    # the axis is the eigenvector of the symmetric part with eigenvalue 1 (the others are
+    # cos(angle) < 1): simple and stable for every angle, including half-turns
+    _, vecs = np.linalg.eigh(0.5 * (rot + np.transpose(rot, (0, 2, 1))))
+    axes = vecs[:, :, -1]
+    cand = _unique_points(np.concatenate([axes, -axes]), 1e-6)
+    # regenerate each as an exact orbit of one representative, so invariance is to rounding
+    out: list[np.ndarray] = []
+    covered = np.zeros(cand.shape[0], dtype=bool)
+    for i in range(cand.shape[0]):
+        if covered[i]:
+            continue
+        orb = _unique_points(_orbit(elements, cand[i:i + 1]), 1e-6)
+        out.append(orb)
+        d = np.linalg.norm(cand[:, None, :] - orb[None, :, :], axis=2).min(axis=1)
+        covered |= d < 1e-6
+    return np.concatenate(out)
+
+
+# ====================================================================== points
+def _fibonacci_sphere(n: int, rotation: np.ndarray) -> np.ndarray:
+    i = np.arange(n) + 0.5
+    z = 1.0 - 2.0 * i / n
+    r = np.sqrt(np.clip(1.0 - z * z, 0.0, None))
+    phi = math.pi * (3.0 - math.sqrt(5.0)) * i
+    return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1) @ rotation.T
+
+
+def _random_rotation(rng: np.random.Generator) -> np.ndarray:
+    q, r = np.linalg.qr(rng.standard_normal((3, 3)))
+    q = q * np.sign(np.diag(r))
+    if np.linalg.det(q) < 0:
+        q[:, 0] = -q[:, 0]
+    return q
+
+
+def _initial_seeds(elements: np.ndarray, n_seeds: int, rng: np.random.Generator
+                   ) -> np.ndarray:
+    """About n_seeds well-spread points of a Dirichlet domain of G (one per generic orbit)."""
+    order = elements.shape[0]
+    # the domain's centre: a random point whose images are as far from it as possible
+    cand = rng.standard_normal((64, 3))
+    cand /= np.linalg.norm(cand, axis=1, keepdims=True)
+    if order > 1:
+        img = np.einsum("gij,kj->kgi", elements[1:], cand)
+        spread = np.linalg.norm(img - cand[:, None, :], axis=2).min(axis=1)
+        p = cand[int(np.argmax(spread))]
+    else:
+        p = cand[0]
+    images = elements @ p  # (g, 3), images[0] = p
+    pts = _fibonacci_sphere(max(n_seeds * order, 4), _random_rotation(rng))
+    inside = pts @ p >= (pts @ images.T).max(axis=1) - 1e-12
+    seeds = pts[inside]
+    if seeds.shape[0] == 0:  # tiny targets: rejection sampling in the domain
+        while seeds.shape[0] < n_seeds:
+            x = rng.standard_normal((256, 3))
+            x /= np.linalg.norm(x, axis=1, keepdims=True)
+            seeds = np.concatenate([seeds, x[x @ p >= (x @ images.T).max(axis=1)]])
+        seeds = seeds[:n_seeds]
+    return seeds
+
+
+def _outward(x: np.ndarray, tri: np.ndarray) -> np.ndarray:
+    a, b, c = x[tri[:, 0]], x[tri[:, 1]], x[tri[:, 2]]
+    neg = np.einsum("ij,ij->i", np.cross(b - a, c - a), a + b + c) < 0
+    tri = tri.copy()
+    tri[neg] = tri[neg][:, [0, 2, 1]]
+    return tri
+
+
+def _hull(x: np.ndarray) -> Any:
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        hull = ConvexHull(x)
+    except QhullError as exc:
+        raise MeshError(f"the convex hull of the {x.shape[0]} sphere points failed: {exc}"
+                        ) from None
+    if np.unique(hull.simplices).size != x.shape[0]:
+        raise MeshError("two sphere points (nearly) coincide: the hull dropped a point")
+    return hull
+
+
+def _voronoi_centroids(x: np.ndarray, tri: np.ndarray) -> np.ndarray:
+    """Centroids of the Voronoi cells of the points x of a Delaunay triangulation ``tri``
+    (outward oriented), computed on the chordal triangles and projected to the sphere.
+
+    Each triangle gives every corner the kite (corner, edge midpoint, circumcentre, edge
+    midpoint), with signed area (an obtuse triangle's circumcentre lies outside), so the
+    kites of a vertex add up to its Voronoi cell.
+    """
+    a, b, c = x[tri[:, 0]], x[tri[:, 1]], x[tri[:, 2]]
+    u, v = b - a, c - a
+    w = np.cross(u, v)
+    ww = np.einsum("ij,ij->i", w, w)
+    cc = a + (np.einsum("ij,ij->i", u, u)[:, None] * np.cross(v, w)
+              + np.einsum("ij,ij->i", v, v)[:, None] * np.cross(w, u)) / (2 * ww[:, None])
+    nrm = w / np.sqrt(ww)[:, None]
+    n = x.shape[0]
+    area = np.zeros(n)
+    moment = np.zeros((n, 3))
+    corners = (a, b, c)
+    for k in range(3):
+        p, q, r = corners[k], corners[(k + 1) % 3], corners[(k + 2) % 3]
+        mq, mr = 0.5 * (p + q), 0.5 * (p + r)
+        a1 = 0.5 * np.einsum("ij,ij->i", np.cross(mq - p, cc - p), nrm)
+        a2 = 0.5 * np.einsum("ij,ij->i", np.cross(cc - p, mr - p), nrm)
+        m = a1[:, None] * (p + mq + cc) / 3 + a2[:, None] * (p + cc + mr) / 3
+        idx = tri[:, k]
+        area += np.bincount(idx, a1 + a2, minlength=n)
+        for j in range(3):
+            moment[:, j] += np.bincount(idx, m[:, j], minlength=n)
+    cent = moment / np.where(area > 0, area, 1.0)[:, None]
+    bad = (area <= 0) | ~np.isfinite(cent).all(axis=1)
+    cent[bad] = x[bad]
+    return cent / np.linalg.norm(cent, axis=1, keepdims=True)
+
+
+def _relax(elements: np.ndarray, poles: np.ndarray, seeds: np.ndarray, iterations: int
+           ) -> np.ndarray:
+    """Lloyd iterations on the seeds, with forces from the whole G-invariant point set."""
+    order, k, n_p = elements.shape[0], seeds.shape[0], poles.shape[0]
+    h = math.sqrt(8 * math.pi / math.sqrt(3) / max(n_p + order * k, 4))  # target edge
+    inv = np.transpose(elements, (0, 2, 1))
+    for _ in range(iterations):
+        x = np.concatenate([poles, _orbit(elements, seeds)])
+        tri = _outward(x, _hull(x).simplices)
+        cent = _voronoi_centroids(x, tri)[n_p:].reshape(order, k, 3)
+        # pull each copy's centroid back to its seed and average (equivariant in exact
+        # arithmetic; the average washes out the arbitrary split of co-circular facets)
+        new = np.einsum("gij,gkj->ki", inv, cent)
+        new /= np.linalg.norm(new, axis=1, keepdims=True)
+        step = float(np.abs(new - seeds).max())
+        seeds = new
+        if step < 1e-3 * h:
+            break
+    return seeds
+
+
+# ====================================================================== triangulation
+def _canonical_triangulation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hull triangles with co-circular facets fanned from their centroid (G-invariant).
+
+    Returns the vertices (x plus the fan centres, unit vectors) and outward triangles.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    hull = _hull(x)
+    tri = hull.simplices.astype(np.int64)
+    nb = hull.neighbors.astype(np.int64)
+    eq = hull.equations  # unit normal n and offset: n . y + offset = 0 on the facet
+    m = tri.shape[0]
+    i = np.repeat(np.arange(m), 3)
+    j = nb.reshape(-1)
+    # the vertex of neighbour j opposite to the shared edge
+    opp = tri[j, np.argmax(nb[j] == i[:, None], axis=1)]
+    dist = np.abs(np.einsum("ij,ij->i", eq[i, :3], x[opp]) + eq[i, 3])
+    close = dist < _COPLANAR_TOL
+    graph = coo_matrix((np.ones(int(close.sum())), (i[close], j[close])), shape=(m, m))
+    n_comp, label = connected_components(graph, directed=False)
+    sizes = np.bincount(label, minlength=n_comp)
+    keep = tri[sizes[label] == 1]
+    new_pts: list[np.ndarray] = []
+    fans: list[np.ndarray] = []
+    order = np.argsort(label, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    n = x.shape[0]
+    for comp in np.flatnonzero(sizes > 1):
+        members = order[starts[comp]:starts[comp + 1]]
+        ids = np.unique(tri[members])
+        p = x[ids]
+        centre = p.mean(axis=0)
+        normal = eq[members[0], :3]
+        e1 = p[0] - centre
+        e1 -= normal * (e1 @ normal)
+        e1 /= np.linalg.norm(e1)
+        e2 = np.cross(normal, e1)
+        ang = np.arctan2((p - centre) @ e2, (p - centre) @ e1)
+        ring = ids[np.argsort(ang)]
+        c_idx = n + len(new_pts)
+        new_pts.append(centre / np.linalg.norm(centre))
+        fans.append(np.stack([np.full(ring.size, c_idx), ring, np.roll(ring, -1)], axis=1))
+    verts = np.concatenate([x] + ([np.array(new_pts)] if new_pts else []))
+    tris = np.concatenate([keep] + fans) if fans else keep
+    return verts, _outward(verts, tris)
+
+
+def _check_invariance(v: np.ndarray, tri: np.ndarray, generators: np.ndarray,
+                      scale: float, name: str) -> None:
+    """Every generator maps vertices onto vertices (to 1e-10 scale) and triangles onto
+    triangles; MeshError otherwise."""
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(v)
+    n = v.shape[0]
+    ref = np.sort(tri, axis=1)
+    ref_keys = np.sort((ref[:, 0] * n + ref[:, 1]) * n + ref[:, 2])
+    for s, g in enumerate(generators):
+        dist, perm = tree.query(v @ g.T, k=1)
+        if dist.max() > _MATCH_TOL * scale or np.bincount(perm, minlength=n).max() != 1:
+            raise MeshError(
+                f"invariant_sphere: generator {s} of {name} moves a vertex "
+                f"{dist.max():.3g} away from every vertex (or merges two); the construction "
+                "lost invariance (try another seed=)")
+        t = np.sort(perm[tri], axis=1)
+        keys = np.sort((t[:, 0] * n + t[:, 1]) * n + t[:, 2])
+        if not np.array_equal(keys, ref_keys):
+            raise MeshError(
+                f"invariant_sphere: generator {s} of {name} maps vertices onto vertices but not "
+                "triangles onto triangles (a degenerate facet was split asymmetrically; try "
+                "another seed=)")
+
+
+# ====================================================================== public
+def invariant_sphere(group: Any, n_vertices: int = DEFAULT_N_VERTICES, radius: float = 1.0,
+                     seed: int = 0, *, iterations: int = 30) -> Mesh:
+    """A triangulation of the 2-sphere whose vertex and triangle sets G maps onto themselves.
+
+    Works for every finite subgroup G of O(3) in any frame (from its elements only): the
+    axial groups C_n, C_nv, C_nh, D_n, D_nh, D_nd, S_2n and the polyhedral groups T, T_d, T_h,
+    O, O_h, I, I_h, rotated or not. The vertices are the poles of G's rotation axes, the
+    G-orbits of Lloyd-relaxed seed points and the centres of co-circular facets; see the
+    module docstring for the construction and the theory page (docs/theory.md) for why a
+    finite group needs an invariant *simplex* set. Deterministic for a given seed.
+
+    Parameters
+    ----------
+    group : FiniteGroup or str
+        A finite group of orthogonal 3x3 matrices (a group on R^1 or R^2 is extended by the
+        identity), or a catalogue spec such as ``"C7"`` or ``"D5h"``.
+    n_vertices : int, default 4000
+        Target number of vertices, at least 12 (the mesh has about this many: whole orbits,
+        the poles and the facet centres are added).
+    radius : float, default 1.0
+    seed : int, default 0
+        Seeds the random frame of the initial points.
+    iterations : int, default 30
+        Maximum number of Lloyd iterations (they stop earlier once the points settle).
+
+    Returns
+    -------
+    Mesh
+        A closed, outward-oriented triangle mesh of the sphere in R^3, named
+        ``"isphere:<n_vertices>:<group name>"`` (plus ``":<radius>"``). Its quality is
+        reported by :func:`mesh_quality`.
+
+    Raises
+    ------
+    MeshError
+        Bad arguments, a continuous or non-linear group, or (should not happen) a result that
+        fails the invariance check.
+    SpecError
+        An unknown group spec.
+
+    Examples
+    --------
+    >>> from weylgain.meshes import invariant_sphere, mesh_quality
+    >>> m = invariant_sphere("C7", n_vertices=500)
+    >>> m.is_closed, mesh_quality(m).min_angle_deg > 20
+    (True, True)
+    """
+    from .meshes import _check_int, _check_positive, _fmt, _localized
+
+    n_target = _check_int(n_vertices, "n_vertices", _MIN_VERTICES)
+    radius = _check_positive(radius, "radius")
+    iterations = _check_int(iterations, "iterations", 0)
+    seed = _check_int(seed, "seed", 0)
+    elements, generators, gname = _group_elements(group)
+    order = elements.shape[0]
+    poles = _poles(elements)
+    rng = np.random.default_rng(seed)
+    n_seeds = max(1, math.ceil((_MIN_VERTICES - poles.shape[0]) / order),
+                  round((n_target - poles.shape[0]) / order))
+    seeds = _initial_seeds(elements, n_seeds, rng)
+    seeds = _relax(elements, poles, seeds, iterations)
+    x = np.concatenate([poles, _orbit(elements, seeds)])
+    if _unique_points(x, 1e-7).shape[0] != x.shape[0]:
+        raise MeshError("invariant_sphere: two orbit points coincide after relaxation; try "
+                        "another seed= or n_vertices=")
+    v, tri = _canonical_triangulation(x)
+    _check_invariance(v, tri, generators, 1.0, gname)
+    v, tri = _localized(v * radius, tri)
+    name = f"isphere:{n_target}:{gname}" + ("" if radius == 1.0 else f":{_fmt(radius)}")
+    return Mesh(v, tri, name=name, check=tri.shape[0] <= 200_000)
