@@ -84,13 +84,14 @@ def test_read_obj_face_forms(tmp_path):
         ("a.off", "", "empty"),
         ("b.off", "PLY\n1 1 0\n", "OFF"),
         ("c.off", "OFF\n4 4\n0 0 0\n", "truncated"),
-        ("d.off", _off_text().replace("3 0 2 1", "4 0 2 1 3"), "only triangles"),
+        # a quad over a tetrahedron's faces: split into two triangles, one repeats a face
+        ("d.off", _off_text().replace("3 0 2 1", "4 0 2 1 3"), "repeats simplex"),
         ("e.off", _off_text().replace("3 0 2 1", "3 0 2 7"), "outside"),
         ("f.off", _off_text().replace("0.0 1.0 0.0", "0.0 one 0.0"), "line"),
         ("g.off", "OFF\nfour four 0\n", "n_vertices"),
-        ("h.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\nf 1 2 4 3\n", "only triangles"),
+        ("h.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\nf 1 2 4 3 2\n", "cannot be split"),
         ("i.obj", "v 0 0 0\nv 1 0 0\nl 1 2\n", "not supported"),
-        ("j.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\n", "no triangle faces"),
+        ("j.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\n", "has no faces"),
         ("k.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 5\n", "outside"),
         ("l.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 0 1 2\n", "start at 1"),
         ("m.obj", "v 0 0\nf 1 1 1\n", "3 coordinates"),
@@ -176,4 +177,8 @@ def test_from_meshio_keeps_top_dimension_and_drops_unused_points():
     m = wio.from_meshio(fake, ambient_dim=2)
     assert m.dim == 2 and m.n_vertices == 3 and m.ambient_dim == 2
     with pytest.raises(MeshError, match="no simplicial cells"):
-        wio.from_meshio(_FakeMeshioMesh(pts, [("quad", [[0, 1, 3, 2]])]))
+        wio.from_meshio(_FakeMeshioMesh(pts, [("hexahedron", [[0, 1, 3, 2, 0, 1, 3, 2]])]))
+    # quads are split into two triangles: the unit square has area 1
+    sq = np.array([[0.0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]])
+    m = wio.from_meshio(_FakeMeshioMesh(sq, [("quad", [[0, 1, 2, 3]])]))
+    assert m.n_simplices == 2 and m.volume == pytest.approx(1.0)

@@ -2,6 +2,8 @@
 
 Every error weylgain raises on bad input derives from :class:`WeylgainError`, and also from
 the matching built-in (``ValueError`` or ``TypeError``) so that generic handlers still work.
+Every warning derives from :class:`WeylgainWarning` (a ``UserWarning``): the input was valid
+but questionable, the result is correct, and the message says what was noticed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ __all__ = [
     "NotInvariantError",
     "SpecError",
     "FitError",
+    "ParameterError",
+    "ResourceError",
+    "WeylgainWarning",
+    "MeshWarning",
+    "ResolutionWarning",
+    "CacheWarning",
 ]
 
 
@@ -53,3 +61,27 @@ class SpecError(WeylgainError, ValueError):
 
 class FitError(WeylgainError, ValueError):
     """A Weyl-law fit has too few or unusable data points."""
+
+
+class ParameterError(WeylgainError, ValueError):
+    """A keyword argument has the wrong type or an out-of-range value."""
+
+
+class ResourceError(WeylgainError, MemoryError):
+    """A request would need more memory than the machine has available (refused up front)."""
+
+
+class WeylgainWarning(UserWarning):
+    """Base class of every warning issued by weylgain."""
+
+
+class MeshWarning(WeylgainWarning):
+    """A mesh is valid but questionable: coincident unwelded vertices, pinched vertices."""
+
+
+class ResolutionWarning(WeylgainWarning):
+    """A threshold lies beyond what the mesh resolves; the count describes the mesh only."""
+
+
+class CacheWarning(WeylgainWarning):
+    """numba's cache folder is not writable: kernels are compiled without caching."""

@@ -3,18 +3,35 @@
 Flat periodic meshes (tori) are represented exactly: vertex coordinates live in a box and
 ``period`` gives the length of each periodic axis, so edge vectors are taken modulo the period
 (minimum image) instead of through an embedding into a higher-dimensional space.
+
+Volumes are computed from the k x k minors of each simplex's edge matrix, scaled by the
+simplex's own largest coordinate difference: they keep full relative accuracy for slivers (a
+Gram determinant loses half the digits) and at any coordinate scale double precision can hold.
+:func:`weld` merges coincident vertices and :func:`split_pinched` separates sheets that touch
+at a single vertex; validation warns (:class:`~weylgain.errors.MeshWarning`) about both.
 """
 
 from __future__ import annotations
 
-from math import factorial
+import warnings
+from itertools import combinations
+from math import comb, factorial
 from typing import Any
 
 import numpy as np
 
-from .errors import MeshError
+from .errors import MeshError, MeshWarning
 
-__all__ = ["Mesh"]
+__all__ = ["Mesh", "weld", "split_pinched", "volumes_from_edges"]
+
+# A simplex whose volume is below this fraction of (longest edge)^k / k! is degenerate: its
+# stiffness entries (cotangents) would be of order 1/fraction, and its shape is lost in rounding.
+DEGENERATE_RELATIVE_VOLUME = 1e-10
+# Simplex volumes outside this range cannot be carried through assembly and eigenvalue
+# arithmetic in double precision (mass entries would underflow, products overflow).
+VOLUME_RANGE = (1e-300, 1e300)
+# Distinct vertices closer than this fraction of the shortest edge are reported as coincident.
+COINCIDENT_FRACTION = 1e-8
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -84,6 +101,9 @@ class Mesh:
         self._period = None if period is None else _readonly(_as_period(period, D))
         self.name = name
         self._cache: dict[str, Any] = {}
+        # always, even with check=False: the numba kernels index vertices by these numbers
+        # without bounds checks, so an index out of range would read (or crash) out of memory
+        _check_index_range(self._simplices, n)
         if check:
             self.validate()
 
@@ -179,8 +199,7 @@ class Mesh:
         """ndarray of shape (m,): k-dimensional volume of each simplex (from the Gram matrix)."""
         cached = self._cache.get("volumes")
         if cached is None:
-            e = self.edge_vectors()
-            cached = _readonly(volumes_from_edges(e))
+            cached = _readonly(volumes_from_edges(self.edge_vectors()))
             self._cache["volumes"] = cached
         return cached
 
@@ -198,7 +217,7 @@ class Mesh:
         """ndarray of shape (n_edges,): length of every edge."""
         ed = self.edges()
         d = self.wrap_difference(self._vertices[ed[:, 1]] - self._vertices[ed[:, 0]])
-        return np.sqrt((d * d).sum(axis=1))
+        return _norms(d)
 
     def edges(self) -> np.ndarray:
         """ndarray of shape (n_edges, 2), int64: unique edges, sorted (i < j)."""
@@ -268,7 +287,15 @@ class Mesh:
 
     # ------------------------------------------------------------------ validation
     def validate(self) -> None:
-        """Run every structural and geometric check; raise :class:`MeshError` on failure."""
+        """Run every structural and geometric check; raise :class:`MeshError` on failure.
+
+        Checks: finite coordinates, index range, no repeated index in a simplex, no simplex
+        listed twice, no unused vertex, simplices shorter than half a period, no degenerate
+        simplex (relative to its own edge lengths, so at any coordinate scale), volumes that
+        double precision can carry, no facet shared by more than two simplices. Warns
+        (:class:`~weylgain.errors.MeshWarning`) about coincident distinct vertices (an
+        unwelded seam: see :func:`weld`) and pinched vertices (see :func:`split_pinched`).
+        """
         v, s = self._vertices, self._simplices
         n = v.shape[0]
         if n == 0 or s.shape[0] == 0:
@@ -280,16 +307,21 @@ class Mesh:
                 f"vertex {i} has a non-finite coordinate {v[i].tolist()}; "
                 f"{int(bad.sum())} vertices are affected"
             )
-        if s.min() < 0 or s.max() >= n:
-            row = int(np.flatnonzero((s < 0).any(axis=1) | (s >= n).any(axis=1))[0])
-            raise MeshError(
-                f"simplex {row} = {s[row].tolist()} has a vertex index outside [0, {n - 1}]"
-            )
+        _check_index_range(s, n)
         ss = np.sort(s, axis=1)
         rep = (ss[:, 1:] == ss[:, :-1]).any(axis=1)
         if rep.any():
             row = int(np.flatnonzero(rep)[0])
             raise MeshError(f"simplex {row} = {s[row].tolist()} repeats a vertex index")
+        twice = _duplicate_rows(ss)
+        if twice is not None:
+            a, b, total = twice
+            raise MeshError(
+                f"simplex {b} = {s[b].tolist()} repeats simplex {a} = {s[a].tolist()} (the same "
+                f"vertices; {total} repeated simplices in all): each simplex must be listed once, "
+                "or its area is counted twice; remove the repeats, e.g. with "
+                "np.unique(np.sort(simplices, axis=1), axis=0)"
+            )
         used = np.zeros(n, dtype=bool)
         used[s.ravel()] = True
         if not used.all():
@@ -298,12 +330,18 @@ class Mesh:
                 f"vertex {i} belongs to no simplex ({int((~used).sum())} unused vertices); "
                 "remove unused vertices before building the mesh"
             )
+        e = self.edge_vectors()
+        if not np.isfinite(e).all():
+            row = int(np.flatnonzero(~np.isfinite(e).all(axis=(1, 2)))[0])
+            raise MeshError(
+                f"the edge vectors of simplex {row} = {s[row].tolist()} overflow double "
+                "precision (coordinates near 1e308); rescale the vertices"
+            )
         if self.is_periodic:
             # minimum-image edges are ambiguous at exactly half a period: such a simplex
             # could wrap either way round the torus
             per = self._period
             fin = np.isfinite(per)
-            e = self.edge_vectors()
             too_long = (np.abs(e[..., fin]) >= 0.5 * per[fin] * (1 - 1e-9)).any(axis=(1, 2))
             if too_long.any():
                 row = int(np.flatnonzero(too_long)[0])
@@ -311,16 +349,31 @@ class Mesh:
                     f"simplex {row} spans half a period or more along a periodic axis; "
                     "refine the mesh so that each simplex is smaller than half the period"
                 )
-        vol = self.simplex_volumes()
-        lengths = np.sqrt((self.edge_vectors() ** 2).sum(axis=2)).max(axis=1)
-        scale = lengths ** self.dim / factorial(self.dim)
-        degenerate = ~(vol > 1e-10 * scale)
+        quality = self.relative_volumes()
+        degenerate = ~(quality > DEGENERATE_RELATIVE_VOLUME)
         if degenerate.any():
             row = int(np.flatnonzero(degenerate)[0])
             raise MeshError(
-                f"simplex {row} = {s[row].tolist()} is degenerate (volume {vol[row]:.3g}, "
-                f"against {scale[row]:.3g} for its edge length); "
-                f"{int(degenerate.sum())} degenerate simplices in all"
+                f"simplex {row} = {s[row].tolist()} is degenerate: its volume is "
+                f"{quality[row]:.3g} times that of a simplex of its longest edge (at least "
+                f"{DEGENERATE_RELATIVE_VOLUME:g} is needed; its vertices are collinear or "
+                f"coplanar up to rounding); {int(degenerate.sum())} degenerate simplices in "
+                "all. Remove or repair them (collapse the short edge, or weld the vertices with "
+                "weylgain.mesh.weld)"
+            )
+        vol = self.simplex_volumes()
+        lo, hi = VOLUME_RANGE
+        total = float(vol.sum())
+        out = ~((vol >= lo) & (vol <= hi))
+        if out.any() or not (total <= hi):
+            row = int(np.flatnonzero(out)[0]) if out.any() else int(np.argmax(vol))
+            size = float(np.abs(e[row]).max())
+            raise MeshError(
+                f"simplex {row} has {self.dim}-volume {vol[row]:.3g} (mesh volume {total:.3g}), "
+                f"outside the range {lo:g} to {hi:g} that double precision can carry through "
+                f"assembly and eigenvalue arithmetic: its edges are of order {size:.1e}. "
+                f"Rescale the vertices (e.g. multiply by {1.0 / size:.0e}); eigenvalues scale "
+                "by the inverse square of the factor"
             )
         faces, counts = self.facets()
         over = counts > 2
@@ -329,6 +382,54 @@ class Mesh:
             raise MeshError(
                 f"facet {faces[j].tolist()} is shared by {int(counts[j])} simplices; a manifold "
                 "mesh allows at most two (the mesh is not a manifold)"
+            )
+        self._warn_coincident()
+        self._warn_pinched()
+
+    def relative_volumes(self) -> np.ndarray:
+        """ndarray of shape (m,): each simplex's volume over (its longest edge)^k / k!.
+
+        Scale-free shape quality: about 0.7 to 0.9 for well-shaped simplices, 0 for flat ones.
+        """
+        cached = self._cache.get("relative_volumes")
+        if cached is None:
+            e = self.edge_vectors()
+            unit, scale = _scaled_volumes(e)
+            en = e / np.where(scale > 0, scale, 1.0)[:, None, None]
+            # longest edge, including those not at vertex 0 (differences of edge vectors)
+            k = self.dim
+            longest = np.sqrt((en * en).sum(axis=2)).max(axis=1)
+            for a in range(k):
+                for b in range(a + 1, k):
+                    d = en[:, b] - en[:, a]
+                    longest = np.maximum(longest, np.sqrt((d * d).sum(axis=1)))
+            cached = _readonly(unit / (np.where(longest > 0, longest, 1.0) ** k / factorial(k)))
+            self._cache["relative_volumes"] = cached
+        return cached
+
+    def _warn_coincident(self) -> None:
+        pairs = coincident_pairs(self)
+        if pairs.shape[0]:
+            i, j = (int(x) for x in pairs[0])
+            d = float(_norms(self.wrap_difference(self._vertices[j] - self._vertices[i])[None])[0])
+            warnings.warn(
+                f"{pairs.shape[0]} pairs of distinct vertices coincide (e.g. vertices {i} and "
+                f"{j}, {d:.3g} apart): an unwelded seam? The mesh is treated as cut there (no "
+                "coupling across it). If they should be one vertex, weld them with "
+                "weylgain.mesh.weld(mesh)",
+                MeshWarning, stacklevel=4,
+            )
+
+    def _warn_pinched(self) -> None:
+        pinched, sheets = pinched_vertices(self)
+        if pinched.size:
+            i = int(pinched[0])
+            warnings.warn(
+                f"{pinched.size} pinched vertices (e.g. vertex {i}, where {int(sheets[0])} "
+                "sheets of simplices meet only at that vertex, a bowtie): the mesh is not a "
+                "manifold there and the sheets are coupled through that single vertex. If they "
+                "should not touch, separate them with weylgain.mesh.split_pinched(mesh)",
+                MeshWarning, stacklevel=4,
             )
 
     # ------------------------------------------------------------------ misc
@@ -363,12 +464,263 @@ def volumes_from_edges(edges: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of shape (m,)
-        sqrt(det(E E^T)) / j!, from the Gram matrix, so any ambient dimension D >= j works.
+        sqrt(sum of the squared j x j minors of the edge matrix) / j! (Cauchy-Binet: the same
+        as sqrt(det(E E^T)) / j!, so any ambient dimension D >= j works), computed on edges
+        scaled by each simplex's largest coordinate difference: full relative accuracy for
+        slivers, and no overflow or underflow of squares at coordinates of order 1e+-160.
+        A volume beyond the float64 range is inf (or 0).
     """
+    unit, scale = _scaled_volumes(np.asarray(edges, dtype=np.float64))
     j = edges.shape[1]
-    gram = np.einsum("mid,mjd->mij", edges, edges)
-    det = gram[:, 0, 0] if j == 1 else np.linalg.det(gram)
-    return np.sqrt(np.clip(det, 0.0, None)) / factorial(j)
+    with np.errstate(over="ignore", under="ignore"):
+        return unit * scale**j
+
+
+def _scaled_volumes(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Volumes of the simplices with edges divided by their largest |coordinate|, and it."""
+    m, j, D = edges.shape
+    if m == 0:
+        return np.zeros(0), np.zeros(0)
+    scale = np.abs(edges).max(axis=(1, 2)) if j else np.ones(m)
+    safe = np.where(scale > 0, scale, 1.0)
+    en = edges / safe[:, None, None]
+    if j == 0:
+        unit = np.ones(m)
+    elif j == 1:
+        unit = np.sqrt((en[:, 0, :] ** 2).sum(axis=1))
+    elif j == D:
+        unit = np.abs(np.linalg.det(en))
+    elif j == 2 and D == 3:
+        unit = np.sqrt((np.cross(en[:, 0], en[:, 1]) ** 2).sum(axis=1))
+    elif comb(D, j) <= 64:
+        acc = np.zeros(m)
+        for cols in combinations(range(D), j):
+            acc += np.linalg.det(en[:, :, list(cols)]) ** 2
+        unit = np.sqrt(acc)
+    else:  # many minors: the R factor of a QR of E^T (backward stable as well)
+        r = np.linalg.qr(np.transpose(en, (0, 2, 1)), mode="r")
+        unit = np.abs(np.diagonal(r, axis1=1, axis2=2)).prod(axis=1)
+    unit = np.where(scale > 0, unit, 0.0) / factorial(j)
+    return unit, scale
+
+
+def _norms(d: np.ndarray) -> np.ndarray:
+    """Euclidean norms of the rows of d (..., D) without overflow or underflow of squares."""
+    if d.shape[-1] == 0:
+        return np.zeros(d.shape[:-1])
+    scale = np.abs(d).max(axis=-1)
+    safe = np.where(scale > 0, scale, 1.0)
+    return scale * np.sqrt(((d / safe[..., None]) ** 2).sum(axis=-1))
+
+
+def _check_index_range(simplices: np.ndarray, n: int) -> None:
+    if simplices.size == 0:
+        return
+    if simplices.min() < 0 or simplices.max() >= n:
+        s = simplices
+        row = int(np.flatnonzero((s < 0).any(axis=1) | (s >= n).any(axis=1))[0])
+        raise MeshError(
+            f"simplex {row} = {s[row].tolist()} has a vertex index outside [0, {n - 1}] "
+            f"(the mesh has {n} vertices, numbered from 0)"
+        )
+
+
+def _duplicate_rows(sorted_rows: np.ndarray) -> tuple[int, int, int] | None:
+    """(first, repeat, number of repeats) of rows listed more than once, or None."""
+    if sorted_rows.shape[0] < 2:
+        return None
+    order = np.lexsort(sorted_rows.T[::-1])
+    srt = sorted_rows[order]
+    same = (srt[1:] == srt[:-1]).all(axis=1)
+    if not same.any():
+        return None
+    p = int(np.flatnonzero(same)[0])
+    a, b = sorted((int(order[p]), int(order[p + 1])))
+    return a, b, int(same.sum())
+
+
+# ====================================================================== seams and pinches
+def coincident_pairs(mesh: Mesh, tol: float | None = None) -> np.ndarray:
+    """Pairs of distinct vertices closer than ``tol``.
+
+    Parameters
+    ----------
+    mesh : Mesh
+    tol : float, optional
+        Distance; default ``1e-8`` times the shortest edge (periodic axes: minimum image
+        only when every axis is periodic).
+
+    Returns
+    -------
+    ndarray of shape (p, 2), int64
+        Sorted pairs i < j, in lexicographic order.
+    """
+    from scipy.spatial import cKDTree  # noqa: PLC0415 - only validation needs it
+
+    v = mesh.vertices
+    if v.shape[0] < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    if tol is None:
+        tol = COINCIDENT_FRACTION * float(mesh.edge_lengths().min())
+    tol = float(tol)
+    if not np.isfinite(tol) or tol < 0:
+        from .errors import ParameterError  # noqa: PLC0415
+
+        raise ParameterError(f"tol must be a finite distance >= 0; got {tol}")
+    boxsize = None
+    pts = v
+    if mesh.is_periodic:
+        pts = mesh.wrap_points(v)
+        if np.isfinite(mesh.period).all():
+            boxsize = mesh.period
+    # normalized coordinates: the tree squares distances, which would underflow at 1e-160
+    lo = pts.min(axis=0)
+    span = float(np.abs(pts - lo).max()) or 1.0
+    if boxsize is not None:
+        span = float(boxsize.max())
+        tree = cKDTree((pts - 0.0) / span, boxsize=boxsize / span)
+    else:
+        tree = cKDTree((pts - lo) / span)
+    pairs = tree.query_pairs(tol / span, output_type="ndarray").astype(np.int64)
+    if pairs.shape[0] == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs.sort(axis=1)
+    return pairs[np.lexsort(pairs.T[::-1])]
+
+
+def _corner_components(mesh: Mesh) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components of each vertex's star, joined through facets containing it.
+
+    Returns (vertex of each corner (m*(k+1),), component label of each corner); corner
+    ``e*(k+1)+a`` is vertex ``a`` (sorted order) of simplex ``e``.
+    """
+    from scipy.sparse import coo_matrix  # noqa: PLC0415
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
+
+    ss = np.sort(mesh.simplices, axis=1)
+    m, k1 = ss.shape
+    corner_vertex = ss.ravel()
+    if k1 < 2:
+        return corner_vertex, np.arange(corner_vertex.size)
+    faces = np.concatenate([np.delete(ss, i, axis=1) for i in range(k1)])  # (k1*m, k)
+    owner = np.tile(np.arange(m), k1)
+    omitted = np.repeat(np.arange(k1), m)
+    order = np.lexsort(faces.T[::-1])
+    srt = faces[order]
+    same = np.flatnonzero((srt[1:] == srt[:-1]).all(axis=1))
+    if same.size == 0:
+        return corner_vertex, np.arange(corner_vertex.size)
+    fa, fb = order[same], order[same + 1]
+    p = np.arange(k1 - 1)
+    # facet position p is local position p (before the omitted vertex) or p + 1 (after)
+    pos_a = p[None, :] + (p[None, :] >= omitted[fa][:, None])
+    pos_b = p[None, :] + (p[None, :] >= omitted[fb][:, None])
+    ca = (owner[fa][:, None] * k1 + pos_a).ravel()
+    cb = (owner[fb][:, None] * k1 + pos_b).ravel()
+    nc = m * k1
+    graph = coo_matrix((np.ones(ca.size, dtype=np.int8), (ca, cb)), shape=(nc, nc))
+    _, labels = connected_components(graph, directed=False)
+    return corner_vertex, labels.astype(np.int64)
+
+
+def pinched_vertices(mesh: Mesh) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices whose star falls apart into several sheets (bowtie vertices).
+
+    Returns
+    -------
+    vertices : ndarray of shape (p,), int64
+        Pinched vertices, increasing.
+    sheets : ndarray of shape (p,), int64
+        How many sheets meet at each.
+    """
+    if mesh.dim < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    cv, labels = _corner_components(mesh)
+    pairs = np.unique(np.stack([cv, labels], axis=1), axis=0)
+    counts = np.bincount(pairs[:, 0], minlength=mesh.n_vertices)
+    pinched = np.flatnonzero(counts > 1)
+    return pinched.astype(np.int64), counts[pinched].astype(np.int64)
+
+
+def weld(mesh: Mesh, tol: float | None = None) -> Mesh:
+    """Merge vertices closer than ``tol`` into one (close an unwelded seam).
+
+    Each cluster of vertices within ``tol`` of each other (transitively) becomes its
+    lowest-numbered vertex, keeping that vertex's coordinates exactly. Simplices that collapse
+    (two of their vertices merge) and simplices that become repeats of another are dropped;
+    unused vertices are removed (the others keep their order).
+
+    Parameters
+    ----------
+    mesh : Mesh
+    tol : float, optional
+        Distance below which vertices are merged; default ``1e-8`` times the shortest edge
+        (the rule that makes validation warn about coincident vertices). Scanned meshes with
+        seams of visible width need a larger value.
+
+    Returns
+    -------
+    Mesh
+        A new, validated mesh (the input is not modified).
+
+    Raises
+    ------
+    MeshError
+        If the welded mesh is invalid (a too large ``tol`` collapses whole simplices).
+    """
+    if not isinstance(mesh, Mesh):
+        raise MeshError(f"weld needs a weylgain.Mesh; got {type(mesh).__name__}")
+    from scipy.sparse import coo_matrix  # noqa: PLC0415
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
+
+    pairs = coincident_pairs(mesh, tol)
+    n = mesh.n_vertices
+    if pairs.shape[0] == 0:
+        return Mesh(mesh.vertices, mesh.simplices, mesh.period, name=mesh.name)
+    graph = coo_matrix((np.ones(pairs.shape[0], dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
+                       shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    rep = np.full(labels.max() + 1, n, dtype=np.int64)
+    np.minimum.at(rep, labels, np.arange(n))
+    target = rep[labels]
+    s = target[mesh.simplices]
+    ss = np.sort(s, axis=1)
+    keep = ~(ss[:, 1:] == ss[:, :-1]).any(axis=1)
+    s, ss = s[keep], ss[keep]
+    _, first = np.unique(ss, axis=0, return_index=True)
+    s = s[np.sort(first)]
+    used = np.unique(s)
+    inv = np.full(n, -1, dtype=np.int64)
+    inv[used] = np.arange(used.size)
+    return Mesh(mesh.vertices[used], inv[s], mesh.period, name=mesh.name)
+
+
+def split_pinched(mesh: Mesh) -> Mesh:
+    """Give each sheet at a pinched (bowtie) vertex its own copy of the vertex.
+
+    Parameters
+    ----------
+    mesh : Mesh
+
+    Returns
+    -------
+    Mesh
+        A new mesh with the same simplices (renumbered) in which no vertex is pinched; the
+        copies share coordinates, so they are coincident vertices by construction.
+    """
+    if not isinstance(mesh, Mesh):
+        raise MeshError(f"split_pinched needs a weylgain.Mesh; got {type(mesh).__name__}")
+    if mesh.dim < 2:
+        return Mesh(mesh.vertices, mesh.simplices, mesh.period, name=mesh.name)
+    cv, labels = _corner_components(mesh)
+    pairs, corner_to_new = np.unique(np.stack([cv, labels], axis=1), axis=0, return_inverse=True)
+    s = corner_to_new.reshape(mesh.simplices.shape).astype(np.int64)
+    # back to the original vertex order within each simplex (corners were sorted per row)
+    order = np.argsort(np.argsort(mesh.simplices, axis=1), axis=1)
+    s = np.take_along_axis(s, order, axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MeshWarning)  # the copies coincide on purpose
+        return Mesh(mesh.vertices[pairs[:, 0]], s, mesh.period, name=mesh.name)
 
 
 def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -395,8 +747,17 @@ def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return srt[starts], counts.astype(np.int64)
 
 
+def _asarray(x: Any, what: str) -> np.ndarray:
+    try:
+        return np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested lists, odd objects
+        raise MeshError(
+            f"{what} must be a rectangular array; could not convert the input ({exc})"
+        ) from None
+
+
 def _as_vertices(vertices: Any) -> np.ndarray:
-    a = np.asarray(vertices)
+    a = _asarray(vertices, "vertices")
     if a.dtype == object or a.dtype.kind not in "iuf":
         raise MeshError(
             f"vertices must be a real numeric array of shape (n, D); got dtype {a.dtype}"
@@ -407,7 +768,7 @@ def _as_vertices(vertices: Any) -> np.ndarray:
 
 
 def _as_simplices(simplices: Any) -> np.ndarray:
-    a = np.asarray(simplices)
+    a = _asarray(simplices, "simplices")
     if a.dtype.kind == "f":
         if a.size and not np.all(np.isfinite(a) & (a == np.round(a))):
             raise MeshError("simplices must hold integer vertex indices; got non-integer floats")
@@ -427,7 +788,13 @@ def _as_simplices(simplices: Any) -> np.ndarray:
 
 
 def _as_period(period: Any, D: int) -> np.ndarray:
-    p = np.asarray(period, dtype=np.float64)
+    try:
+        p = np.asarray(period, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise MeshError(
+            f"period must be a positive number or {D} of them (np.inf for a non-periodic "
+            f"axis); got {period!r}"
+        ) from None
     if p.ndim == 0:
         p = np.full(D, float(p))
     if p.shape != (D,):
