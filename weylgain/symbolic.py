@@ -20,7 +20,8 @@ coordinates (see :mod:`weylgain.groups`)::
     A x B               product: coordinates concatenated (``S2xT1`` lives in R^3 x R^1)
 
 Separators ``x``, ``X``, ``*`` or ``×`` join factors; an optional ``^`` is accepted
-(``S^2``); radii and lengths are numbers or simple expressions (``2*pi``, ``1/2``,
+before the dimension (``S^2`` is S2), and ``M^k`` after a factor is a power: k identical
+factors (``S2^3`` = ``S2xS2xS2``, ``T3^4``); radii and lengths are numbers or simple expressions (``2*pi``, ``1/2``,
 ``sqrt(2)``).
 
 Quotients
@@ -662,7 +663,8 @@ def _split_product(spec: str) -> list[str]:
     return parts
 
 
-_FACTOR = re.compile(r"^(RP|S|T|B|H|Q|I)\^?(\d*)(?:\((.*)\))?$", re.IGNORECASE)
+# S2, S^2 (an optional caret before the dimension), S2(3), and powers S2^3 = S2xS2xS2
+_FACTOR = re.compile(r"^(RP|S|T|B|H|Q|I)\^?(\d*)(?:\((.*?)\))?(?:\^(\d+))?$", re.IGNORECASE)
 
 _GRAMMAR = [
     ("S<d>[(r)]", "sphere S^d of radius r (default 1) in R^(d+1)"),
@@ -673,6 +675,7 @@ _GRAMMAR = [
     ("Q<d>[(L,...)]", "box [-L/2, L/2]^d (default L = 1)"),
     ("I[(L)]", "interval [-L/2, L/2] (default L = 1)"),
     ("AxB", "product, coordinates concatenated (e.g. S2xT1, S1xS1, IxI)"),
+    ("M^k", "k identical factors (S2^3 = S2xS2xS2, T3^4); S^2 without digits before ^ is S2"),
 ]
 
 
@@ -710,6 +713,10 @@ def parse_manifold(spec: str) -> Manifold:
         if not part or m is None:
             raise SpecError(f"unknown manifold {part!r} in spec {spec!r}; " + _grammar_hint())
         kind, digits, args = m.group(1).upper(), m.group(2), m.group(3)
+        power = 1 if m.group(4) is None else int(m.group(4))
+        if power < 1:
+            raise SpecError(f"{part!r}: the power k in M^k must be at least 1")
+        n_before = len(factors)
         if kind == "I":
             if digits not in ("", "1"):
                 raise SpecError(f"'I' is the interval (1-dimensional); use Q{digits} for a box")
@@ -738,28 +745,17 @@ def parse_manifold(spec: str) -> Manifold:
                 raise SpecError(f"{part!r}: give 1 or {d} side lengths, not {len(vals)}")
             lengths = tuple(vals) * (d if len(vals) == 1 else 1) if vals else (default,) * d
             factors.append(Torus(lengths) if kind == "T" else Box(lengths))
+        factors.extend([factors[n_before]] * (power - 1))
     return factors[0] if len(factors) == 1 else Product(tuple(factors))
 
 
 def resolve_group(spec: Any, manifold: Manifold) -> Any:
-    """The group named ``spec`` (see :func:`weylgain.groups.named`) sized for ``manifold``.
+    """The group ``spec`` acting on ``manifold``: :func:`weylgain.groups.resolve` (a spec
+    string or a group object; on a product of identical factors a group named for one factor
+    acts diagonally, ``G@i`` on factor i only, ``Sym(k)`` permutes, ``A x B`` combines)."""
+    from .groups import resolve
 
-    A spec is first read with ``dim = manifold.ambient_dim`` (so ``mirror`` flips the last
-    coordinate of the manifold's space), then, if the catalogue cannot build it in that
-    dimension, in its natural dimension (then extended or restricted by
-    :func:`quotient_geometry`). Group objects are returned unchanged.
-    """
-    if not isinstance(spec, str):
-        return spec
-    from .groups import named
-
-    try:
-        return named(spec, dim=manifold.ambient_dim)
-    except SpecError as first:
-        try:
-            return named(spec)
-        except SpecError:
-            raise first from None
+    return resolve(spec, manifold)
 
 
 # ====================================================================== quotients
@@ -792,6 +788,11 @@ class QuotientGeometry:
     continuous : bool
     derivation : tuple of str
         Steps, in words and formulas.
+    vol_quotient_error : float
+        Standard error of ``quotient_volume`` when it is computed numerically (Monte Carlo
+        over M); 0.0 for closed forms.
+    action : str
+        The action used, in words ("diagonal on 2 factors of S2", "on factor 1 of S2^2").
     """
 
     manifold: str
@@ -810,6 +811,8 @@ class QuotientGeometry:
     transitive: bool
     continuous: bool
     derivation: tuple = field(default_factory=tuple)
+    vol_quotient_error: float = 0.0
+    action: str = ""
 
     @property
     def orbit_dim(self) -> int:
@@ -863,6 +866,8 @@ class QuotientGeometry:
             "transitive": self.transitive,
             "continuous": self.continuous,
             "derivation": list(self.derivation),
+            "vol_quotient_error": float(self.vol_quotient_error),
+            "action": self.action,
         })
         return out
 
@@ -897,6 +902,8 @@ def quotient_geometry(manifold: Manifold | str, group: Any,
     group = resolve_group(group, manifold)
     from .groups import ContinuousGroup, FiniteGroup
 
+    if hasattr(group, "quotient_geometry"):  # LieGroup, TorusGroup: the general coarea code
+        return group.quotient_geometry(manifold)
     if isinstance(group, FiniteGroup):
         return _finite_quotient(manifold, group, max_order)
     if isinstance(group, ContinuousGroup):

@@ -3,7 +3,11 @@
 Submodules: :mod:`~weylgain.groups.finite` (AffineMap, FiniteGroup, from_generators),
 :mod:`~weylgain.groups.continuous` (the named continuous families),
 :mod:`~weylgain.groups.catalogue` (the specification strings of :func:`named`) and
-:mod:`~weylgain.groups.actions` (the action data every group reduces to on a manifold).
+:mod:`~weylgain.groups.actions` (the action data every group reduces to on a manifold),
+:mod:`~weylgain.groups.lie` (compact groups from a Lie algebra), :mod:`~weylgain.groups.torus`
+(subtori), :mod:`~weylgain.groups.product` (diagonal, one-factor, permutation and combined
+actions on products), :mod:`~weylgain.groups.serialize` (dictionaries and group files) and
+:mod:`~weylgain.groups.geometry` (d_G and vol(M/G) of these groups).
 
 A finite group is stored by its generators only. Its order comes in closed form for the
 catalogue families (so the symmetric group S_10, order 3,628,800, is never enumerated) and
@@ -13,9 +17,13 @@ otherwise from a closure (breadth-first products with the generators) capped at
 """
 
 from .actions import FactorStructure, LinearAction, TorusAction
-from .catalogue import catalogue, named
+from .catalogue import catalogue, named, resolve
 from .continuous import CONTINUOUS_FAMILIES, ContinuousGroup
 from .finite import DEFAULT_MAX_ORDER, AffineMap, FiniteGroup, from_generators
+from .lie import LieGroup, lie_group
+from .product import combine, diagonal, on_factor, permute_factors
+from .serialize import group_from_dict, group_to_dict, load_group_file
+from .torus import TorusGroup, subtorus
 
 __all__ = [
     "AffineMap",
@@ -29,4 +37,16 @@ __all__ = [
     "TorusAction",
     "CONTINUOUS_FAMILIES",
     "DEFAULT_MAX_ORDER",
+    "LieGroup",
+    "lie_group",
+    "TorusGroup",
+    "subtorus",
+    "diagonal",
+    "on_factor",
+    "permute_factors",
+    "combine",
+    "resolve",
+    "group_from_dict",
+    "group_to_dict",
+    "load_group_file",
 ]

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 
 from ..errors import GroupError
 
@@ -71,4 +72,51 @@ class ContinuousGroup:
             "coordinates": None if self.coordinates is None else list(self.coordinates),
         }
 
+    # ---------------------------------------------------------------- as a Lie group
+    def lie_algebra(self) -> np.ndarray:
+        """A basis of the Lie algebra as skew matrices, shape (lie_dimension, dim, dim).
 
+        axis_rotation: the rotation from coordinate ``coordinates[0]`` towards
+        ``coordinates[1]``; axis_stabilizer and rotation: E_ij = e_j e_i^T - e_i e_j^T
+        (i < j) on the moved coordinates; hopf: the complex structure of C^2 = R^4
+        ((x1, y1, x2, y2) with z_k = x_k + i y_k). Torus translations have no matrix algebra
+        (see :meth:`to_group`).
+        """
+        D = self.dim
+
+        def rot(i: int, j: int) -> np.ndarray:
+            X = np.zeros((D, D))
+            X[j, i], X[i, j] = 1.0, -1.0
+            return X
+
+        fam = self.family
+        if fam == "axis_rotation":
+            i, j = self.coordinates
+            return rot(int(i), int(j))[None]
+        if fam in ("axis_stabilizer", "rotation"):
+            coords = [c for c in range(D) if fam == "rotation" or c != self.axis]
+            return np.array([rot(i, j) for a, i in enumerate(coords) for j in coords[a + 1:]])
+        if fam == "hopf":
+            return (rot(0, 1) + rot(2, 3))[None]
+        raise GroupError(f"{self.name} translates torus coordinates; it has no matrix Lie "
+                         "algebra (use to_group() for the subtorus)")
+
+    def to_group(self) -> Any:
+        """The same group as a :class:`~weylgain.groups.LieGroup` (or, for torus
+        translations, a :class:`~weylgain.groups.TorusGroup`)."""
+        if self.family == "torus_translation":
+            from .torus import TorusGroup
+
+            V = np.zeros((len(self.coordinates), self.dim), dtype=np.int64)
+            for a, c in enumerate(self.coordinates):
+                V[a, c] = 1
+            return TorusGroup(self.name, V, (), self.description)
+        from .lie import LieGroup
+
+        return LieGroup(self.name, self.lie_algebra(), np.zeros((0, self.dim, self.dim)),
+                        self.description)
+
+    def action_on(self, manifold: Any) -> Any:
+        """The action data (:class:`~weylgain.groups.LinearAction` or
+        :class:`~weylgain.groups.TorusAction`) on a manifold of :mod:`weylgain.symbolic`."""
+        return self.to_group().action_on(manifold)

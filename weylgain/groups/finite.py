@@ -213,6 +213,10 @@ class FiniteGroup:
         The order when known in closed form (catalogue families); otherwise computed by
         closure on first use.
     description : str, optional
+    structure : FactorStructure, optional
+        Product hint for the exact counts (set by :mod:`weylgain.groups.product`).
+    label : str, optional
+        The action in words, for reports ("permutations of 3 factors").
     """
 
     name: str
@@ -220,6 +224,8 @@ class FiniteGroup:
     dim: int
     closed_order: int | None = None
     description: str = ""
+    structure: Any = None
+    label: str = ""
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -392,6 +398,29 @@ class FiniteGroup:
             t[: self.dim] = g.translation
             gens.append(AffineMap(a, t))
         return FiniteGroup(self.name, tuple(gens), D, self.closed_order, self.description)
+
+    def action_on(self, manifold: Any) -> Any:
+        """The action data on a manifold of :mod:`weylgain.symbolic`: a
+        :class:`~weylgain.groups.TorusAction` on flat tori, else a
+        :class:`~weylgain.groups.LinearAction` with an empty algebra."""
+        from ..symbolic import Manifold, Torus
+
+        if isinstance(manifold, Manifold) and manifold.factors and all(
+                isinstance(f, Torus) for f in manifold.factors):
+            from .torus import TorusGroup
+
+            tg = TorusGroup(self.name, np.zeros((0, self.dim), dtype=np.int64), self.generators,
+                            self.description, self.structure, self.label)
+            return tg.action_on(manifold)
+        if not self.is_linear:
+            raise GroupError(f"group {self.name!r} translates (a torus group); "
+                             f"{getattr(manifold, 'name', manifold)} is not a flat torus")
+        from .lie import LieGroup
+
+        lin = self.generator_arrays()[0]
+        lg = LieGroup(self.name, np.zeros((0, self.dim, self.dim)), lin, self.description,
+                      self.structure, self.label)
+        return lg.action_on(manifold)
 
     def to_dict(self) -> dict[str, Any]:
         order: int | None
