@@ -14,8 +14,13 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import roots_jacobi
 
-from .errors import MeshError
+from .errors import MeshError, ParameterError
 from .mesh import Mesh
+
+# The kernels work from Gram determinants, which lose digits on slivers (relative error about
+# eps / q^2 for a simplex of relative volume q); their volumes are compared with the mesh's
+# accurate ones and a simplex whose stiffness cannot be trusted to this accuracy is refused.
+_KERNEL_VOLUME_TOLERANCE = 1e-6
 
 __all__ = ["laplacian", "simplex_quadrature"]
 
@@ -66,9 +71,25 @@ def simplex_quadrature(k: int, degree: int = 4) -> tuple[np.ndarray, np.ndarray]
     weights : ndarray of shape (Q,)
         Positive weights summing to 1 (multiply by the simplex volume).
     """
-    if not 1 <= k <= 4 or degree < 0:
-        raise ValueError("simplex_quadrature needs 1 <= k <= 4 and degree >= 0")
+    if not _is_int(k) or not 1 <= k <= 4:
+        raise ParameterError(f"simplex_quadrature needs an integer k from 1 to 4; got {k!r}")
+    _check_degree(degree, "degree")
     return _quadrature(int(k), int(degree))
+
+
+# (degree / 2 + 1)^k points per simplex: 21^4 = 194481 at the cap, already a lot of memory
+_MAX_QUADRATURE_DEGREE = 40
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def _check_degree(degree: object, name: str) -> None:
+    if not _is_int(degree) or not 0 <= degree <= _MAX_QUADRATURE_DEGREE:
+        raise ParameterError(
+            f"{name} must be an integer from 0 to {_MAX_QUADRATURE_DEGREE}; got {degree!r}"
+        )
 
 
 def _pattern(mesh: Mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,7 +112,12 @@ def _density_at_quadrature(mesh: Mesh, density: Density, bary: np.ndarray) -> np
         e = mesh.edge_vectors()  # (m, k, D), minimum image
         pts = x0[:, None, :] + np.einsum("qk,mkd->mqd", bary[:, 1:], e)
         pts = mesh.wrap_points(pts.reshape(m * Q, -1))
-        vals = np.asarray(density(pts), dtype=np.float64)
+        vals = np.asarray(density(pts))
+        if vals.dtype.kind not in "iuf":
+            raise MeshError(
+                f"density(points) must return real numbers; got dtype {vals.dtype}"
+            )
+        vals = vals.astype(np.float64)
         if vals.shape not in ((m * Q,), (m * Q, 1)):
             raise MeshError(
                 f"density(points) must return one value per point, shape ({m * Q},); "
@@ -158,6 +184,14 @@ def laplacian(
     """
     if not isinstance(mesh, Mesh):
         raise MeshError(f"laplacian needs a weylgain.Mesh; got {type(mesh).__name__}")
+    if not isinstance(lumped, (bool, np.bool_)):
+        raise ParameterError(f"lumped must be True or False; got {lumped!r}")
+    _check_degree(quadrature_degree, "quadrature_degree")
+    if not np.isfinite(mesh.vertices).all():
+        raise MeshError("the mesh has non-finite vertex coordinates (built with check=False?)")
+    from .resources import check_laplacian_memory
+
+    check_laplacian_memory(mesh.n_vertices, mesh.n_simplices, mesh.dim)
     from ._kernels.assembly import assemble_p1
 
     indptr, indices, slots = _pattern(mesh)
@@ -168,19 +202,39 @@ def laplacian(
     else:
         bary, qw = _quadrature(k, max(int(quadrature_degree), 2))
         dq = _density_at_quadrature(mesh, density, bary)
+    # assemble on the mesh scaled by a power of two c (exact) that brings its simplices to
+    # size about 1, so that the kernels' squared lengths neither underflow nor overflow; then
+    # K scales by c^(2-k) and M by c^-k, exactly again
+    true_vols = mesh.simplex_volumes()
+    size = float(np.median(np.abs(mesh.edge_vectors()).max(axis=(1, 2))))
+    exponent = -int(np.frexp(size)[1]) if np.isfinite(size) and size > 0 else 0
+    c = np.ldexp(1.0, exponent)
     period = np.zeros(mesh.ambient_dim)
     if mesh.period is not None:
-        period = np.where(np.isfinite(mesh.period), mesh.period, 0.0)
+        period = np.where(np.isfinite(mesh.period), mesh.period, 0.0) * c
     kdata, mdata, mdiag, vols = assemble_p1(
-        mesh.vertices, mesh.simplices, period, slots, indices.shape[0], dq, bary, qw,
-        bool(lumped),
+        np.ascontiguousarray(mesh.vertices * c), mesh.simplices, period, slots,
+        indices.shape[0], dq, bary, qw, bool(lumped),
     )
-    if not (vols > 0).all():
-        e = int(np.flatnonzero(~(vols > 0))[0])
-        raise MeshError(f"simplex {e} has zero volume; the mesh is degenerate")
-    if "volumes" not in mesh._cache:  # the same Gram-determinant volumes, for free
-        vols.setflags(write=False)
-        mesh._cache["volumes"] = vols
+    expected = np.ldexp(true_vols, k * exponent)
+    with np.errstate(invalid="ignore", over="ignore"):
+        off = ~(np.abs(vols - expected) <= _KERNEL_VOLUME_TOLERANCE * expected)
+    if off.any():
+        e = int(np.flatnonzero(off)[0])
+        q = float(mesh.relative_volumes()[e])
+        raise MeshError(
+            f"simplex {e} = {mesh.simplices[e].tolist()} is too flat for an accurate stiffness "
+            f"matrix (volume {q:.2g} times that of a simplex of its longest edge; "
+            f"{int(off.sum())} such simplices): its element matrix would be dominated by "
+            "rounding. Remove or repair the slivers (collapse their short edges)"
+        )
+    if exponent:
+        kdata = np.ldexp(kdata, (2 - k) * exponent)
+        mdata = np.ldexp(mdata, -k * exponent)
+        mdiag = np.ldexp(mdiag, -k * exponent)
+    if not (np.isfinite(kdata).all() and np.isfinite(mdata).all()
+            and np.isfinite(mdiag).all()):
+        raise MeshError("the assembled matrices have non-finite entries; rescale the mesh")
     n = mesh.n_vertices
     # copies: the cached pattern must survive whatever the caller does to K and M
     K = sp.csr_matrix((kdata, indices.copy(), indptr.copy()), shape=(n, n))

@@ -689,6 +689,10 @@ def from_spec(spec: str) -> Mesh:
     kind, *fields = spec.split(":")
     kind = kind.lower()
     if kind == "isphere":
+        if fields and re.fullmatch(r"[+]?\d+", fields[0].strip()):
+            from .resources import check_mesh_memory
+
+            check_mesh_memory("isphere", int(fields[0]))
         return _isphere_from_spec(spec, fields)
     n_int = {"interval": 1, "circle": 1, "torus": 2, "box": 2, "sphere": 1, "sphere3": 1,
              "hemisphere": 1, "disk": 1, "ball": 1}
@@ -725,6 +729,9 @@ def from_spec(spec: str) -> Mesh:
                 continue
         raise _spec_error(spec, f"unexpected field {f!r}")
     kw = {} if number is None else {"radius": number}
+    from .resources import check_mesh_memory  # refuse, before allocating, what cannot fit
+
+    check_mesh_memory(kind + (":octahedron" if word == "octahedron" else ""), *ints)
     if kind == "interval":
         return interval(ints[0], **({} if number is None else {"length": number}))
     if kind == "circle":

@@ -1,0 +1,266 @@
+"""Memory estimates and guards: refuse, before allocating, what cannot fit in the machine.
+
+Every estimate is computed from the request alone (a mesh spec, the size of a mesh, the size
+of an exact-count table), in microseconds, and compared with the memory available now:
+``MemAvailable`` of ``/proc/meminfo``, capped by a cgroup limit (containers) and by the
+environment variable ``WEYLGAIN_MEMORY_LIMIT`` (``"4G"``, ``"512M"``, bytes) when set. Where
+none of these can be read (not Linux, psutil absent), nothing is refused.
+
+The mesh and assembly estimates are peaks of the real code measured with ``tracemalloc`` at
+several sizes (tests/test_resources.py checks them within a factor of 2); they are linear in
+the mesh size, so a request far beyond the machine is refused at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass
+from math import factorial
+
+from .errors import ParameterError, ResourceError
+
+__all__ = [
+    "MemoryEstimate",
+    "available_memory",
+    "format_bytes",
+    "mesh_size",
+    "mesh_memory",
+    "laplacian_memory",
+    "exact_table_memory",
+    "check_memory",
+    "check_mesh_memory",
+    "check_laplacian_memory",
+]
+
+_UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50}
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """Memory a request would need.
+
+    Attributes
+    ----------
+    what : str
+        The request in words (``"the mesh sphere:40"``).
+    bytes : float
+        Estimated peak, in bytes (a float: requests can exceed any integer type's range).
+    detail : str
+        Sizes the estimate comes from (``"1.2e25 vertices, 2.4e25 triangles"``).
+    """
+
+    what: str
+    bytes: float
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def format_bytes(n: float) -> str:
+    """``1536`` -> ``"1.5 KiB"``; astronomically large values in powers of ten of bytes."""
+    n = float(n)
+    if n >= 2**60:
+        return f"{n:.2g} bytes"
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PiB"  # pragma: no cover
+
+
+def _parse_bytes(text: str) -> int:
+    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([KMGTP]?)(?:I?B)?\s*", text.upper())
+    if not m:
+        raise ParameterError(
+            f"WEYLGAIN_MEMORY_LIMIT must be a size such as 4G, 512M or 1000000 (bytes); got "
+            f"{text!r}"
+        )
+    return int(float(m.group(1)) * _UNITS[m.group(2)])
+
+
+def _cgroup_free() -> int | None:
+    """Free room under a cgroup v2 (or v1) memory limit, if one is set."""
+    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                                    "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            with open(limit_file) as fh:
+                raw = fh.read().strip()
+            if raw == "max":
+                return None
+            limit = int(raw)
+            if limit >= 2**60:  # v1 "no limit"
+                return None
+            with open(usage_file) as fh:
+                usage = int(fh.read().strip())
+            return max(limit - usage, 0)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def available_memory() -> int | None:
+    """Bytes that can be allocated now, or None when it cannot be determined.
+
+    The smallest of ``MemAvailable`` (``/proc/meminfo``, else psutil), the room under a
+    cgroup memory limit, and ``WEYLGAIN_MEMORY_LIMIT``.
+    """
+    candidates = []
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    candidates.append(int(line.split()[1]) * 1024)
+                    break
+    except (OSError, ValueError, IndexError):
+        try:
+            import psutil  # noqa: PLC0415 - optional
+
+            candidates.append(int(psutil.virtual_memory().available))
+        except Exception:  # noqa: BLE001 - psutil absent or failing: no information
+            pass
+    free = _cgroup_free()
+    if free is not None:
+        candidates.append(free)
+    env = os.environ.get("WEYLGAIN_MEMORY_LIMIT", "").strip()
+    if env:
+        candidates.append(_parse_bytes(env))
+    return min(candidates) if candidates else None
+
+
+# ====================================================================== meshes
+def mesh_size(kind: str, *args: int) -> tuple[float, float, int, int]:
+    """Vertices, simplices, intrinsic and ambient dimension of a generated mesh.
+
+    Parameters
+    ----------
+    kind : str
+        A :func:`weylgain.meshes.from_spec` kind: ``interval``, ``circle``, ``torus``,
+        ``box``, ``sphere``, ``sphere:octahedron``, ``hemisphere``, ``disk``, ``sphere3``,
+        ``ball``, ``isphere``.
+    *args : int
+        Its integer fields (``torus``, ``box``: dim and n; the others: one).
+
+    Returns
+    -------
+    (n_vertices, n_simplices, k, D) : (float, float, int, int)
+        Floats: a request may exceed any integer type (sphere:40 has 1.2e25 vertices).
+    """
+    a = [int(x) for x in args]
+    if kind == "interval":
+        return float(a[0]), float(max(a[0] - 1, 0)), 1, 1
+    if kind == "circle":
+        return float(a[0]), float(a[0]), 1, 2
+    if kind in ("torus", "box"):
+        d, n = a[0], a[1]
+        cells = float(n) ** d if kind == "torus" else float(max(n - 1, 0)) ** d
+        return float(n) ** d, cells * factorial(d), d, d
+    if kind == "sphere":
+        return 10.0 * 4.0 ** a[0] + 2, 20.0 * 4.0 ** a[0], 2, 3
+    if kind == "sphere:octahedron":
+        return 4.0 * 4.0 ** a[0] + 2, 8.0 * 4.0 ** a[0], 2, 3
+    if kind in ("hemisphere", "disk"):
+        return 2.0 * 4.0 ** a[0] + 2.0 ** (a[0] + 1) + 1, 4.0 * 4.0 ** a[0], 2, (
+            3 if kind == "hemisphere" else 2)
+    if kind == "sphere3":
+        m = 2.0 ** (a[0] + 1)
+        return (m + 1) ** 4 - (m - 1) ** 4, 48.0 * m**3, 3, 4
+    if kind == "ball":
+        m = 2.0 ** (a[0] + 1)
+        return (m + 1) ** 3, 6.0 * m**3, 3, 3
+    if kind == "isphere":
+        return float(a[0]), 2.0 * a[0], 2, 3
+    raise ParameterError(f"unknown mesh kind {kind!r}")
+
+
+# Peak bytes of building a mesh, per vertex and per simplex, measured with tracemalloc
+# (benchmarks and tests/test_resources.py): the generators' temporaries (midpoint tables,
+# Morton keys, Kuhn paths) are a few arrays of the final size.
+_MESH_BYTES_PER_VERTEX = {1: 30.0, 2: 110.0, 3: 150.0, 4: 200.0}
+_MESH_BYTES_PER_SIMPLEX = {1: 30.0, 2: 120.0, 3: 220.0, 4: 400.0}
+# Mesh.validate (run by the generators up to 50 000 simplices): sorted copies, facets, the
+# pinched-vertex corner graph and the coincident-vertex tree, per simplex
+_VALIDATE_BYTES_PER_SIMPLEX = {1: 210.0, 2: 650.0, 3: 1060.0, 4: 1600.0}
+_VALIDATED_UP_TO = 50_000  # weylgain.meshes validates generated meshes up to this size
+
+
+def mesh_memory(kind: str, *args: int) -> MemoryEstimate:
+    """Estimated peak memory of generating a mesh (see :func:`mesh_size` for the arguments)."""
+    n, m, k, _ = mesh_size(kind, *args)
+    need = n * _MESH_BYTES_PER_VERTEX[k] + m * _MESH_BYTES_PER_SIMPLEX[k]
+    if m <= _VALIDATED_UP_TO:
+        need += m * _VALIDATE_BYTES_PER_SIMPLEX[k]
+    spec = kind + ":" + ":".join(str(int(x)) for x in args)
+    return MemoryEstimate(f"the mesh {spec}", need, f"{n:.3g} vertices, {m:.3g} {k}-simplices")
+
+
+def laplacian_memory(n_vertices: float, n_simplices: float, k: int) -> MemoryEstimate:
+    """Estimated peak memory of :func:`weylgain.laplacian` on a mesh of this size.
+
+    The CSR pattern (vertex-simplex incidence, an nnz upper bound of (k+1) entries per
+    incidence, the element-slot map of (k+1)^2 entries per simplex) and the data of K and M
+    with their index copies, all 8-byte. nnz is about (2^(k+1) - 1) per vertex (each vertex
+    of a k-dimensional mesh has about 2^k - 1 edges, as in Kuhn grids and subdivided spheres).
+    """
+    k1 = k + 1
+    nnz = (2.0 ** (k + 1) - 1) * n_vertices
+    words = (n_simplices * k1 * k1 * (2 if k < 4 else 3)  # slots, the indices upper bound
+             + n_simplices * k1         # incidence
+             + nnz * 5                  # pattern indices, K and M data, two index copies
+             + n_vertices * 6)          # indptr copies, markers, diagonal
+    return MemoryEstimate(
+        "assembling K and M", 8.0 * words,
+        f"{n_vertices:.3g} vertices, {n_simplices:.3g} {k}-simplices, ~{nnz:.3g} nonzeros each",
+    )
+
+
+def exact_table_memory(rows: float, columns: float, itemsize: int = 8, copies: int = 3,
+                       what: str = "the exact-count table") -> MemoryEstimate:
+    """Memory of a dense table of ``rows`` x ``columns`` numbers kept in ``copies`` arrays.
+
+    For the exact counters: a Molien series is (conjugacy classes) x (max degree + 1)
+    long doubles (itemsize 16); lattice shell counts are (group elements) x (max |k|^2 + 1)
+    int64 (itemsize 8). An estimate of the arrays, not measured against those modules.
+    """
+    need = float(rows) * float(columns) * itemsize * copies
+    return MemoryEstimate(what, need, f"{float(rows):.3g} x {float(columns):.3g} entries")
+
+
+# ====================================================================== guards
+def check_memory(estimate: MemoryEstimate, advice: str = "") -> None:
+    """Raise :class:`~weylgain.errors.ResourceError` if ``estimate`` exceeds what is available.
+
+    Parameters
+    ----------
+    estimate : MemoryEstimate
+    advice : str
+        What to do instead, appended to the message.
+    """
+    available = available_memory()
+    if available is None or estimate.bytes <= available:
+        return
+    detail = f" ({estimate.detail})" if estimate.detail else ""
+    raise ResourceError(
+        f"{estimate.what}{detail} would need about {format_bytes(estimate.bytes)} of memory, "
+        f"but only {format_bytes(available)} is available"
+        + (f"; {advice}" if advice else "")
+    )
+
+
+def check_mesh_memory(kind: str, *args: int) -> None:
+    """Refuse a mesh request (``from_spec`` fields) that cannot fit; see :func:`mesh_memory`."""
+    est = mesh_memory(kind, *args)
+    n, m, k, _ = mesh_size(kind, *args)
+    total = MemoryEstimate(est.what, est.bytes + laplacian_memory(n, m, k).bytes, est.detail)
+    check_memory(total, "choose a coarser mesh (a lower level or fewer vertices per direction; "
+                        "each sphere level multiplies the size by 4)")
+
+
+def check_laplacian_memory(n_vertices: float, n_simplices: float, k: int) -> None:
+    """Refuse an assembly that cannot fit; see :func:`laplacian_memory`."""
+    check_memory(laplacian_memory(n_vertices, n_simplices, k),
+                 "use a coarser mesh, or a quotient by a symmetry group to shrink the problem")
+
+
