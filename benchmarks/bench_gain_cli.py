@@ -34,7 +34,7 @@ def _sphere(d: int, r: float = 1.0) -> float:
     return 2 * PI ** ((d + 1) / 2) / math.gamma((d + 1) / 2) * r ** d
 
 
-# (d, d_G, vol M, vol M/G) derived by hand (THEORY.md section 2)
+# (d, d_G, vol M, vol M/G) derived by hand (docs/theory.md#continuous-groups)
 HAND = {
     ("S2", "mirror"): (2, 2, 4 * PI, 2 * PI), ("S2", "C4"): (2, 2, 4 * PI, PI),
     ("S2", "D3"): (2, 2, 4 * PI, 4 * PI / 6), ("S2", "T"): (2, 2, 4 * PI, 4 * PI / 12),

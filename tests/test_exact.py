@@ -1,4 +1,4 @@
-"""Exact invariant counts against independent truth (THEORY.md §3).
+"""Exact invariant counts against independent truth (docs/theory.md#exact-counts).
 
 Truth used here never comes from weylgain.exact itself: closed-form multiplicities,
 classical Molien series of point and reflection groups, characters of SO(3)
@@ -520,7 +520,7 @@ def test_parse_manifold():
 def test_exact_counts_with_raw_arrays():
     res = exact_counts("S2", rotation([0, 0, 1], math.pi / 2)[None], 420.0)
     assert isinstance(res, ExactCounts)
-    assert res.count == 111 and res.count_at(419.9) == 100  # THEORY.md: S^2/C4
+    assert res.count == 111 and res.count_at(419.9) == 100  # docs/theory.md#molien-series: S^2/C4
     assert res.group_order == 4
     assert res.weyl_prediction == pytest.approx(105.0)
     data = json.loads(json.dumps(res.to_dict()))

@@ -136,7 +136,7 @@ def test_catalogue_pairs_all_answer():
 
 
 # hand-known: orders of the point groups (T 12, O 24, I 60, ...), |S_3| = 6, |B_2| = 8,
-# sphere quotients of THEORY section 2, the Hopf quotient S^2(1/2)
+# sphere quotients of docs/theory.md#continuous-groups, the Hopf quotient S^2(1/2)
 @pytest.mark.parametrize("m, g, kind, factor, d_G, vol_q", [
     ("S2", "T", "linear", 12, 2, math.pi / 3),
     ("S2", "O", "linear", 24, 2, math.pi / 6),

@@ -1,4 +1,4 @@
-"""The reflection boundary of M/G measured on the mesh, against THEORY.md §2's formula."""
+"""The reflection boundary of M/G measured on the mesh, against the formula of docs/theory.md#reflections."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""FEM invariant counts on M/G against exact invariant counts from characters (THEORY §3).
+"""FEM invariant counts on M/G against exact invariant counts from characters (docs/theory.md#exact-counts).
 
 Consistent-mass P1 eigenvalues sit above the true ones (exactly so on flat tori, and to
 O(h^2) geometry error on polyhedral spheres), so FEM counts sit at or below the exact ones
@@ -59,7 +59,7 @@ def test_torus_quotients_are_bounded_by_and_close_to_exact_counts(spec):
 
 
 def test_published_torus_check_values():
-    # THEORY.md §3 (d = 2, lam = 1000): all modes 3149, sign flips 819, permutations 1597
+    # docs/theory.md#lattice-orbits (d = 2, lam = 1000): all modes 3149, sign flips 819, permutations 1597
     assert torus_invariant_count(None, 1000, dim=2) == 3149
     assert torus_invariant_count(groups.named("signs2"), 1000) == 819
     assert torus_invariant_count(groups.named("S2"), 1000) == 1597

@@ -194,7 +194,7 @@ def test_eigenvalues_errors():
 def test_weyl_constants():
     assert spectrum.unit_ball_volume(2) == pytest.approx(math.pi)
     assert spectrum.unit_ball_volume(3) == pytest.approx(4 * math.pi / 3)
-    # C_W of unit spheres S^1..S^5 (THEORY.md): 2, 1, 1/3, 1/12, 1/60
+    # C_W of unit spheres S^1..S^5 (docs/theory.md#weyls-law): 2, 1, 1/3, 1/12, 1/60
     vols = [2 * math.pi, 4 * math.pi, 2 * math.pi**2, 8 * math.pi**2 / 3, math.pi**3]
     for d, (v, c) in enumerate(zip(vols, [2, 1, 1 / 3, 1 / 12, 1 / 60]), start=1):
         assert spectrum.weyl_constant(d, v) == pytest.approx(c)
@@ -209,7 +209,7 @@ def test_weyl_fit_exact_sphere_and_hemisphere_counts():
     fit = weyl_fit(lam, full)
     assert fit.dimension == pytest.approx(2, abs=1e-9)
     assert fit.volume == pytest.approx(4 * math.pi, rel=1e-9)
-    hemi = lam / 2 + np.sqrt(lam) / 2  # exact hemisphere counts (THEORY.md §3)
+    hemi = lam / 2 + np.sqrt(lam) / 2  # exact hemisphere counts (docs/theory.md#molien-series)
     one = weyl_fit(lam, hemi)
     assert abs(one.dimension - 2) > 0.01  # the one-term fit is biased by the boundary
     two = weyl_fit(lam, hemi, dimension=2, boundary=True)

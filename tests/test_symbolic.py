@@ -1,4 +1,4 @@
-"""weylgain.symbolic against hand-derived closed forms (THEORY.md sections 1, 2 and 4)."""
+"""weylgain.symbolic against hand-derived closed forms (docs/theory.md: Weyl's law, orbit spaces, the gain)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def same(a, b) -> bool:
     return sp.simplify(sp.sympify(a) - sp.sympify(b)) == 0
 
 
-# ---------------------------------------------------------------- constants (THEORY section 1)
+# ---------------------------------------------------------------- constants (docs/theory.md#weyls-law)
 @pytest.mark.parametrize("d, omega", [(0, 1), (1, 2), (2, pi), (3, 4 * pi / 3),
                                       (4, pi ** 2 / 2)])
 def test_unit_ball_volumes(d, omega):
@@ -47,7 +47,7 @@ def test_unit_ball_volumes(d, omega):
 @pytest.mark.parametrize("d, cw", [(1, 2), (2, 1), (3, sp.Rational(1, 3)),
                                    (4, sp.Rational(1, 12)), (5, sp.Rational(1, 60))])
 def test_weyl_constants_of_unit_spheres(d, cw):
-    # THEORY: C_W(S^1, ..., S^5) = 2, 1, 1/3, 1/12, 1/60
+    # docs/theory.md#weyls-law: C_W(S^1, ..., S^5) = 2, 1, 1/3, 1/12, 1/60
     assert same(weyl_constant(d, sphere_volume(d)), cw)
     assert same(Sphere(d).weyl_constant, cw)
 
@@ -60,7 +60,7 @@ def test_sphere_volumes_with_radius():
 
 
 def test_hemisphere_two_term_law_is_the_exact_count():
-    # THEORY section 3: N_G = lam/2 + sqrt(lam)/2 exactly at lam = (L+1)^2 (Neumann hemisphere)
+    # docs/theory.md#molien-series: N_G = lam/2 + sqrt(lam)/2 exactly at lam = (L+1)^2 (Neumann hemisphere)
     law = Hemisphere(2).weyl_law("neumann")
     assert same(law, LAMBDA / 2 + sp.sqrt(LAMBDA) / 2)
     dirichlet = Hemisphere(2).weyl_law("dirichlet")
@@ -121,7 +121,7 @@ def test_parse_rejects_bad_specs(bad):
         parse_manifold(bad)
 
 
-# ---------------------------------------------------------------- THEORY section 2 table
+# ---------------------------------------------------------------- docs/theory.md#continuous-groups table
 def test_sphere_by_axis_rotation_is_an_interval_of_length_pi():
     q = quotient_geometry("S2", "SO(2)")
     assert (q.dim, q.quotient_dim, q.orbit_dim) == (2, 1, 1)
@@ -365,7 +365,7 @@ def test_derivation_is_recorded():
     json.dumps(quotient_geometry("S1", "C4h").to_dict())
 
 
-# ---------------------------------------------------------------- THEORY section 4
+# ---------------------------------------------------------------- docs/theory.md#minimax-risk
 def test_risk_and_sample_exponents():
     s = sp.Symbol("s", positive=True)
     assert same(risk_exponent(s, 2), s / (s + 1))

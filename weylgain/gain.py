@@ -1,6 +1,6 @@
 """The gain calculator: how much less data does a symmetry buy?
 
-:func:`predict_gain` answers from theory (THEORY.md sections 2 and 4, via
+:func:`predict_gain` answers from theory (docs/theory.md#orbit-spaces and #gain, via
 :mod:`weylgain.symbolic`): for data on a manifold M whose target is invariant under a group G,
 the minimax excess risk of kernel ridge regression behaves like
 
@@ -148,7 +148,7 @@ def _fmt_num(x: float) -> str:
 
 def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float | None = None,
                  n: float | None = None, sigma: float = 1.0) -> GainReport:
-    """Predict the sample-complexity gain of G-invariance on M (THEORY.md sections 2 and 4).
+    """Predict the sample-complexity gain of G-invariance on M (see the theory page, docs/theory.md#gain).
 
     Parameters
     ----------
@@ -539,7 +539,7 @@ def _threshold_grid(spec: _Spectrum, lam_lo: float, lam_hi: float, n_points: int
     """About n_points thresholds in [lam_lo, lam_hi], at gap midpoints of the exact spectrum.
 
     Spheres: eigenvalues come in clusters and the staircase crosses the Weyl curve in the
-    middle of each gap (THEORY section 2: lam = (L+1)^2 on S^2); the midpoints between
+    middle of each gap (docs/theory.md#two-term-law: lam = (L+1)^2 on S^2); the midpoints between
     consecutive carried degrees are used. Lattices: 1-d, midpoints between consecutive
     squares; d >= 2, half-integers (in units). FEM eigenvalues lie slightly above the exact
     ones, so gap-midpoint counts stay exact while the shift is below half a gap.

@@ -1,6 +1,6 @@
 """Kernel ridge regression with invariances on manifolds, Spec-Avg, and learning curves.
 
-What this module lets you watch is the sample-complexity gain of THEORY.md §4: with a
+What this module lets you watch is the sample-complexity gain (see the theory page, docs/theory.md#gain): with a
 G-invariant target, an invariant estimator with n samples does as well as a plain one with
 about n·``|G|`` samples (finite G), or converges at a better rate (positive-dimensional orbits).
 
@@ -249,7 +249,7 @@ def sample(domain: Any, n: int, target: Callable[[np.ndarray], np.ndarray] | Non
 # ====================================================================== fitting
 def rate_ridge(n: int, kernel: SpectralKernel, group: Any = None, constant: float = 1.0) -> float:
     """eta = constant * n^{-1/(1+a)} * mu_0 with a = d_G/(2s) (the rate-optimal schedule of
-    THEORY.md §4), mu_0 = 1/vol the top eigenvalue of the kernel's integral operator."""
+    docs/theory.md#minimax-risk), mu_0 = 1/vol the top eigenvalue of the kernel's integral operator."""
     a = quotient_dimension(kernel, group) / (2 * kernel.smoothness)
     return constant * n ** (-1.0 / (1.0 + a)) * kernel.weights[0] / kernel.domain.volume
 

@@ -4,7 +4,7 @@ Every generator is vectorized numpy, returns a :class:`weylgain.Mesh` labelled w
 string (``"sphere:5"``), and gives bit-identical arrays on every call.
 
 Symmetry is the point of these meshes: a finite group G can only be reduced exactly on a mesh
-whose *simplex set* (not only its vertex set) is mapped onto itself by G (THEORY.md §2). Each
+whose *simplex set* (not only its vertex set) is mapped onto itself by G (docs/theory.md#fem-counts). Each
 docstring states the group the simplex set keeps; the tests check it.
 
 Grid triangulations

@@ -1,4 +1,4 @@
-"""Orbit spaces M/G as finite-element problems (THEORY.md §2).
+"""Orbit spaces M/G as finite-element problems (see the theory page, docs/theory.md#orbit-spaces).
 
 * A finite group acting on a G-invariant mesh: the invariant P1 functions are those constant
   on vertex orbits. With P the (vertices x orbits) 0/1 matrix, the pair (PᵀKP, PᵀMP) has
@@ -512,7 +512,7 @@ def _interval_quotient(mesh: Mesh, group: ContinuousGroup, length: float,
     def density(points: np.ndarray) -> np.ndarray:
         return weight(np.asarray(points)[:, 0])
 
-    # vol(M/G) is the length of the orbit space in the quotient metric (THEORY §2: pi for
+    # vol(M/G) is the length of the orbit space in the quotient metric (docs/theory.md#continuous-groups: pi for
     # S^2/SO(2)); the weighted length, the integral of w, is vol(M) (coarea formula)
     return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None, projection=None,
                     base_mesh=base, density=density, dimension=1, volume=float(length),

@@ -1269,7 +1269,7 @@ def _torus_translation_quotient(M: Manifold, G: Any, K: tuple[int, ...], steps: 
 
 # ====================================================================== risk and samples
 def risk_exponent(s: Any = _S, d: Any = None) -> sp.Expr:
-    """Minimax excess-risk exponent s/(s + d/2): R(n) ~ n^(-s/(s+d/2)) (THEORY section 4)."""
+    """Minimax excess-risk exponent s/(s + d/2): R(n) ~ n^(-s/(s+d/2)) (docs/theory.md#minimax-risk)."""
     s = sp.sympify(s)
     return s / (s + sp.sympify(d) / 2)
 
@@ -1294,7 +1294,7 @@ def sample_ratio(s: Any, d: int, d_G: int, volume: Any, quotient_volume: Any,
 
 def heuristic_risk(n: Any, s: Any, d: int, volume: Any, sigma: Any = 1, norm: Any = 1
                    ) -> sp.Expr:
-    """Constant-explicit heuristic risk of THEORY section 4 (do not trust the constant tightly).
+    """Constant-explicit heuristic risk (docs/theory.md#heuristic-risk) (do not trust the constant tightly).
 
     With a = d/(2s), kappa = pi a / sin(pi a), C = omega_d vol / (2 pi)^d, B = norm of f in H^s:
     R ~ (1+a) a^(-a/(1+a)) (sigma^2 kappa C / n)^(1/(1+a)) B^(2a/(1+a)); for d = 0,
