@@ -87,7 +87,7 @@ class PardisoBackend(Backend):
         iparm[26] = 0   # no matrix checker
         iparm[34] = 1   # zero-based indices: the pencil's arrays are passed as they are
         self._iparm = iparm
-        self._indptr = pencil.indptr.astype(np.int32)
+        self._indptr = pencil.indptr  # int32, zero-based, as PARDISO reads them
         self._indices = pencil.indices  # int32 already
         self._perm = np.zeros(1, dtype=np.int32)
         self._stamp = 0

@@ -64,7 +64,7 @@ class Pencil:
     Attributes
     ----------
     n : int
-    indptr : ndarray of shape (n + 1,), int64
+    indptr : ndarray of shape (n + 1,), int32
         Row pointers of the upper-triangular union pattern (CSR, sorted rows; the first entry
         of every row is its diagonal).
     indices : ndarray of shape (nnz,), int32
@@ -113,7 +113,8 @@ class Pencil:
             raise MatrixError(f"the pencil has {indices.size} upper-triangular entries; "
                               "at most 2^31 - 1 are supported")
         self.n = int(n)
-        self.indptr = indptr
+        # int32 like the indices: scipy would otherwise upcast the indices at every product
+        self.indptr = indptr.astype(np.int32)
         self.indices = indices
         self.k_values = kval
         self.m_values = mval
@@ -176,7 +177,7 @@ class Pencil:
         return (U + U.T).tocsr()
 
     # ---- the mass screen
-    def check_mass_positive_definite(self, dense_limit: int = 400, steps: int = 24) -> None:
+    def check_mass_positive_definite(self, dense_limit: int = 400, steps: int = 16) -> None:
         """Gershgorin first (free); else the bottom of the Jacobi-scaled spectrum of M.
 
         A cheap screen, not a proof: it catches a mass matrix with a clearly negative or zero
