@@ -239,3 +239,146 @@ def torus_invariant_count(group: Any, lam: float, length: float = 2 * math.pi, *
     """
     _, mult = torus_invariant_spectrum(group, lam, length, translations=translations, dim=dim)
     return int(mult.sum())
+
+
+# ----------------------------------------------------------------------------------------
+# subtori with affine generators (action records)
+
+
+def _subtorus_modes(directions: np.ndarray, dim: int, n2max: int) -> np.ndarray:
+    """All ``k`` in ``Z^dim`` with ``|k|^2 <= n2max`` and ``k . v_a = 0`` for every direction.
+
+    The constraint fixes ``m = rank`` pivot coordinates from the others (``k_p = -V_p^{-1}
+    V_f k_f``), so only the free coordinates are enumerated (in the ball ``|k_f|^2 <=
+    n2max``), never the whole ``D``-dimensional ball.
+    """
+    from .._kernels.exact_counts import lattice_codes
+
+    directions = directions[np.any(directions != 0, axis=1)]
+    pivots: list[int] = []
+    if directions.shape[0]:
+        # greedy pivot columns with an invertible (rank-sized) block
+        rank = int(np.linalg.matrix_rank(directions.astype(np.float64)))
+        for j in range(dim):
+            trial = directions[:, pivots + [j]].astype(np.float64)
+            if np.linalg.matrix_rank(trial) == len(pivots) + 1:
+                pivots.append(j)
+            if len(pivots) == rank:
+                break
+        rows = []  # rank independent rows
+        for i in range(directions.shape[0]):
+            trial = directions[rows + [i]][:, pivots].astype(np.float64)
+            if np.linalg.matrix_rank(trial) == len(rows) + 1:
+                rows.append(i)
+        vp = directions[rows][:, pivots].astype(np.float64)
+    free = [j for j in range(dim) if j not in pivots]
+    n_free = len(free)
+    if n_free == 0:
+        return np.zeros((1, dim), dtype=np.int64)
+    n_modes = int(lattice_shell_counts(n_free, n2max).sum())
+    if n_modes > MAX_TORUS_MODES:
+        raise CountingError(
+            f"{n_modes} lattice modes of the {n_free} free coordinates below |k|^2 = {n2max} "
+            f"exceed the memory budget ({MAX_TORUS_MODES}); lower lam")
+    codes = np.empty(n_modes, dtype=np.int64)
+    norms = np.empty(n_modes, dtype=np.int64)
+    free_modes = np.empty((n_modes, n_free), dtype=np.int16)
+    lattice_codes(n_free, n2max, codes, norms, free_modes)
+    modes = np.zeros((n_modes, dim), dtype=np.int64)
+    modes[:, free] = free_modes
+    if pivots:
+        vf = directions[rows][:, free].astype(np.float64)
+        piv = -np.linalg.solve(vp, vf @ free_modes.astype(np.float64).T).T
+        rounded = np.rint(piv)
+        ok = np.all(np.abs(piv - rounded) < 1e-6, axis=1)
+        modes[:, pivots] = rounded.astype(np.int64)
+        modes = modes[ok]
+        modes = modes[np.all(modes @ directions.T == 0, axis=1)]  # exact integer check
+    return modes[(modes * modes).sum(axis=1) <= n2max]
+
+
+def torus_action_shells(action: Any, n2max: int) -> np.ndarray:
+    """Invariant functions per lattice shell ``|k|^2 = n`` under a :class:`TorusAction`.
+
+    ``e_k`` is invariant under the translations ``x -> x + t L v_a`` iff ``k . v_a = 0``;
+    the remaining modes are joined into orbits of the affine generators with their phases
+    (one invariant function per orbit with trivial holonomy, as for finite groups).
+
+    Parameters
+    ----------
+    action : TorusAction
+        ``directions`` (m, D) integers, ``linear`` (g, D, D) signed permutations,
+        ``translation`` (g, D) fractions of the period; equal side lengths.
+    n2max : int
+        Largest squared integer norm.
+
+    Returns
+    -------
+    ndarray of shape (n2max + 1,), int64
+    """
+    n2max = int(n2max)
+    directions = np.asarray(action.directions)
+    dim = int(sum(action.blocks)) if getattr(action, "blocks", None) else directions.shape[1]
+    directions = np.asarray(directions, dtype=np.int64).reshape(-1, dim)
+    lengths = tuple(float(x) for x in action.lengths)
+    if len(lengths) != dim:
+        raise GroupError(f"the action has {len(lengths)} side lengths for a {dim}-torus")
+    if max(lengths) - min(lengths) > 1e-12 * max(lengths):
+        raise SpecError("exact torus counts need equal side lengths (a cubic torus); got "
+                        f"{lengths}")
+    if n2max < 0:
+        return np.zeros(0, dtype=np.int64)
+    modes = _subtorus_modes(directions, dim, n2max)
+    linear = np.asarray(action.linear, dtype=np.float64).reshape(-1, dim, dim)
+    norms = (modes * modes).sum(axis=1)
+    if linear.shape[0] == 0:
+        return np.bincount(norms, minlength=n2max + 1).astype(np.int64)
+    shift = np.asarray(action.translation, dtype=np.float64).reshape(-1, dim)
+    perms, signs = _signed_permutations(linear)
+    weights, modulus = _rational_weights(shift)
+    big = max(math.isqrt(n2max), 1)
+    base = 2 * big + 1
+    if base ** dim >= 2**62:
+        raise CountingError(
+            f"mode codes overflow 64 bits in dimension {dim} at |k|^2 <= {n2max}; lower lam")
+    place = base ** np.arange(dim - 1, -1, -1, dtype=np.int64)
+    codes = (modes + big) @ place
+    order = np.argsort(codes, kind="stable")
+    codes = np.ascontiguousarray(codes[order])
+    modes16 = np.ascontiguousarray(modes[order].astype(np.int16))
+    norms = norms[order]
+    from .._kernels.exact_counts import orbit_union_find
+
+    invariant, missing = orbit_union_find(codes, modes16, big, np.ascontiguousarray(perms),
+                                          np.ascontiguousarray(signs),
+                                          np.ascontiguousarray(weights), modulus)
+    if missing:
+        raise GroupError(
+            f"{missing} mode images leave the modes invariant under the subtorus: the affine "
+            "generators do not normalize the translations (A v must stay in their span)")
+    return np.bincount(norms[invariant], minlength=n2max + 1).astype(np.int64)
+
+
+def torus_action_spectrum(action: Any, lam: float, *, include_zero: bool = True
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eigenvalues ``<= lam`` of ``T^D / G`` for a :class:`TorusAction`.
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (m,), float64
+    multiplicities : ndarray of shape (m,), int64
+    full_multiplicities : ndarray of shape (m,), int64
+    """
+    lam = _check_lam(lam)
+    length = float(action.lengths[0])
+    n2max = _n2_max(lam, length)
+    dim = len(action.lengths)
+    if n2max < 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0), empty, empty
+    shells = torus_action_shells(action, n2max)
+    full = lattice_shell_counts(dim, n2max)
+    keep = full > 0 if include_zero else shells > 0
+    n = np.arange(n2max + 1)
+    eig = (2.0 * math.pi / length) ** 2 * n
+    return eig[keep].astype(np.float64), shells[keep], full[keep]
