@@ -66,3 +66,11 @@ def test_console_script_module_entry():
                           "--lam", "2.5"], capture_output=True, text=True)
     assert out.returncode == 0
     assert "N(lam)" in out.stdout
+
+
+def test_count_json_is_one_line_like_the_other_commands(capsys):
+    assert main(["count", "--mesh", "interval:20", "--lam", "10", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("\n") and out.count("\n") == 1
+    # the unit interval with Neumann ends: eigenvalues (k pi)^2, k = 0, 1 below 10
+    assert json.loads(out)["count"] == 2

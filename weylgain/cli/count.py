@@ -10,9 +10,8 @@ import sys
 import time
 from typing import Any
 
-import numpy as np
-
 from ..errors import SpecError
+from ._plot import add_plot_argument, check_plot_path
 
 DEFAULT_MESH = "sphere:5"
 # perfect squares (L+1)^2 sit between sphere clusters l(l+1), where N = lam exactly on S^2
@@ -49,6 +48,16 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--lumped", action="store_true", help="lumped (diagonal) mass matrix")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--backend", default=None,
+                   choices=["auto", "pardiso", "mumps", "superlu"],
+                   help="sparse LDL^T factorization for the counts (default auto: "
+                        "$WEYLGAIN_BACKEND, else the fastest installed)")
+    add_plot_argument(p, "the counting staircase N(lam) with the one- and two-term Weyl "
+                         "curves (with --group: the quotient's beside the full mesh's)")
+    p.add_argument("--plot-points", type=int, default=24, metavar="P",
+                   help="with --plot: thresholds counted, evenly spaced up to the largest "
+                        "--lam, besides the --lam values (default 24; each is one "
+                        "factorization)")
     p.set_defaults(run=run)
 
 
@@ -64,15 +73,42 @@ def _load_mesh(spec: str):
     return meshes.from_spec(spec)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..fem import laplacian
-    from ..spectrum import EigenCounter, weyl_count
-    from .._progress import progress
+def _plot_grid(lams: list[float], points: int) -> list[float]:
+    """The thresholds of the staircase: ``points`` evenly spaced up to max(lams), and lams."""
+    top = max(lams)
+    grid = [top * (k + 1) / points for k in range(points)] if top > 0 else []
+    return sorted(set(grid) | set(lams))
 
+
+def _count_at(counter: Any, lams: list[float], bar: Any, what: str) -> list[int]:
+    counts = [0] * len(lams)
+    for i in sorted(range(len(lams)), key=lambda k: lams[k]):
+        bar.step(f"{what} lam = {lams[i]:g}")
+        counts[i] = int(counter.count(lams[i]))
+    return counts
+
+
+def run(args: argparse.Namespace) -> int:
     lams = [float(x) for x in (args.lam or DEFAULT_LAMS)]
     for lam in lams:
         if not math.isfinite(lam) or lam < 0:
             raise SpecError(f"--lam must be a finite non-negative number; got {lam}")
+    plot = check_plot_path(getattr(args, "plot", None))
+    if plot and args.plot_points < 1:
+        raise SpecError(f"--plot-points must be at least 1; got {args.plot_points}")
+    from .._kernels import _notice
+    from .._progress import Steps
+
+    # announce the first-run compile of everything this command needs in one line
+    _notice.expect(["assembly", "ordering", "pencil"] + (["orbits"] if args.group else []))
+    grid = _plot_grid(lams, args.plot_points) if plot else lams
+    n_steps = 3 + bool(args.group) + len(grid) + ((2 + len(grid)) if plot and args.group else 0)
+    bar = Steps(n_steps, "weylgain count", enabled=not args.no_progress)
+    bar.step(f"mesh {args.mesh}")
+
+    from ..fem import laplacian
+    from ..spectrum import EigenCounter, weyl_count
+
     t0 = time.perf_counter()
     mesh = _load_mesh(args.mesh)
     report: dict[str, Any] = {
@@ -89,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
         from ..quotient import quotient
 
         group = named(args.group, dim=mesh.ambient_dim)
+        bar.step(f"vertex orbits of {args.group}")
         q = quotient(mesh, group)
+        bar.step("assembling K, M on M/G")
         K, M = q.laplacian(lumped=args.lumped)
         dim, vol = float(q.dimension), float(q.volume)
         bvol = float(q.boundary_volume() or 0.0)
@@ -97,14 +135,22 @@ def run(args: argparse.Namespace) -> int:
                       quotient_dimension=dim, quotient_volume=vol,
                       quotient_boundary_volume=bvol)
     else:
+        bar.step("assembling K, M")
         K, M = laplacian(mesh, lumped=args.lumped)
         dim, vol, bvol = float(mesh.dim), mesh.volume, mesh.boundary_volume()
-    counter = EigenCounter(K, M)
+    bar.step("ordering")
+    counter = EigenCounter(K, M, backend=args.backend)
+    report["backend"] = counter.backend
     results = []
-    order = np.argsort(lams, kind="stable")
-    counts = [0] * len(lams)
-    for i in progress(order, total=len(lams), label="counting", enabled=not args.no_progress):
-        counts[i] = counter.count(lams[i])
+    grid_counts = _count_at(counter, grid, bar, "counting")
+    by_lam = dict(zip(grid, grid_counts))
+    counts = [by_lam[lam] for lam in lams]
+    if plot and args.group:
+        bar.step("assembling K, M on M (for the picture)")
+        K_full, M_full = laplacian(mesh, lumped=args.lumped)
+        bar.step("ordering (M)")
+        full_counts = _count_at(EigenCounter(K_full, M_full), grid, bar, "counting on M")
+    bar.close()
     for lam, cnt in zip(lams, counts):
         weyl = float(weyl_count(lam, dim, vol)) if dim > 0 else 1.0
         weyl2 = float(weyl_count(lam, dim, vol, bvol)) if dim > 0 else 1.0
@@ -119,9 +165,24 @@ def run(args: argparse.Namespace) -> int:
         for key in ("lam", "count", "weyl", "weyl_two_term", "ratio"):
             report[key] = [r[key] for r in results]
     report["results"] = results
+    if plot:
+        from ..plotting import plot_counting_function, plot_counting_functions
+
+        quotient_panel = dict(lams=grid, counts=grid_counts, dimension=dim, volume=vol,
+                              boundary_volume=bvol,
+                              title=(f"M/G = {args.mesh} / {args.group}" if args.group
+                                     else f"{args.mesh}"),
+                              label="N(λ), P1 FEM" + (" on M/G" if args.group else ""))
+        if args.group:
+            full_panel = dict(lams=grid, counts=full_counts, dimension=float(mesh.dim),
+                              volume=mesh.volume, boundary_volume=mesh.boundary_volume(),
+                              title=f"M = {args.mesh}", label="N(λ), P1 FEM")
+            plot_counting_functions([full_panel, quotient_panel], path=plot)
+        else:
+            plot_counting_function(path=plot, **quotient_panel)
+        report["plot"] = plot
     if args.json:
-        json.dump(report, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(report) + "\n")
         return 0
     what = f"{args.mesh}" + (f" / {args.group}" if args.group else "")
     print(f"{what}: {mesh.n_vertices} vertices, {mesh.n_simplices} {mesh.dim}-simplices"
@@ -135,4 +196,6 @@ def run(args: argparse.Namespace) -> int:
               f"{r['weyl_two_term']:>12.2f}")
     print(f"({report['seconds']:.2f} s; discrete counts of P1 FEM with consistent mass sit at or "
           "below the smooth manifold's)" if not args.lumped else f"({report['seconds']:.2f} s)")
+    if plot:
+        print(f"plot saved to {plot}")
     return 0

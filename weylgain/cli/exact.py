@@ -17,7 +17,9 @@ JSON output (one object on stdout):
   the order given;
 * ``--degrees`` adds ``degrees``: a list of ``{eigenvalue, multiplicity,
   full_multiplicity}`` for every eigenvalue of the manifold up to the largest ``lam``
-  (multiplicity = dimension of the invariant part, possibly 0).
+  (multiplicity = dimension of the invariant part, possibly 0);
+* ``--plot FILE`` adds ``plot``: the file written (see
+  :func:`weylgain.plotting.plot_exact_counts`).
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..exact import ExactCounts, exact_counts
+from ._plot import add_plot_argument, check_plot_path
+
+if TYPE_CHECKING:
+    from ..exact import ExactCounts
 
 _SPECTRUM_KEYS = ("eigenvalues", "multiplicities", "full_multiplicities")
 
@@ -57,6 +62,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--degrees", action="store_true",
                         help="list the invariant multiplicity of every eigenvalue")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_plot_argument(parser, "the invariant counts per eigenvalue and cumulatively against "
+                              "Weyl's law")
     parser.set_defaults(func=run)
 
 
@@ -79,6 +86,9 @@ def _fmt(x: float | None, spec: str = ".6g") -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``weylgain exact``; returns the exit code (errors propagate as WeylgainError)."""
+    plot = check_plot_path(getattr(args, "plot", None))
+    from ..exact import exact_counts
+
     lams = list(args.lam)
     result = exact_counts(args.manifold, args.group, max(lams), radius=args.radius,
                           length=args.length)
@@ -87,6 +97,10 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         pred = row["weyl_prediction"]
         row["ratio"] = row["count"] / pred if pred else None
+    if plot:
+        from ..plotting import plot_exact_counts
+
+        plot_exact_counts(result, path=plot)
     if args.json:
         data = _summary(result)
         if len(lams) > 1:
@@ -95,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
             data["results"] = rows
         if args.degrees:
             data["degrees"] = _degrees(result)
+        if plot:
+            data["plot"] = plot
         print(json.dumps(data))
         return 0
     order = "continuous" if result.group_order is None and result.quotient_dimension != \
@@ -111,4 +127,6 @@ def run(args: argparse.Namespace) -> int:
         for item in _degrees(result):
             print(f"{item['eigenvalue']:>14.6g} {item['multiplicity']:>10d} "
                   f"{item['full_multiplicity']:>10d}")
+    if plot:
+        print(f"plot saved to {plot}")
     return 0

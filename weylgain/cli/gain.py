@@ -30,6 +30,8 @@ import sys
 import textwrap
 from typing import Any
 
+from ._plot import add_plot_argument, check_plot_path
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -66,6 +68,8 @@ def add_parser(subparsers: Any) -> None:
                         help="also mesh M and M/G, count eigenvalues and fit Weyl's law "
                              "(a few seconds)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_plot_argument(parser, "the predicted risk against n (plain and invariant) and the "
+                              "sample ratio against eps")
     parser.set_defaults(func=run)
 
 
@@ -78,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import GroupError, NotInvariantError, SpecError, WeylgainError
     from ..gain import measure_gain, predict_gain
 
+    try:
+        plot = check_plot_path(getattr(args, "plot", None))
+    except SpecError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     try:
         report = predict_gain(args.manifold, args.group, s=args.s, eps=args.eps, n=args.n,
                               sigma=args.sigma)
@@ -103,13 +112,21 @@ def run(args: argparse.Namespace) -> int:
         except WeylgainError as exc:
             _error(f"--measure: {exc}")
             return EXIT_ERROR
+    if plot:
+        from ..plotting import plot_gain
+
+        plot_gain(report, path=plot)
     if args.json:
         data = report.to_dict()
         if measured is not None:
             data["measured"] = measured.to_dict()
+        if plot:
+            data["plot"] = plot
         print(json.dumps(data))
         return EXIT_OK
     print(format_report(report, measured))
+    if plot:
+        print(f"plot saved to {plot}")
     return EXIT_OK
 
 

@@ -19,8 +19,27 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from typing import Any
+
+from ._plot import add_plot_argument, check_plot_path
+
+
+# the help texts are plain text (the module docstring above is reST, for the API docs)
+_DESCRIPTION = """\
+A small learning-curve experiment, measured against the predicted gain.
+
+Kernel ridge regression with a spectral Sobolev kernel, plain and with the group-averaged
+kernel (optionally Spec-Avg), on a random G-invariant target at the critical smoothness,
+with the ridge chosen per fit (--ridge oracle|loocv|rate). Prints the fitted rate
+exponents, the measured ratio of samples at equal risk, and the predictions (|G|, the
+spectral degrees-of-freedom ratio, and the gain calculator's prediction)."""
+
+_EPILOG = """\
+examples:
+  weylgain learn                                   # T2 with sign flips (|G| = 4)
+  weylgain learn --manifold S2 --group "SO(2)"     # exponent gain on the sphere
+  weylgain learn --manifold T2 --group C4 --json
+  weylgain learn --plot curves.png                 # needs matplotlib"""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -28,7 +47,8 @@ def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "learn",
         help="a learning-curve experiment with and without invariance",
-        description=__doc__,
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--manifold", default="T2", choices=["T2", "S2"],
@@ -44,7 +64,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--specavg", action="store_true", help="also run Spec-Avg")
     p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--plot", metavar="PNG", default=None, help="save a learning-curve plot")
+    add_plot_argument(p, "the learning curves")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -55,13 +75,7 @@ def run(args: argparse.Namespace) -> int:
     group = args.group or ("signs2" if args.manifold == "T2" else "SO(2)")
     n_values = args.n or [16, 32, 64, 128, 256, 512]
     methods = ("none", "average") + (("specavg",) if args.specavg else ())
-    if args.plot:
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            print("weylgain: error: --plot needs matplotlib (pip install 'weylgain[plot]')",
-                  file=sys.stderr)
-            return 2
+    check_plot_path(args.plot)
     curve = experiment(args.manifold, group, n_values=n_values, seeds=args.seeds,
                        noise=args.noise, ridge=args.ridge, methods=methods, seed=args.seed,
                        show_progress=not (args.no_progress or args.json))
