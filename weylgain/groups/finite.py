@@ -437,6 +437,8 @@ class FiniteGroup:
             "is_linear": self.is_linear,
             "is_signed_permutation": self.is_signed_permutation,
             "generators": [g.to_dict() for g in self.generators],
+            "label": self.label,
+            "structure": None if self.structure is None else self.structure.to_dict(),
         }
 
     def __repr__(self) -> str:

@@ -160,8 +160,14 @@ class LieGroup:
 
     @property
     def order(self) -> float:
-        """Infinite for a positive-dimensional group; the finite order is not computed."""
-        return math.inf if self.lie_dimension else float("nan")
+        """Infinite for a positive-dimensional group, else the order of the finite group."""
+        if self.lie_dimension:
+            return math.inf
+        from .finite import from_generators
+
+        if not self.generators.shape[0]:
+            return 1
+        return from_generators(self.generators, name=self.name).order
 
     @property
     def is_abelian(self) -> bool:
