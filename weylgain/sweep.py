@@ -1,0 +1,679 @@
+"""Sweeps: many independent counts, exact counts, gain measurements and learning-curve seeds.
+
+A sweep is a list of small picklable task specs (:class:`CountTask`, :class:`ExactTask`,
+:class:`GainTask`, :class:`LearnTask`); :func:`run` executes them serially in this process,
+on a local ``dask.distributed`` cluster (``workers=N``) or on any Dask cluster by address
+(``scheduler="tcp://host:port"``). Tasks carry mesh *specs*, never matrices: each worker builds
+its pencil from the spec and keeps it (with its fill-reducing ordering, the symbolic part of
+every factorization) in a small per-process cache, so the thresholds of one pencil split over
+several tasks share one ordering per worker.
+
+Every result is written, as soon as it arrives, as one JSON line ``{"key": ..., ...}`` to the
+output file; a rerun with the same file skips the keys already there, so an interrupted sweep
+resumes where it stopped. Tasks are pure (the same spec gives the same result), so Dask may
+retry them freely: a worker that dies loses nothing, its tasks are recomputed elsewhere.
+
+Dask is optional (``pip install 'weylgain[dask]'``); without it the same API runs serially and
+says so once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Sequence, Union
+
+import numpy as np
+
+from .errors import SpecError, WeylgainError
+
+__all__ = [
+    "CountTask",
+    "ExactTask",
+    "GainTask",
+    "LearnTask",
+    "Task",
+    "SweepResult",
+    "count_tasks",
+    "learning_seeds",
+    "task_from_dict",
+    "run",
+    "dask_available",
+]
+
+
+# ============================================================================== task specs
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"))
+
+
+def _key(kind: str, params: dict) -> str:
+    digest = hashlib.sha1(_canonical({"kind": kind, **params}).encode()).hexdigest()[:16]
+    return f"{kind}-{digest}"
+
+
+def _lams_tuple(lams: Any, what: str = "lams") -> tuple[float, ...]:
+    arr = np.atleast_1d(np.asarray(lams, dtype=np.float64))
+    if arr.ndim != 1 or arr.size == 0:
+        raise SpecError(f"{what} must be a non-empty 1-d sequence of numbers; got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise SpecError(f"{what} must be finite; got {arr.tolist()}")
+    return tuple(float(x) for x in arr)
+
+
+def _check_str(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{what} must be a non-empty string; got {value!r}")
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class CountTask:
+    """N(lam) of one pencil at several thresholds (one shared ordering).
+
+    Attributes
+    ----------
+    mesh : str
+        A mesh spec for :func:`weylgain.meshes.from_spec` (``"sphere:5"``) or a mesh file path
+        that every worker can read.
+    lams : tuple of float
+        Thresholds.
+    group : str or None
+        Count on the quotient M/G by this group spec (``weylgain.groups.named``).
+    lumped : bool
+        Lumped (diagonal) mass.
+    """
+
+    mesh: str
+    lams: tuple
+    group: str | None = None
+    lumped: bool = False
+    kind: str = field(default="count", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mesh", _check_str(self.mesh, "mesh"))
+        object.__setattr__(self, "lams", _lams_tuple(self.lams))
+        if self.group is not None:
+            object.__setattr__(self, "group", _check_str(self.group, "group"))
+        object.__setattr__(self, "lumped", bool(self.lumped))
+
+    def params(self) -> dict[str, Any]:
+        return {"mesh": self.mesh, "lams": list(self.lams), "group": self.group,
+                "lumped": self.lumped}
+
+    @property
+    def key(self) -> str:
+        return _key(self.kind, self.params())
+
+
+@dataclass(frozen=True)
+class ExactTask:
+    """Exact invariant counts N_G(lam) of a sphere or torus quotient (:func:`weylgain.exact_counts`).
+
+    Attributes
+    ----------
+    manifold : str
+        ``"S<d>"`` or ``"T<d>"``.
+    group : str
+        A group spec (``"I"``, ``"signs2"``, ``"trivial"``, ...).
+    lam : float
+    radius, length : float
+        Sphere radius, torus period.
+    """
+
+    manifold: str
+    group: str
+    lam: float
+    radius: float = 1.0
+    length: float = 2 * math.pi
+    kind: str = field(default="exact", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "manifold", _check_str(self.manifold, "manifold"))
+        object.__setattr__(self, "group", _check_str(self.group, "group"))
+        object.__setattr__(self, "lam", _lams_tuple(self.lam, "lam")[0])
+        object.__setattr__(self, "radius", float(self.radius))
+        object.__setattr__(self, "length", float(self.length))
+
+    def params(self) -> dict[str, Any]:
+        return {"manifold": self.manifold, "group": self.group, "lam": self.lam,
+                "radius": self.radius, "length": self.length}
+
+    @property
+    def key(self) -> str:
+        return _key(self.kind, self.params())
+
+
+@dataclass(frozen=True)
+class GainTask:
+    """One gain measurement (:func:`weylgain.measure_gain`).
+
+    Attributes
+    ----------
+    manifold, group : str
+    level : int or None
+    n_points : int
+    lam_max_h2 : float or None
+    """
+
+    manifold: str
+    group: str
+    level: int | None = None
+    n_points: int = 10
+    lam_max_h2: float | None = None
+    kind: str = field(default="gain", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "manifold", _check_str(self.manifold, "manifold"))
+        object.__setattr__(self, "group", _check_str(self.group, "group"))
+        if self.level is not None:
+            object.__setattr__(self, "level", int(self.level))
+        object.__setattr__(self, "n_points", int(self.n_points))
+        if self.lam_max_h2 is not None:
+            object.__setattr__(self, "lam_max_h2", float(self.lam_max_h2))
+
+    def params(self) -> dict[str, Any]:
+        return {"manifold": self.manifold, "group": self.group, "level": self.level,
+                "n_points": self.n_points, "lam_max_h2": self.lam_max_h2}
+
+    @property
+    def key(self) -> str:
+        return _key(self.kind, self.params())
+
+
+@dataclass(frozen=True)
+class LearnTask:
+    """One learning-curve experiment from one master seed (:func:`weylgain.learning.experiment`).
+
+    Attributes
+    ----------
+    domain : {"T2", "S2"}
+    group : str
+    seed : int
+        Master seed (data, noise and target).
+    n_values : tuple of int or None
+    seeds : int
+        Repetitions inside the task.
+    noise : float or None
+    ridge : str or float
+    methods : tuple of str
+    n_test : int
+    """
+
+    domain: str
+    group: str
+    seed: int = 0
+    n_values: tuple | None = None
+    seeds: int = 1
+    noise: float | None = None
+    ridge: Union[str, float] = "oracle"
+    methods: tuple = ("none", "average")
+    n_test: int = 2000
+    kind: str = field(default="learn", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "domain", _check_str(self.domain, "domain"))
+        object.__setattr__(self, "group", _check_str(self.group, "group"))
+        object.__setattr__(self, "seed", int(self.seed))
+        if self.n_values is not None:
+            object.__setattr__(self, "n_values", tuple(int(n) for n in self.n_values))
+        object.__setattr__(self, "seeds", int(self.seeds))
+        if self.noise is not None:
+            object.__setattr__(self, "noise", float(self.noise))
+        if not isinstance(self.ridge, str):
+            object.__setattr__(self, "ridge", float(self.ridge))
+        object.__setattr__(self, "methods", tuple(str(m) for m in self.methods))
+        object.__setattr__(self, "n_test", int(self.n_test))
+
+    def params(self) -> dict[str, Any]:
+        return {"domain": self.domain, "group": self.group, "seed": self.seed,
+                "n_values": None if self.n_values is None else list(self.n_values),
+                "seeds": self.seeds, "noise": self.noise, "ridge": self.ridge,
+                "methods": list(self.methods), "n_test": self.n_test}
+
+    @property
+    def key(self) -> str:
+        return _key(self.kind, self.params())
+
+
+Task = Union[CountTask, ExactTask, GainTask, LearnTask]
+_TASK_TYPES = {"count": CountTask, "exact": ExactTask, "gain": GainTask, "learn": LearnTask}
+
+
+def task_from_dict(spec: dict[str, Any]) -> Task:
+    """A task from a JSON-style dict ``{"kind": "count", "mesh": ..., "lams": [...]}``.
+
+    Raises
+    ------
+    SpecError
+        Unknown kind or unknown / missing fields.
+    """
+    if not isinstance(spec, dict) or "kind" not in spec:
+        raise SpecError(f"a task must be a dict with a 'kind' among {sorted(_TASK_TYPES)}; got {spec!r}")
+    kind = spec["kind"]
+    if kind not in _TASK_TYPES:
+        raise SpecError(f"unknown task kind {kind!r}; expected one of {sorted(_TASK_TYPES)}")
+    fields = {k: v for k, v in spec.items() if k != "kind"}
+    try:
+        return _TASK_TYPES[kind](**fields)
+    except TypeError as exc:
+        raise SpecError(f"bad fields for a {kind!r} task {fields}: {exc}") from exc
+
+
+def count_tasks(mesh: str, lams: Sequence[float], *, group: str | None = None,
+                lumped: bool = False, per_task: int = 4) -> list[CountTask]:
+    """Split the thresholds of one pencil into tasks of ``per_task`` thresholds.
+
+    Thresholds are sorted and dealt round-robin, so every task spans the whole range (equal
+    work whatever the cost grows with). On a worker, all tasks of one pencil share one cached
+    pencil and ordering.
+
+    Parameters
+    ----------
+    mesh : str
+        Mesh spec.
+    lams : sequence of float
+    group : str, optional
+    lumped : bool
+    per_task : int, default 4
+        Thresholds per task (more tasks: finer load balance; each costs one pencil build per
+        worker at most, thanks to the cache).
+
+    Returns
+    -------
+    list of CountTask
+    """
+    values = sorted(_lams_tuple(lams))
+    per_task = int(per_task)
+    if per_task < 1:
+        raise SpecError(f"per_task must be at least 1; got {per_task}")
+    n_tasks = max(1, math.ceil(len(values) / per_task))
+    return [CountTask(mesh, tuple(values[i::n_tasks]), group=group, lumped=lumped)
+            for i in range(n_tasks)]
+
+
+def learning_seeds(domain: str, group: str, seeds: Iterable[int], **options: Any) -> list[LearnTask]:
+    """One :class:`LearnTask` per master seed (other options as for :class:`LearnTask`)."""
+    return [LearnTask(domain, group, seed=int(s), **options) for s in seeds]
+
+
+# ============================================================================== execution
+_PENCILS: "OrderedDict[tuple, tuple[Any, threading.Lock]]" = OrderedDict()
+_PENCILS_LOCK = threading.Lock()
+_PENCIL_CACHE_SIZE = 2
+
+
+def _load_mesh(spec: str) -> Any:
+    from . import meshes
+
+    if os.path.exists(spec):
+        from .io import read_mesh
+
+        return read_mesh(spec)
+    return meshes.from_spec(spec)
+
+
+def _build_counter(mesh_spec: str, group: str | None, lumped: bool) -> Any:
+    from .fem import laplacian
+    from .spectrum import EigenCounter
+
+    mesh = _load_mesh(mesh_spec)
+    if group is None:
+        K, M = laplacian(mesh, lumped=lumped)
+    else:
+        from .groups import named
+        from .quotient import quotient
+
+        K, M = quotient(mesh, named(group, dim=mesh.ambient_dim)).laplacian(lumped=lumped)
+    return EigenCounter(K, M)
+
+
+def _counter(mesh_spec: str, group: str | None, lumped: bool) -> tuple[Any, threading.Lock]:
+    """The pencil of a spec, built once per process (LRU of a few pencils)."""
+    key = (mesh_spec, group, lumped)
+    with _PENCILS_LOCK:
+        hit = _PENCILS.get(key)
+        if hit is not None:
+            _PENCILS.move_to_end(key)
+            return hit
+    entry = (_build_counter(mesh_spec, group, lumped), threading.Lock())
+    with _PENCILS_LOCK:
+        entry = _PENCILS.setdefault(key, entry)
+        _PENCILS.move_to_end(key)
+        while len(_PENCILS) > _PENCIL_CACHE_SIZE:
+            _PENCILS.popitem(last=False)
+    return entry
+
+
+def _run_count(task: CountTask) -> dict[str, Any]:
+    counter, lock = _counter(task.mesh, task.group, task.lumped)
+    lams = np.asarray(task.lams)
+    order = np.argsort(lams, kind="stable")
+    counts = np.empty(lams.size, dtype=np.int64)
+    with lock:  # EigenCounter is not thread-safe (lazy ordering, guard RNG)
+        for i in order:
+            counts[i] = counter.count(lams[i])
+    if (np.diff(counts[order]) < 0).any():
+        from .errors import CountingError
+
+        raise CountingError(f"counts decrease as lam grows on {task.mesh}: {counts[order].tolist()}")
+    return {"lams": [float(x) for x in lams], "counts": [int(c) for c in counts],
+            "n": int(counter.n)}
+
+
+def _run_exact(task: ExactTask) -> dict[str, Any]:
+    from .exact import exact_counts
+
+    return exact_counts(task.manifold, task.group, task.lam, radius=task.radius,
+                        length=task.length).to_dict()
+
+
+def _run_gain(task: GainTask) -> dict[str, Any]:
+    from .gain import measure_gain
+
+    return measure_gain(task.manifold, task.group, level=task.level, n_points=task.n_points,
+                        lam_max_h2=task.lam_max_h2).to_dict()
+
+
+def _run_learn(task: LearnTask) -> dict[str, Any]:
+    from .learning import experiment
+
+    return experiment(task.domain, task.group, n_values=task.n_values, seeds=task.seeds,
+                      noise=task.noise, ridge=task.ridge, methods=task.methods,
+                      n_test=task.n_test, seed=task.seed, show_progress=False).to_dict()
+
+
+_RUNNERS = {"count": _run_count, "exact": _run_exact, "gain": _run_gain, "learn": _run_learn}
+
+
+def execute(task: Task) -> dict[str, Any]:
+    """Run one task here and return its record (what :func:`run` writes as one JSON line).
+
+    Pure: the same task gives the same ``result`` wherever and however often it runs.
+    """
+    t0 = time.perf_counter()
+    result = _RUNNERS[task.kind](task)
+    worker = None
+    try:
+        from distributed import get_worker
+
+        worker = get_worker().address
+    except (ImportError, ValueError):
+        pass
+    return {"key": task.key, "kind": task.kind, "task": task.params(), "result": result,
+            "seconds": time.perf_counter() - t0, "worker": worker}
+
+
+# ============================================================================== results
+@dataclass(frozen=True)
+class SweepResult:
+    """What :func:`run` returns.
+
+    Attributes
+    ----------
+    records : tuple of dict
+        One record per distinct task, in task order: ``key``, ``kind``, ``task`` (the spec),
+        ``result`` (the task's answer), ``seconds``, ``worker``.
+    computed, skipped : int
+        Tasks computed in this run, and tasks found already done in the output file.
+    mode : str
+        ``"serial"``, ``"local:N"`` or the scheduler address.
+    output : str or None
+    seconds : float
+    """
+
+    records: tuple
+    computed: int
+    skipped: int
+    mode: str
+    output: str | None
+    seconds: float
+
+    def results(self) -> list[dict[str, Any]]:
+        """The ``result`` of every task, in task order."""
+        return [r["result"] for r in self.records]
+
+    def counts(self, mesh: str | None = None, group: str | None = None,
+               lumped: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The counting function gathered from the count records of one pencil.
+
+        Parameters
+        ----------
+        mesh : str, optional
+            The mesh spec (default: the only one in the sweep).
+        group : str, optional
+        lumped : bool
+
+        Returns
+        -------
+        lams : ndarray of shape (p,)
+            Sorted thresholds.
+        counts : ndarray of shape (p,), int64
+        """
+        recs = [r for r in self.records if r["kind"] == "count"]
+        meshes_ = {r["task"]["mesh"] for r in recs}
+        if mesh is None:
+            if len(meshes_) != 1:
+                raise SpecError(f"the sweep counts several meshes {sorted(meshes_)}; pass mesh=")
+            mesh = next(iter(meshes_))
+        pairs = {}
+        for r in recs:
+            t = r["task"]
+            if t["mesh"] == mesh and t["group"] == group and t["lumped"] == lumped:
+                pairs.update(zip(r["result"]["lams"], r["result"]["counts"]))
+        lams = np.array(sorted(pairs), dtype=np.float64)
+        return lams, np.array([pairs[x] for x in lams], dtype=np.int64)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"records": list(self.records)}
+
+
+# ============================================================================== the runner
+_SERIAL_NOTICE_GIVEN = False
+
+
+def dask_available() -> bool:
+    """Whether ``dask.distributed`` can be imported."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _serial_notice(why: str) -> None:
+    global _SERIAL_NOTICE_GIVEN
+    if not _SERIAL_NOTICE_GIVEN:
+        _SERIAL_NOTICE_GIVEN = True
+        warnings.warn(f"{why}: running the sweep serially in this process "
+                      "(pip install 'weylgain[dask]' for workers)", RuntimeWarning, stacklevel=3)
+
+
+def _read_done(path: str) -> dict[str, dict]:
+    """Records already in a JSONL file; a torn last line (a killed run) is ignored."""
+    done: dict[str, dict] = {}
+    if not os.path.exists(path):
+        return done
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(rec, dict) and "key" in rec and "result" in rec:
+                done[rec["key"]] = rec
+    return done
+
+
+class _Writer:
+    """Appends one JSON line per record, flushed at once (a crash loses at most a torn line)."""
+
+    def __init__(self, path: str | None, resume: bool) -> None:
+        self.fh = None
+        if path is not None:
+            folder = os.path.dirname(os.path.abspath(path))
+            os.makedirs(folder, exist_ok=True)
+            mode = "a" if resume else "w"
+            self.fh = open(path, mode, encoding="utf-8")
+            if resume and self.fh.tell() > 0:
+                # a torn last line from a killed run must not swallow the next record
+                with open(path, "rb") as rb:
+                    rb.seek(-1, os.SEEK_END)
+                    if rb.read(1) != b"\n":
+                        self.fh.write("\n")
+
+    def write(self, record: dict) -> None:
+        if self.fh is not None:
+            self.fh.write(json.dumps(record) + "\n")
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+
+def _as_tasks(tasks: Iterable[Any]) -> list[Task]:
+    out: list[Task] = []
+    for t in tasks:
+        if isinstance(t, dict):
+            t = task_from_dict(t)
+        if not isinstance(t, tuple(_TASK_TYPES.values())):
+            raise SpecError(f"a sweep task must be a CountTask, ExactTask, GainTask, LearnTask "
+                            f"or a dict with a 'kind'; got {type(t).__name__}")
+        out.append(t)
+    return out
+
+
+def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | None = None,
+        client: Any = None, output: str | os.PathLike | None = "results.jsonl",
+        resume: bool = True, progress: bool = True, retries: int = 2) -> SweepResult:
+    """Run a sweep: serially, on a local Dask cluster, or on a Dask cluster by address.
+
+    Parameters
+    ----------
+    tasks : iterable of Task or dict
+        Task specs (see :func:`count_tasks`, :func:`learning_seeds`, :func:`task_from_dict`).
+        Duplicates (the same key) run once.
+    workers : int, optional
+        Start a local ``dask.distributed.LocalCluster`` with this many single-threaded worker
+        processes (closed at the end). ``None`` or 1 without ``scheduler``: serial, here.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``"tcp://host:port"``); its workers must have
+        weylgain installed and be able to read any mesh files named in the tasks.
+    client : distributed.Client, optional
+        An existing client (overrides ``workers`` and ``scheduler``; left open).
+    output : str or path or None, default "results.jsonl"
+        JSON-lines file the records are appended to as they arrive (None: keep in memory).
+    resume : bool, default True
+        Skip the tasks whose key is already in ``output``; False starts the file afresh.
+    progress : bool, default True
+        A progress bar on stderr (when it is a terminal).
+    retries : int, default 2
+        Dask retries of a task that raised (a task whose worker died is rescheduled anyway).
+
+    Returns
+    -------
+    SweepResult
+        Records of every task in task order (computed now or read back from ``output``).
+
+    Raises
+    ------
+    SpecError
+        A task that is not a task spec, or a bad ``workers`` value.
+    WeylgainError
+        Whatever a task raised, after its retries (the records completed so far are already
+        in ``output``).
+    """
+    from ._progress import progress as _bar
+
+    t0 = time.perf_counter()
+    task_list = _as_tasks(tasks)
+    unique: "OrderedDict[str, Task]" = OrderedDict()
+    for t in task_list:
+        unique.setdefault(t.key, t)
+    if workers is not None:
+        if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+            raise SpecError(f"workers must be a positive integer; got {workers!r}")
+        workers = int(workers)
+    path = None if output is None else os.fspath(output)
+    done = _read_done(path) if (path is not None and resume) else {}
+    todo = [t for k, t in unique.items() if k not in done]
+    skipped = len(unique) - len(todo)
+    records: dict[str, dict] = {k: done[k] for k in unique if k in done}
+
+    want_dask = client is not None or scheduler is not None or (workers or 1) > 1
+    mode = "serial"
+    if want_dask and not dask_available():
+        _serial_notice("dask.distributed is not installed")
+        want_dask = False
+    writer = _Writer(path, resume)
+    try:
+        if not todo:
+            pass
+        elif not want_dask:
+            for t in _bar(todo, total=len(todo), label="sweep", enabled=progress):
+                rec = execute(t)
+                writer.write(rec)
+                records[rec["key"]] = rec
+        else:
+            mode = _run_dask(todo, records, writer, workers=workers, scheduler=scheduler,
+                             client=client, progress=progress, retries=retries)
+    finally:
+        writer.close()
+    if want_dask and mode == "serial":
+        mode = scheduler or (f"local:{workers}" if workers else "client")
+    ordered = tuple(records[k] for k in unique)
+    return SweepResult(ordered, len(todo), skipped, mode, path, time.perf_counter() - t0)
+
+
+def _run_dask(todo: list[Task], records: dict, writer: _Writer, *, workers: int | None,
+              scheduler: str | None, client: Any, progress: bool, retries: int) -> str:
+    from distributed import Client, LocalCluster, as_completed
+
+    from ._progress import progress as _bar
+
+    cluster = None
+    own_client = client is None
+    if client is not None:
+        mode = "client"
+    elif scheduler is not None:
+        client = Client(scheduler)
+        mode = scheduler
+    else:
+        # one thread per worker process: the factorizations are single-threaded and the
+        # process boundary is what gives parallelism (no GIL, no shared pencil)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+        mode = f"local:{workers}"
+    try:
+        futures = [client.submit(execute, t, key=f"weylgain-{t.key}", pure=True,
+                                 retries=int(retries)) for t in todo]
+        for fut in _bar(as_completed(futures), total=len(futures), label="sweep",
+                        enabled=progress):
+            try:
+                rec = fut.result()
+            except Exception:
+                for f in futures:
+                    f.cancel()
+                raise
+            writer.write(rec)
+            records[rec["key"]] = rec
+    finally:
+        if own_client:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    return mode
