@@ -11,7 +11,6 @@ The first run compiles the kernels (tens of seconds) and says so: a listener on 
 moment a kernel of this package starts compiling (see :mod:`weylgain._kernels._notice`).
 """
 
-
 from . import _cache  # noqa: E402  (a writable cache folder, or no caching; never the package)
 
 _cache.configure()
