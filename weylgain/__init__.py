@@ -54,6 +54,15 @@ _LAZY: dict[str, str] = {
     "ContinuousGroup": ".groups",
     "FiniteGroup": ".groups",
     "from_generators": ".groups",
+    "LieGroup": ".groups",
+    "TorusGroup": ".groups",
+    "lie_group": ".groups",
+    "subtorus": ".groups",
+    "diagonal": ".groups",
+    "on_factor": ".groups",
+    "permute_factors": ".groups",
+    "combine": ".groups",
+    "load_group_file": ".groups",
     "Quotient": ".quotient",
     "quotient": ".quotient",
     # exact invariant counts
@@ -92,6 +101,17 @@ if TYPE_CHECKING:  # what static tools see; at run time the names come from __ge
     from .fem import laplacian
     from .gain import GainReport, MeasuredGain, measure_gain, predict_gain
     from .groups import AffineMap, ContinuousGroup, FiniteGroup, from_generators
+    from .groups import (
+        LieGroup,
+        TorusGroup,
+        combine,
+        diagonal,
+        lie_group,
+        load_group_file,
+        on_factor,
+        permute_factors,
+        subtorus,
+    )
     from .io import read_mesh, write_mesh
     from .learning import (
         FittedModel,
@@ -169,6 +189,15 @@ __all__ = [
     "FiniteGroup",
     "ContinuousGroup",
     "from_generators",
+    "LieGroup",
+    "TorusGroup",
+    "lie_group",
+    "subtorus",
+    "diagonal",
+    "on_factor",
+    "permute_factors",
+    "combine",
+    "load_group_file",
     "quotient",
     "Quotient",
     # exact invariant counts

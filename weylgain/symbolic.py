@@ -21,13 +21,16 @@ coordinates (see :mod:`weylgain.groups`)::
 
 Separators ``x``, ``X``, ``*`` or ``×`` join factors; an optional ``^`` is accepted
 before the dimension (``S^2`` is S2), and ``M^k`` after a factor is a power: k identical
-factors (``S2^3`` = ``S2xS2xS2``, ``T3^4``); radii and lengths are numbers or simple expressions (``2*pi``, ``1/2``,
-``sqrt(2)``).
+factors (``S2^3`` = ``S2xS2xS2``, ``T3^4``); radii and lengths are numbers or simple
+expressions (``2*pi``, ``1/2``, ``sqrt(2)``).
 
 Quotients
 ---------
 :func:`quotient_geometry` derives, for a manifold M and a group G (a
-:class:`weylgain.groups.FiniteGroup` or :class:`weylgain.groups.ContinuousGroup`),
+:class:`weylgain.groups.FiniteGroup` or :class:`weylgain.groups.ContinuousGroup`; a
+:class:`weylgain.groups.LieGroup` or :class:`weylgain.groups.TorusGroup` is handed to its own
+``quotient_geometry``, see :mod:`weylgain.groups.geometry`; a spec string is read by
+:func:`weylgain.groups.resolve`, so a group named for one factor of ``S2^k`` acts diagonally),
 
 * d_G = dim M - dim(principal orbit);
 * vol(M/G): finite G: vol(M) / order(G_eff), with G_eff the group that acts effectively (the
@@ -47,6 +50,7 @@ three of its four coordinates).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -905,7 +909,9 @@ def quotient_geometry(manifold: Manifold | str, group: Any,
     if hasattr(group, "quotient_geometry"):  # LieGroup, TorusGroup: the general coarea code
         return group.quotient_geometry(manifold)
     if isinstance(group, FiniteGroup):
-        return _finite_quotient(manifold, group, max_order)
+        q = _finite_quotient(manifold, group, max_order)
+        label = getattr(group, "label", "")
+        return dataclasses.replace(q, action=label) if label else q
     if isinstance(group, ContinuousGroup):
         return _continuous_quotient(manifold, group)
     raise SpecError(f"group must be a FiniteGroup, ContinuousGroup or spec string; got "
