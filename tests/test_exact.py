@@ -601,3 +601,62 @@ def test_cli_json_shapes():
         {"eigenvalue": 6.0, "multiplicity": 5, "full_multiplicity": 5}]
     code, out = _run_cli(["S2", "C4", "--lam", "420"])
     assert code == 0 and "111" in out and "105" in out
+
+
+# ---------------------------------------------------------------- any compact group (issue 8)
+
+
+def _rot_generator(dim, i, j, w=1.0):
+    x = np.zeros((dim, dim))
+    x[j, i], x[i, j] = w, -w
+    return x
+
+
+def test_exact_counts_of_new_kinds_against_hand_weyl_laws():
+    """Exact counts over a decade of lam against hand-derived d_G and vol(M/G).
+
+    Every case is a 1- or 3-dimensional quotient whose two-term Weyl law is known by hand:
+    O(2) on S^2 (M/G = [0, pi/2]: N ~ sqrt(lam)/2 + 1/2, one invariant per even degree),
+    diagonal SO(3) on S2^2 (M/G = [0, pi] with metric sqrt(2) d(angle): vol pi/sqrt(2),
+    N ~ sqrt(lam/2) + 1/2), both within 1 (a unit jump at each eigenvalue); T3 diagonal on
+    (T3)^2 (the flat 3-torus of differences, vol (2 pi)^3 / 2^(3/2), no boundary term:
+    lattice-point error, within 12 % here).
+    """
+    from weylgain.groups import lie_group
+
+    o2 = lie_group([_rot_generator(3, 0, 1)], [np.diag([1.0, -1, -1])])
+    cases = [("S2", o2, 1, math.pi / 2), ("S2^2", "SO(3)", 1, math.pi / math.sqrt(2)),
+             ("S2xS2", "SO(3) x Sym(2)", 1, math.pi / math.sqrt(2))]
+    for manifold, group, d_g, vol in cases:
+        res = exact_counts(manifold, group, 1000.0)
+        assert res.quotient_dimension == d_g
+        assert res.action  # every report says which action it used
+        for lam in np.linspace(100, 1000, 19):
+            weyl = 2 * vol * math.sqrt(lam) / (2 * math.pi)
+            assert abs(res.count_at(lam) - weyl - 0.5) <= 1.0
+    res = exact_counts("T3^2", "T3", 1000.0)
+    assert res.quotient_dimension == 3
+    vol = (2 * math.pi) ** 3 / 2 ** 1.5
+    for lam in (100, 300, 1000):
+        weyl = 4 * math.pi / 3 * vol * lam ** 1.5 / (2 * math.pi) ** 3
+        assert abs(res.count_at(lam) / weyl - 1) < 0.12
+    data = res.to_dict()
+    assert {"action", "vol_quotient_error", "note"} <= set(data)
+    json.dumps(data)
+
+
+def test_exact_counts_of_action_records_and_hopf_from_its_algebra():
+    from weylgain.groups.actions import LinearAction, TorusAction
+
+    hopf = LinearAction(np.array([_rot_generator(4, 0, 1) + _rot_generator(4, 2, 3)]),
+                        np.zeros((0, 4, 4)), (4,), True, label="hopf by hand")
+    res = exact_counts("S3", hopf, 120.0)
+    named_hopf = exact_counts("S3", "hopf", 120.0)
+    assert res.multiplicities == named_hopf.multiplicities and res.count == named_hopf.count
+    assert res.action == "hopf by hand" and res.weyl_prediction is None and res.note
+    diag = TorusAction([[1, 1]], np.zeros((0, 2, 2)), np.zeros((0, 2)), (2 * math.pi,) * 2,
+                       (2,))
+    res = exact_counts("T2", diag, 50.0)
+    assert res.count == 1 + 2 * 5  # (j, -j) with 2 j^2 <= 50
+    with pytest.raises(CountingError, match="no exact count"):
+        exact_counts("S2^2", "SO(3)@1", 10.0)

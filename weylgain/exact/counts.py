@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GroupError, SpecError
+from ..errors import CountingError, GroupError, SpecError, WeylgainError
 from ..groups import named
 from ._util import (
     _TRIVIAL_NAMES,
@@ -111,6 +111,13 @@ class ExactCounts:
         vol(M/G) used by the Weyl prediction.
     weyl_prediction : float or None
         ``omega_{d_G} vol(M/G) lam^{d_G/2} / (2 pi)^{d_G}`` (None when not available).
+    action : str
+        The action used, in words (products: diagonal, on one factor, permutations); empty
+        for the classic sphere and torus groups.
+    vol_quotient_error : float
+        Standard error of a numerical vol(M/G) (0 for closed forms).
+    note : str
+        Why the prediction is missing, or how the count was made, when that is not obvious.
     """
 
     manifold: str
@@ -125,6 +132,9 @@ class ExactCounts:
     group_order: int | None = None
     quotient_volume: float | None = None
     weyl_prediction: float | None = None
+    action: str = ""
+    vol_quotient_error: float = 0.0
+    note: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -169,6 +179,9 @@ class ExactCounts:
             "eigenvalues": [float(x) for x in self.eigenvalues],
             "multiplicities": [int(x) for x in self.multiplicities],
             "full_multiplicities": [int(x) for x in self.full_multiplicities],
+            "action": self.action,
+            "vol_quotient_error": float(self.vol_quotient_error),
+            "note": self.note,
         }
 
 
@@ -225,11 +238,17 @@ def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
     Parameters
     ----------
     manifold : str
-        ``"S<d>"`` (sphere of radius ``radius`` in R^{d+1}) or ``"T<d>"``
-        (R^d/(length Z)^d).
-    group : str, FiniteGroup, ContinuousGroup, array_like of shape (g, D, D), or None
-        A catalogue spec for ``weylgain.groups.named`` (``"trivial"`` / ``"1"`` mean no
-        group), a group object, or raw generator matrices (with ``translations``).
+        ``"S<d>"`` (sphere of radius ``radius`` in R^{d+1}), ``"T<d>"``
+        (R^d/(length Z)^d), or products of identical factors ``"S2^3"``, ``"S2xS2"``,
+        ``"T3^4"`` (exact counts on products: tori with subtori and affine generators,
+        spheres with diagonal SO(2)/SO(3)/O(3) or no connected part, with factor
+        permutations).
+    group : str, group object, LinearAction, TorusAction, array_like, or None
+        A catalogue spec (``weylgain.groups.named``, or on products
+        ``weylgain.groups.resolve``: ``"SO(3) x Sym(3)"``, ``"SO(3)@1"``; ``"trivial"`` /
+        ``"1"`` mean no group), a group object (anything with ``action_on(manifold)``,
+        e.g. from ``weylgain.groups.lie_group``), an action record, or raw generator
+        matrices (with ``translations``).
     lam : float
         Cut-off.
     radius, length : float
@@ -242,6 +261,8 @@ def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
     ExactCounts
     """
     lam = _check_lam(lam)
+    if _needs_action_path(manifold, group):
+        return _action_counts(manifold, group, lam, radius=radius, length=length)
     kind, d = parse_manifold(manifold)
     spec = str(manifold).strip().upper().replace("^", "")
     ambient = d + 1 if kind == "sphere" else d
@@ -307,3 +328,153 @@ def _continuous_quotient(group: Any, kind: str, d: int, ambient: int, radius: fl
         return 0, None
     # S^{D-1}/SO(m) is the half sphere {r >= 0} of S^{D-m} (r = |x_rot|)
     return qd, _sphere_volume(qd, radius) / 2
+
+
+# ----------------------------------------------------------------------------------------
+# any compact group, through its action data
+
+
+def _is_action_record(group: Any) -> bool:
+    return hasattr(group, "blocks") and (hasattr(group, "algebra")
+                                         or hasattr(group, "directions"))
+
+
+def _needs_action_path(manifold: Any, group: Any) -> bool:
+    """True for the kinds the classic sphere/torus code does not handle."""
+    if _is_action_record(group):
+        return True
+    if not isinstance(manifold, str) or not re.fullmatch(r"\s*[ST]\^?\d+\s*", manifold,
+                                                         flags=re.IGNORECASE):
+        return True
+    if group is None or _is_finite_group(group) or _is_continuous_group(group):
+        return False
+    if isinstance(group, str):
+        if group.strip().lower() in _TRIVIAL_NAMES:
+            return False
+        kind, d = parse_manifold(manifold)
+        try:
+            named(group, dim=d + 1 if kind == "sphere" else d)
+            return False
+        except SpecError:
+            try:
+                named(group)
+                return False
+            except SpecError:
+                return True  # "SO(3) x Sym(3)", "SO(3)@1", ...: the catalogue's resolve
+    return hasattr(group, "action_on")
+
+
+def _symbolic_manifold(manifold: Any, radius: float, length: float) -> Any:
+    from ..symbolic import Manifold, Product, Sphere, Torus, parse_manifold as parse
+
+    m = parse(manifold) if isinstance(manifold, str) else manifold
+    if not isinstance(m, Manifold):
+        raise SpecError(f"manifold must be a spec string or a symbolic Manifold; got "
+                        f"{type(manifold).__name__}")
+    factors = []
+    for f in m.factors:
+        if isinstance(f, Sphere) and float(radius) != 1.0:
+            f = Sphere(f.d, radius)
+        elif isinstance(f, Torus) and abs(float(length) - 2 * math.pi) > 1e-15:
+            f = Torus((length,) * f.dim)
+        factors.append(f)
+    return factors[0] if len(factors) == 1 else Product(tuple(factors))
+
+
+def _trivial_action(m: Any) -> Any:
+    from ..groups.actions import FactorStructure, LinearAction, TorusAction
+    from ..symbolic import Torus
+
+    factors = m.factors
+    blocks = tuple(f.ambient_dim for f in factors)
+    dim = sum(blocks)
+    if all(isinstance(f, Torus) for f in factors):
+        lengths = tuple(float(x) for f in factors for x in f.lengths)
+        return TorusAction(np.zeros((0, dim), dtype=np.int64), np.zeros((0, dim, dim)),
+                           np.zeros((0, dim)), lengths, blocks, label="trivial")
+    structure = None
+    if len(factors) > 1 and all(f == factors[0] for f in factors):
+        structure = FactorStructure(len(factors), blocks[0], "trivial", False,
+                                    np.zeros((0, len(factors)), dtype=np.int64))
+    return LinearAction(np.zeros((0, dim, dim)), np.zeros((0, dim, dim)), blocks, True,
+                        structure, label="trivial")
+
+
+def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
+                   length: float) -> ExactCounts:
+    """Exact counts of any group through ``action_on`` (issue 8 kinds)."""
+    from ..symbolic import Sphere, Torus
+
+    m = _symbolic_manifold(manifold, radius, length)
+    group_obj = None
+    if _is_action_record(group):
+        action = group
+    elif group is None or (isinstance(group, str) and group.strip().lower() in _TRIVIAL_NAMES):
+        action = _trivial_action(m)
+    else:
+        from ..groups import resolve
+
+        group_obj = resolve(group, m)
+        if not hasattr(group_obj, "action_on"):
+            raise GroupError(f"group {_group_name(group_obj)} has no action_on(manifold)")
+        action = group_obj.action_on(m)
+    name = group if isinstance(group, str) else (
+        _group_name(group_obj) if group_obj is not None else (action.label or "custom action"))
+    factors = m.factors
+    note = ""
+    if hasattr(action, "directions"):
+        if not all(isinstance(f, Torus) for f in factors):
+            raise GroupError(f"a torus action cannot act on {m.name}")
+        from .torus import torus_action_spectrum
+
+        eig, mult, full = torus_action_spectrum(action, lam)
+    elif len(factors) == 1 and isinstance(factors[0], Sphere):
+        from .lie import lie_sphere_dimensions
+        from ._util import _max_degree
+
+        d_amb = factors[0].ambient_dim
+        kmax = _max_degree(lam, d_amb, radius)
+        if kmax < 0:
+            eig = np.zeros(0)
+            mult = full = np.zeros(0, dtype=np.int64)
+        else:
+            mult = lie_sphere_dimensions(action, kmax)
+            full = sphere_harmonic_dimensions(d_amb, kmax)
+            k = np.arange(kmax + 1)
+            eig = k * (k + d_amb - 2) / float(radius) ** 2
+    elif getattr(action, "structure", None) is not None and all(
+            isinstance(f, Sphere) and f == factors[0] for f in factors):
+        from .configurations import configuration_spectrum
+
+        eig, mult, full = configuration_spectrum(action.structure, lam, radius,
+                                                 sphere_dim=factors[0].d)
+    else:
+        raise CountingError(
+            f"no exact count for {name!r} on {m.name}: exact counts on products of spheres "
+            "need a diagonal SO(2)/SO(3)/O(3) (or no connected part) with factor "
+            "permutations, on tori a subtorus with affine generators; single spheres take "
+            "any Lie-algebra group")
+    qdim, qvol, qerr, order = int(m.dim), None, 0.0, None
+    prediction = None
+    try:
+        from ..symbolic import quotient_geometry, to_float
+
+        geo = quotient_geometry(m, group_obj if group_obj is not None else group)
+        qdim = int(geo.quotient_dim)
+        qvol = to_float(geo.quotient_volume)
+        qerr = float(getattr(geo, "vol_quotient_error", 0.0))
+        order = geo.group_order
+    except WeylgainError as exc:
+        note = f"no Weyl prediction: {exc}"
+    if qdim == 0:
+        prediction = 1.0
+    elif qvol is not None:
+        prediction = (_unit_ball_volume(qdim) * qvol * max(lam, 0.0) ** (qdim / 2)
+                      / (2 * math.pi) ** qdim)
+    return ExactCounts(
+        manifold=m.name, group_name=str(name), lam=lam, count=int(np.asarray(mult).sum()),
+        eigenvalues=tuple(float(x) for x in eig), multiplicities=tuple(int(x) for x in mult),
+        full_multiplicities=tuple(int(x) for x in full), dimension=int(m.dim),
+        quotient_dimension=qdim, group_order=None if order is None else int(order),
+        quotient_volume=qvol, weyl_prediction=prediction,
+        action=str(getattr(action, "label", "") or ""), vol_quotient_error=qerr, note=note)
