@@ -210,3 +210,26 @@ def test_an_interrupted_sweep_resumes_and_computes_only_the_rest(tmp_path):
     assert res.skipped == len(done_before)
     assert res.computed == len(tasks) - len(done_before)
     assert res.counts()[1].tolist() == _serial_counts("sphere:4", lams).tolist()
+
+
+def test_cli_sweep_counts_and_resumes(tmp_path, capsys):
+    from weylgain.cli import main
+
+    out = tmp_path / "cli.jsonl"
+    argv = ["sweep", "--mesh", "sphere:4", "--lams", "4:49:2", "--lam", "36", "--group", "none",
+            "--group", "C2", "--per-task", "2", "--output", str(out), "--json"]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["computed"], first["skipped"]) == (4, 0)  # 2 pencils x 2 tasks
+    by_group = {c["group"]: c for c in first["counts"]}
+    assert by_group[None]["lams"] == [4.0, 36.0, 49.0]
+    assert by_group[None]["counts"] == [4, 36, 49]  # (L+1)^2 between the sphere's clusters
+    exact = [exact_counts("S2", "C2", lam).count for lam in (4.0, 36.0, 49.0)]
+    assert by_group["C2"]["counts"] == exact
+    assert main(argv) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["computed"], again["skipped"]) == (0, 4)
+    assert main(["sweep", "--lam", "3"]) == 2
+    assert "need --mesh" in capsys.readouterr().err
+    assert main(["sweep", "--mesh", "sphere:3", "--lams", "1:2"]) == 2
+    assert "START:STOP:NUM" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from ..errors import GroupError, WeylgainError
 
 __all__ = ["main", "build_parser"]
 
-_SUBCOMMANDS = ("count", "exact", "gain", "learn")
+_SUBCOMMANDS = ("count", "exact", "gain", "learn", "sweep")
 
 _DESCRIPTION = """\
 weylgain: what does a symmetry buy a learner? Weyl's law on quotient spaces, exact
@@ -31,6 +31,8 @@ commands:
           weylgain gain S2 "SO(2)" --s 2
   learn   a small learning-curve experiment with and without invariance:
           weylgain learn --manifold T2 --group signs2
+  sweep   many counts on Dask workers, resumable (JSON lines):
+          weylgain sweep --mesh sphere:7 --lams 10:400:40 --workers 2
 """
 
 
