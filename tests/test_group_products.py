@@ -124,3 +124,21 @@ def test_constructor_errors():
         permute_factors(3, 3, [[0, 0, 1]])
     cyc = permute_factors(3, 3, [[1, 2, 0]])
     assert cyc.order == 3 and cyc.structure.permutations.tolist() == [[1, 2, 0]]
+
+
+def test_periodic_box_of_four_atoms():
+    # T3 translating 4 atoms together: orbits spanned by (e_i, e_i, e_i, e_i), each of length
+    # 2 pi * 2, so vol(orbit) = (4 pi)^3 = 64 pi^3; Sym(4) permutes 4 generic atoms: /24
+    q = quotient_geometry("T3^4", "T3 x Sym(4)")
+    assert q.quotient_dim == 9 and q.effective_order == 24
+    assert sp.simplify(q.quotient_volume - (2 * sp.pi) ** 12 / (64 * sp.pi ** 3) / 24) == 0
+    s = resolve("T3 x Sym(4)", "T3^4").structure
+    assert s.factor_group == "translations" and s.permutations.shape == (2, 4)
+
+
+def test_o3_on_two_points():
+    # -I maps (u, v) to (-u, -v), which is the rotation by pi about u x v: trivial on the
+    # quotient, so O(3) gives the same volume as SO(3)
+    q = quotient_geometry("S2^2", "O(3)")
+    assert q.effective_order == 1
+    assert q.quotient_volume == quotient_geometry("S2^2", "SO(3)").quotient_volume

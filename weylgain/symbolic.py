@@ -884,8 +884,11 @@ def quotient_geometry(manifold: Manifold | str, group: Any,
     ----------
     manifold : Manifold or str
         A catalogue manifold or a spec for :func:`parse_manifold`.
-    group : FiniteGroup, ContinuousGroup or str
-        A group of :mod:`weylgain.groups` or a spec for :func:`weylgain.groups.named`.
+    group : FiniteGroup, ContinuousGroup, LieGroup, TorusGroup or str
+        A group of :mod:`weylgain.groups` or a spec read by :func:`weylgain.groups.resolve`
+        (``"SO(3)"`` on ``S2^3`` acts diagonally, ``"SO(3)@1"`` on factor 1 only, ``"SO(3) x
+        Sym(3)"``). Groups with a ``quotient_geometry`` method (LieGroup, TorusGroup) compute
+        it themselves (:mod:`weylgain.groups.geometry`).
     max_order : int
         Largest group enumerated (needed for the kernel and the reflections; catalogue
         families S<d>, signs<d>, B<d> acting effectively are never enumerated).

@@ -21,8 +21,11 @@ For G = G0 . F (G0 the identity component, F the finite part) acting on M:
   Closed forms: a transitive action (a point: volume 1), an algebra that splits along the
   factors of a product (the quotient is the product of the factor quotients), a constant
   orbit volume (vol(M) / vol(orbit), e.g. the Hopf action), a circle rotating one plane of a
-  sphere (a Beta integral). Otherwise a deterministic seeded Monte Carlo average over M with
-  its standard error (``vol_quotient_error``). Where the volume cannot be computed (orbits
+  sphere (a Beta integral). Otherwise a deterministic seeded Monte Carlo average over M
+  (MC_SAMPLES points) with its standard error (``vol_quotient_error``). Caveat: where the
+  singular orbits have codimension 2 (diagonal SO(3) on S2^2, where the integrand grows like
+  1/sin(angle)) the variance of 1/vol(G0 x) diverges logarithmically; the mean still
+  converges (to about 0.2% here) but the stated error is then an underestimate. Where the volume cannot be computed (orbits
   of dimension below dim G0 that are not transitive on a factor, non-simple non-abelian
   algebras, su(2) representations whose generic stabilizer is not determined), a
   :class:`~weylgain.errors.GroupError` says so and gives d_G (exact counts remain
