@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from scipy.special import roots_jacobi
 
 from .errors import MeshError, ParameterError
-from .mesh import Mesh
+from .mesh import DEGENERATE_RELATIVE_VOLUME, Mesh
 
 # The kernels work from Gram determinants, which lose digits on slivers (relative error about
 # eps / q^2 for a simplex of relative volume q); their volumes are compared with the mesh's
@@ -219,6 +219,7 @@ def laplacian(
     expected = np.ldexp(true_vols, k * exponent)
     with np.errstate(invalid="ignore", over="ignore"):
         off = ~(np.abs(vols - expected) <= _KERNEL_VOLUME_TOLERANCE * expected)
+        off |= ~(expected > 0) | ~(mesh.relative_volumes() > DEGENERATE_RELATIVE_VOLUME)
     if off.any():
         e = int(np.flatnonzero(off)[0])
         q = float(mesh.relative_volumes()[e])

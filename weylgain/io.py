@@ -438,10 +438,9 @@ def _as_path(path: Any, what: str) -> Path:
         path = os.fsdecode(path)
     if not isinstance(path, (str, os.PathLike)):
         raise MeshError(f"{what} must be a file name (str or path-like); got {type(path).__name__}")
-    path = Path(path)
-    if not str(path).strip():
+    if not os.fspath(path).strip():
         raise MeshError(f"{what} is empty")
-    return path
+    return Path(path)
 
 
 def check_output_path(path: str | os.PathLike, what: str = "output file") -> Path:

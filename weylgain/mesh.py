@@ -166,8 +166,9 @@ class Mesh:
         if cached is None:
             v = self._vertices
             s = self._simplices
-            e = v[s[:, 1:]] - v[s[:, :1]]
-            e = self.wrap_difference(e)
+            with np.errstate(over="ignore", invalid="ignore"):  # validate() reports overflow
+                e = v[s[:, 1:]] - v[s[:, :1]]
+                e = self.wrap_difference(e)
             cached = _readonly(np.ascontiguousarray(e))
             self._cache["edges"] = cached
         return cached

@@ -251,8 +251,10 @@ def check_memory(estimate: MemoryEstimate, advice: str = "") -> None:
 
 def check_mesh_memory(kind: str, *args: int) -> None:
     """Refuse a mesh request (``from_spec`` fields) that cannot fit; see :func:`mesh_memory`."""
-    est = mesh_memory(kind, *args)
     n, m, k, _ = mesh_size(kind, *args)
+    if k not in _MESH_BYTES_PER_SIMPLEX:  # out of range: the generator says so
+        return
+    est = mesh_memory(kind, *args)
     total = MemoryEstimate(est.what, est.bytes + laplacian_memory(n, m, k).bytes, est.detail)
     check_memory(total, "choose a coarser mesh (a lower level or fewer vertices per direction; "
                         "each sphere level multiplies the size by 4)")
