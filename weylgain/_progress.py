@@ -15,19 +15,34 @@ T = TypeVar("T")
 
 _WIDTH = 30
 _line_open = False  # a bar is drawn without its newline yet
+_interrupted = ""  # the bar a message interrupted, to draw again below the message
 
 
 def interrupt_line() -> None:
     """End a bar's line on stderr, if one is open, so that a message starts on its own line."""
-    global _line_open
+    global _line_open, _interrupted
     if _line_open:
         sys.stderr.write("\n")
         sys.stderr.flush()
         _line_open = False
+        _interrupted = _last_text
+
+
+def resume_line() -> None:
+    """Draw the bar that :func:`interrupt_line` ended again, below the message."""
+    global _line_open, _interrupted
+    if _interrupted:
+        sys.stderr.write(_interrupted)
+        sys.stderr.flush()
+        _line_open = True
+        _interrupted = ""
+
+
+_last_text = ""
 
 
 def _draw(label: str, done: int, total: int | None, what: str = "") -> None:
-    global _line_open
+    global _line_open, _last_text, _interrupted
     if total:
         fill = int(_WIDTH * done / total)
         text = f"\r{label} [{'#' * fill}{'.' * (_WIDTH - fill)}] {done}/{total}"
@@ -35,13 +50,16 @@ def _draw(label: str, done: int, total: int | None, what: str = "") -> None:
         text = f"\r{label} {done}"
     if what:
         text += f"  {what}"
-    sys.stderr.write(text + "\033[K")  # clear what a longer previous line left behind
+    _last_text = text + "\033[K"  # clear what a longer previous line left behind
+    sys.stderr.write(_last_text)
     sys.stderr.flush()
     _line_open = True
+    _interrupted = ""
 
 
 def _close() -> None:
-    global _line_open
+    global _line_open, _interrupted
+    _interrupted = ""
     if _line_open:
         sys.stderr.write("\n")
         sys.stderr.flush()

@@ -25,16 +25,15 @@ __all__ = ["install", "expect", "COMPILE_SECONDS", "enabled"]
 
 _PACKAGE = __name__.rsplit(".", 1)[0]  # weylgain._kernels
 
-# Cold compile time of each kernel module, all its signatures as the package uses them,
-# measured on a 2-core x86-64 machine (numba 0.68, Python 3.11; benchmarks/bench_import.py
-# --cold-start measures the whole first run). Rounded up: a promise, not a benchmark.
+# Cold compile time of each kernel module (all the signatures the package uses), measured
+# with benchmarks/bench_import.py --cold-start on a 2-core x86-64 machine under load
+# (numba 0.68, Python 3.11), rounded up. A module missing here is announced without a time.
 COMPILE_SECONDS: dict[str, float] = {
-    "assembly": 25.0,
-    "ordering": 5.0,
-    "pencil": 5.0,
+    "assembly": 12.0,
+    "pencil": 4.0,
+    "ordering": 7.0,
     "orbits": 2.0,
-    "exact_counts": 5.0,
-    "polynomials": 5.0,
+    "exact_counts": 7.0,
 }
 
 _lock = threading.Lock()
@@ -107,11 +106,12 @@ class _CompileNotice(event.Listener):
             return
         seconds = sum(COMPILE_SECONDS.get(m, 0.0) for m in covered)
         try:
-            from .._progress import interrupt_line
+            from .._progress import interrupt_line, resume_line
 
             interrupt_line()
             sys.stderr.write(_message(seconds))
             sys.stderr.flush()
+            resume_line()
         except (OSError, ValueError):  # stderr closed: nothing to tell
             pass
 
