@@ -1,11 +1,13 @@
 """The Mesh type: validation with clear errors, geometry, immutability."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
-from weylgain import Mesh, MeshError
+from weylgain import Mesh, MeshError, meshes
+from weylgain.errors import MeshWarning
 from weylgain.mesh import _unique_rows
 
 SQUARE_V = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
@@ -103,3 +105,126 @@ def test_renumbered_keeps_geometry():
     assert np.array_equal(r.vertices[0], m.vertices[3])
     with pytest.raises(MeshError, match="permutation"):
         m.renumbered(np.array([0, 0, 1, 2]))
+
+
+# ====================================================================== accurate volumes, scales
+def test_sliver_volume_keeps_full_relative_accuracy():
+    # area 0.5 * 1e-9 exactly up to rounding of the inputs; the Gram determinant
+    # |e1|^2 |e2|^2 - (e1.e2)^2 would cancel to a few digits at best
+    h = 1e-9
+    m = Mesh(np.array([[0.0, 0.0], [1.0, 0.0], [0.5, h]]), np.array([[0, 1, 2]]))
+    assert m.simplex_volumes()[0] == pytest.approx(0.5 * h, rel=1e-12)
+    m3 = Mesh(np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, h, 0.0]]), np.array([[0, 1, 2]]))
+    assert m3.simplex_volumes()[0] == pytest.approx(0.5 * h, rel=1e-12)
+    assert m.relative_volumes()[0] == pytest.approx(h / 1.0, rel=1e-9)
+
+
+@pytest.mark.parametrize("factor", [1e-140, 1e-100, 1e78, 1e140])
+def test_well_shaped_triangles_at_extreme_scales_are_accepted(factor):
+    v = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, 0.8, 0.1]])
+    m = Mesh(v * factor, np.array([[0, 1, 2]]))
+    ref = 0.5 * np.linalg.norm(np.cross(v[1] - v[0], v[2] - v[0]))
+    assert m.volume == pytest.approx(ref * factor**2, rel=1e-14)
+    assert m.h == pytest.approx(factor, rel=1e-14)  # the edge (0,0,0)-(1,0,0)
+
+
+@pytest.mark.parametrize("D,k", [(3, 2), (4, 2), (4, 3), (5, 4), (9, 4)])
+def test_volumes_match_the_gram_determinant_on_random_simplices(D, k):
+    rng = np.random.default_rng(D * 10 + k)
+    v = rng.standard_normal((k + 1, D))
+    e = v[1:] - v[0]
+    ref = np.sqrt(np.linalg.det(e @ e.T)) / math.factorial(k)
+    m = Mesh(v, np.arange(k + 1)[None, :])
+    assert m.simplex_volumes()[0] == pytest.approx(ref, rel=1e-12)
+
+
+def test_index_range_is_checked_even_without_validation():
+    with pytest.raises(MeshError, match="outside"):
+        Mesh(SQUARE_V, np.array([[0, 1, 2], [0, 2, 99]]), check=False)
+
+
+# ====================================================================== seams and pinches
+def _pinched_brute_force(simplices, n):
+    """Vertices whose star is disconnected, by breadth-first search over shared facets."""
+    out = []
+    for vtx in range(n):
+        star = [tuple(s) for s in simplices if vtx in s]
+        if not star:
+            continue
+        seen, todo = {star[0]}, [star[0]]
+        while todo:
+            a = todo.pop()
+            for b in star:
+                if b not in seen and len(set(a) & set(b)) == len(a) - 1:
+                    seen.add(b)
+                    todo.append(b)
+        if len(seen) < len(star):
+            out.append(vtx)
+    return out
+
+
+def test_pinched_vertices_match_a_brute_force_search():
+    from weylgain.mesh import pinched_vertices
+
+    rng = np.random.default_rng(3)
+    base = meshes.sphere(1)
+    for trial in range(6):
+        # glue two copies of the sphere at 1 to 3 vertices: those become bowties
+        v = np.vstack([base.vertices, base.vertices + [3.0, 0, 0]])
+        s = np.vstack([base.simplices, base.simplices + base.n_vertices])
+        glue = rng.choice(base.n_vertices, size=trial % 3 + 1, replace=False)
+        s2 = s.copy()
+        mask = np.isin(s2, glue + base.n_vertices) & (np.arange(s2.shape[0]) >= len(
+            base.simplices))[:, None]
+        s2[mask] -= base.n_vertices
+        used = np.unique(s2)
+        inv = np.full(v.shape[0], -1)
+        inv[used] = np.arange(used.size)
+        with pytest.warns(MeshWarning, match="pinched"):
+            m = Mesh(v[used], inv[s2])
+        got, sheets = pinched_vertices(m)
+        assert got.tolist() == _pinched_brute_force(m.simplices.tolist(), m.n_vertices)
+        assert (sheets == 2).all()
+
+
+def test_bowtie_warns_and_split_pinched_separates_the_sheets():
+    from weylgain.mesh import split_pinched
+
+    v = np.array([[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]], float)
+    t = np.array([[0, 1, 2], [0, 3, 4]])
+    with pytest.warns(MeshWarning, match="split_pinched"):
+        m = Mesh(v, t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MeshWarning)
+        sp = split_pinched(m)
+    assert sp.n_vertices == 6 and sp.volume == pytest.approx(m.volume)
+    # two separate triangles: the zero eigenvalue is double
+    import weylgain as wg
+
+    K, M = wg.laplacian(sp)
+    assert wg.count_eigenvalues(K, M, 1e-8) == 2
+
+
+def test_unwelded_seam_warns_and_weld_restores_the_closed_sphere():
+    from weylgain.mesh import weld
+
+    s = meshes.sphere(2)
+    # cut the sphere along the great circle y = 0: vertices on it are duplicated for y > 0
+    on = np.flatnonzero(np.abs(s.vertices[:, 1]) < 1e-12)
+    copy = {int(i): s.n_vertices + j for j, i in enumerate(on)}
+    upper = s.vertices[s.simplices][:, :, 1].sum(axis=1) > 0
+    t = s.simplices.copy()
+    for r in np.flatnonzero(upper):
+        t[r] = [copy.get(int(i), int(i)) for i in t[r]]
+    v = np.vstack([s.vertices, s.vertices[on]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cut = Mesh(v, t)
+    assert any("weylgain.mesh.weld" in str(w.message) for w in caught)
+    assert not cut.is_closed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MeshWarning)
+        welded = weld(cut)
+    assert welded.is_closed and welded.n_vertices == s.n_vertices
+    np.testing.assert_array_equal(welded.vertices, s.vertices)
+    assert welded.volume == pytest.approx(s.volume, rel=1e-14)
