@@ -150,3 +150,17 @@ def test_refusals():
     b = TorusAction([[1, 0]], np.zeros((0, 2, 2)), np.zeros((0, 2)), (1.0, 2.0), (2,))
     with pytest.raises(SpecError, match="equal side lengths"):
         torus_action_shells(b, 10)
+
+
+def test_products_of_circles_count_as_tori():
+    """S1^3 with diagonal SO(2) (k1 + k2 + k3 = 0) and Sym(3) (multisets), by brute force."""
+    from weylgain.exact import exact_counts
+
+    modes = box_modes(3, 20)
+    assert exact_counts("S1^3", "SO(2)", 20).count == sum(1 for k in modes if sum(k) == 0)
+    assert exact_counts("S1^3", "Sym(3)", 20).count == len({tuple(sorted(k)) for k in modes})
+    both = exact_counts("S1^3", "SO(2) x Sym(3)", 20)
+    assert both.count == len({tuple(sorted(k)) for k in modes if sum(k) == 0})
+    assert exact_counts("S1^3", "trivial", 20).count == len(modes)
+    half = exact_counts("S1(2)^2", "SO(2)", 5)  # radius 2: eigenvalues |k|^2 / 4
+    assert half.count == sum(1 for k in box_modes(2, 20) if sum(k) == 0)

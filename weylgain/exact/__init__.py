@@ -15,12 +15,14 @@ Submodules, one concern each:
 """
 
 from ._util import MAX_SPHERE_GROUP_ORDER
+from .configurations import configuration_spectrum, permutation_cycle_types
 from .counts import (
     MAX_TORUS_ORDER_ENUMERATED,
     ExactCounts,
     exact_counts,
     parse_manifold,
 )
+from .lie import kernel_sphere_dimensions, lie_sphere_dimensions
 from .sphere import (
     sphere_harmonic_dimensions,
     sphere_invariant_count,
@@ -30,6 +32,8 @@ from .sphere import (
 from .torus import (
     MAX_TORUS_MODES,
     lattice_shell_counts,
+    torus_action_shells,
+    torus_action_spectrum,
     torus_invariant_count,
     torus_invariant_shells,
     torus_invariant_spectrum,
@@ -47,4 +51,10 @@ __all__ = [
     "torus_invariant_shells",
     "torus_invariant_count",
     "torus_invariant_spectrum",
+    "lie_sphere_dimensions",
+    "kernel_sphere_dimensions",
+    "configuration_spectrum",
+    "permutation_cycle_types",
+    "torus_action_shells",
+    "torus_action_spectrum",
 ]

@@ -422,8 +422,13 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         _group_name(group_obj) if group_obj is not None else (action.label or "custom action"))
     factors = m.factors
     note = ""
+    if (not hasattr(action, "directions") and len(factors) > 1
+            and all(isinstance(f, Sphere) and f.d == 1 for f in factors)):
+        # S1^k is a flat torus: count lattice modes of the angles
+        action = _circles_as_torus(action, [float(f.radius) for f in factors])
+    circles = len(factors) > 1 and all(isinstance(f, Sphere) and f.d == 1 for f in factors)
     if hasattr(action, "directions"):
-        if not all(isinstance(f, Torus) for f in factors):
+        if not circles and not all(isinstance(f, Torus) for f in factors):
             raise GroupError(f"a torus action cannot act on {m.name}")
         from .torus import torus_action_spectrum
 
@@ -456,7 +461,14 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
             "any Lie-algebra group")
     qdim, qvol, qerr, order = int(m.dim), None, 0.0, None
     prediction = None
+    trivial = group is None or (isinstance(group, str)
+                                and group.strip().lower() in _TRIVIAL_NAMES)
     try:
+        if trivial:
+            from ..symbolic import to_float
+
+            qvol, order = to_float(m.volume), 1
+            raise _Done
         from ..symbolic import quotient_geometry, to_float
 
         geo = quotient_geometry(m, group_obj if group_obj is not None else group)
@@ -464,6 +476,8 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         qvol = to_float(geo.quotient_volume)
         qerr = float(getattr(geo, "vol_quotient_error", 0.0))
         order = geo.group_order
+    except _Done:
+        pass
     except WeylgainError as exc:
         note = f"no Weyl prediction: {exc}"
     if qdim == 0:
@@ -478,3 +492,66 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         quotient_dimension=qdim, group_order=None if order is None else int(order),
         quotient_volume=qvol, weyl_prediction=prediction,
         action=str(getattr(action, "label", "") or ""), vol_quotient_error=qerr, note=note)
+
+
+class _Done(Exception):
+    """Internal: the quotient geometry is known without the symbolic layer."""
+
+
+def _circles_as_torus(action: Any, radii: list[float]) -> Any:
+    """A LinearAction on ``S1(r)^k`` as the TorusAction on the angles (period ``2 pi r``).
+
+    A rotation generator ``w J`` on circle i translates its angle at speed w (a direction
+    ``w`` rationalised to integers); a rotation by ``theta`` is the translation
+    ``theta / 2 pi`` of the period, a reflection ``[[c, s], [s, -c]]`` maps the angle
+    ``phi -> theta - phi``; block permutations permute the angles.
+    """
+    from fractions import Fraction
+
+    from ..groups.actions import TorusAction
+
+    k = len(radii)
+    if max(radii) - min(radii) > 1e-12 * max(radii):
+        raise SpecError("exact counts on products of circles need equal radii")
+    algebra = np.asarray(action.algebra, dtype=np.float64).reshape(-1, 2 * k, 2 * k)
+    directions = []
+    for x in algebra:
+        w = np.zeros(k)
+        for i in range(k):
+            for j in range(k):
+                block = x[2 * j:2 * j + 2, 2 * i:2 * i + 2]
+                if i != j and np.abs(block).max() > 1e-12:
+                    raise GroupError("a Lie algebra element mixes circles: not a torus action")
+            w[i] = x[2 * i + 1, 2 * i]
+        scale = float(np.abs(w).max())
+        if scale == 0:
+            continue
+        fr = [Fraction(float(v / scale)).limit_denominator(1000) for v in w]
+        if any(abs(float(f) - v / scale) > 1e-9 for f, v in zip(fr, w)):
+            raise CountingError(f"the circle speeds {w.tolist()} are not rationally related: "
+                                "a dense winding of the torus, not a closed subgroup")
+        lcm = 1
+        for f in fr:
+            lcm = lcm * f.denominator // math.gcd(lcm, f.denominator)
+        directions.append([int(f * lcm) for f in fr])
+    linear, shift = [], []
+    for g in np.asarray(action.generators, dtype=np.float64).reshape(-1, 2 * k, 2 * k):
+        a = np.zeros((k, k))
+        t = np.zeros(k)
+        for i in range(k):
+            hits = [j for j in range(k) if np.abs(g[2 * j:2 * j + 2, 2 * i:2 * i + 2]).max()
+                    > 1e-9]
+            if len(hits) != 1:
+                raise GroupError("a generator mixes circles: not an isometry of the torus "
+                                 "of angles")
+            j = hits[0]
+            b = g[2 * j:2 * j + 2, 2 * i:2 * i + 2]
+            theta = math.atan2(b[1, 0], b[0, 0])
+            a[j, i] = 1.0 if np.linalg.det(b) > 0 else -1.0
+            t[j] = (theta / (2 * math.pi)) % 1.0
+        linear.append(a)
+        shift.append(t)
+    length = 2 * math.pi * radii[0]
+    return TorusAction(np.array(directions, dtype=np.int64).reshape(-1, k),
+                       np.array(linear).reshape(-1, k, k), np.array(shift).reshape(-1, k),
+                       (length,) * k, (1,) * k, label=str(getattr(action, "label", "")))
