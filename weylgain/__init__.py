@@ -23,10 +23,16 @@ from .errors import (
     FitError,
     GroupError,
     MatrixError,
+    CacheWarning,
     MeshError,
+    MeshWarning,
     NotInvariantError,
+    ParameterError,
+    ResolutionWarning,
+    ResourceError,
     SpecError,
     WeylgainError,
+    WeylgainWarning,
 )
 
 __version__ = "0.1.0"
@@ -38,6 +44,8 @@ _SUBMODULES = ("groups", "meshes")
 _LAZY: dict[str, str] = {
     # meshes and FEM
     "Mesh": ".mesh",
+    "weld": ".mesh",
+    "split_pinched": ".mesh",
     "read_mesh": ".io",
     "write_mesh": ".io",
     "laplacian": ".fem",
@@ -113,6 +121,7 @@ if TYPE_CHECKING:  # what static tools see; at run time the names come from __ge
         subtorus,
     )
     from .io import read_mesh, write_mesh
+    from .mesh import split_pinched, weld
     from .learning import (
         FittedModel,
         LearningCurve,
@@ -174,6 +183,8 @@ __all__ = [
     "meshes",
     "read_mesh",
     "write_mesh",
+    "weld",
+    "split_pinched",
     "laplacian",
     # spectrum
     "count_eigenvalues",
@@ -230,5 +241,12 @@ __all__ = [
     "NotInvariantError",
     "SpecError",
     "FitError",
+    "ParameterError",
+    "ResourceError",
+    # warnings
+    "WeylgainWarning",
+    "MeshWarning",
+    "ResolutionWarning",
+    "CacheWarning",
     "__version__",
 ]
