@@ -117,3 +117,33 @@ def test_console_script_writes_the_plot(tmp_path):
                            str(png)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     _sensible(_png_size(png), 2)
+
+
+def test_count_plot_mesh_draws_the_fundamental_domain(tmp_path, capsys):
+    png = tmp_path / "domain.png"
+    argv = ["count", "--mesh", "sphere:2:octahedron", "--group", "C4", "--lam", "20",
+            "--plot-mesh", str(png), "--json", "--no-progress"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["plot_mesh"] == str(png)
+    _sensible(_png_size(png), 1)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["count", "--mesh", "sphere:2"], "give --group too"),
+    (["count", "--mesh", "sphere:2", "--group", "SO(2)", "--lam", "5"], "continuous"),
+])
+def test_count_plot_mesh_errors(argv, message, tmp_path, capsys):
+    assert main(argv + ["--plot-mesh", str(tmp_path / "m.png"), "--no-progress"]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "m.png").exists()
+
+
+def test_help_texts_are_plain_text(capsys):
+    """No reST markup (double backquotes, '::' literal blocks, roles) in any --help."""
+    for command in ("count", "exact", "gain", "learn"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        assert "usage: weylgain " + command in text
+        for markup in ("``", "::\n", ":func:", ":class:", ":mod:", ":meth:"):
+            assert markup not in text, (command, markup)

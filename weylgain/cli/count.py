@@ -7,6 +7,7 @@ import json
 import math
 import os
 import sys
+import textwrap
 import time
 from typing import Any
 
@@ -22,20 +23,22 @@ def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "count",
         help="count Laplace eigenvalues N(lam) of a mesh (or its quotient) against Weyl's law",
-        description=(
+        description=textwrap.fill(
             "Count the eigenvalues <= lam of the P1 Laplace-Beltrami operator of a mesh, "
             "exactly for the discrete problem (Sylvester's law of inertia, no eigenpairs), "
             "and compare with Weyl's law. With --group, count on the orbit space M/G "
-            "(the G-invariant eigenfunctions)."
-        ),
+            "(the G-invariant eigenfunctions). With --plot, draw the counting staircase.",
+            width=88),
         epilog=(
-            "mesh specs: sphere:K[:octahedron], sphere3:K, torus:DIM:N[:mirrored], "
-            "box:DIM:N[:mirrored], interval:N, circle:N, hemisphere:K, disk:K, ball:K, or a "
-            "mesh file (.off, .obj; others through meshio).\n"
+            textwrap.fill(
+                "mesh specs: sphere:K[:octahedron], sphere3:K, torus:DIM:N[:mirrored], "
+                "box:DIM:N[:mirrored], interval:N, circle:N, hemisphere:K, disk:K, ball:K, "
+                "or a mesh file (.off, .obj; others through meshio).", width=88) + "\n"
             "examples:\n"
             "  weylgain count --mesh sphere:5 --lam 36 --json\n"
             "  weylgain count --mesh sphere:5 --group I --lam 400\n"
-            "  weylgain count --mesh torus:2:64:mirrored --group signs2 --lam 100 --lam 400"
+            "  weylgain count --mesh torus:2:64:mirrored --group signs2 --lam 100 --lam 400\n"
+            "  weylgain count --mesh sphere:4:octahedron --group Oh --lam 400 --plot oh.png"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -54,6 +57,10 @@ def add_parser(subparsers: Any) -> None:
                         "$WEYLGAIN_BACKEND, else the fastest installed)")
     add_plot_argument(p, "the counting staircase N(lam) with the one- and two-term Weyl "
                          "curves (with --group: the quotient's beside the full mesh's)")
+    p.add_argument("--plot-mesh", metavar="FILE", default=None,
+                   help="with --group (a finite group): save a picture of the mesh with one "
+                        "fundamental domain of M/G coloured by vertex orbit (.png, .svg or "
+                        ".pdf)")
     p.add_argument("--plot-points", type=int, default=24, metavar="P",
                    help="with --plot: thresholds counted, evenly spaced up to the largest "
                         "--lam, besides the --lam values (default 24; each is one "
@@ -94,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
         if not math.isfinite(lam) or lam < 0:
             raise SpecError(f"--lam must be a finite non-negative number; got {lam}")
     plot = check_plot_path(getattr(args, "plot", None))
+    plot_mesh = check_plot_path(getattr(args, "plot_mesh", None))
+    if plot_mesh and not args.group:
+        raise SpecError("--plot-mesh draws the orbits of a group: give --group too")
     if plot and args.plot_points < 1:
         raise SpecError(f"--plot-points must be at least 1; got {args.plot_points}")
     from .._kernels import _notice
@@ -181,6 +191,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             plot_counting_function(path=plot, **quotient_panel)
         report["plot"] = plot
+    if plot_mesh:
+        if q.orbits is None:
+            raise SpecError(f"--plot-mesh needs a finite group; {args.group} is continuous "
+                            "(its orbits are not sets of vertices)")
+        from ..plotting import plot_quotient_mesh
+
+        plot_quotient_mesh(q, color_by="domain", path=plot_mesh)
+        report["plot_mesh"] = plot_mesh
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
         return 0
@@ -196,6 +214,7 @@ def run(args: argparse.Namespace) -> int:
               f"{r['weyl_two_term']:>12.2f}")
     print(f"({report['seconds']:.2f} s; discrete counts of P1 FEM with consistent mass sit at or "
           "below the smooth manifold's)" if not args.lumped else f"({report['seconds']:.2f} s)")
-    if plot:
-        print(f"plot saved to {plot}")
+    for saved in (plot, plot_mesh):
+        if saved:
+            print(f"plot saved to {saved}")
     return 0

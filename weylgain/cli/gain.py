@@ -43,16 +43,19 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "gain",
         help="predict (and optionally measure) the sample-complexity gain of a symmetry",
-        description=(
+        description=textwrap.fill(
             "Sample-complexity gain of learning a G-invariant target on a manifold M "
             "(kernel ridge regression, Tahmasebi & Jegelka 2023): the quotient dimension d_G, "
             "vol(M/G), whether the gain is linear (finite G: |G| times fewer samples) or "
             "exponential (positive-dimensional orbits: the rate exponent improves), and the "
-            "ratio of samples needed."),
-        epilog=("Manifolds: S<d> T<d> RP<d> B<d> H<d> Q<d> I, radii/lengths in parentheses "
-                "(S2(2), T2(1,2)), products S2xT1. Groups: C4 D3 T O I Ih Oh mirror antipodal "
-                "S7 signs7 B7 cyc3 Z10 SO(2) SO(3) hopf T1 ... "
-                "Examples: weylgain gain T7 S7 ; weylgain gain S2 SO(2) --eps 1e-3 --json"),
+            "ratio of samples needed.", width=88),
+        epilog=textwrap.fill(
+            "Manifolds: S<d> T<d> RP<d> B<d> H<d> Q<d> I, radii/lengths in parentheses "
+            "(S2(2), T2(1,2)), products S2xT1. Groups: C4 D3 T O I Ih Oh mirror antipodal "
+            "S7 signs7 B7 cyc3 Z10 SO(2) SO(3) hopf T1 ...", width=88)
+        + "\nexamples:\n  weylgain gain Q7 S7                # seven values in [0, 1], any "
+          "order\n  weylgain gain S2 \"SO(2)\" --eps 1e-3 --json\n"
+          "  weylgain gain S2 \"SO(2)\" --s 2 --plot gain.png",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("manifold", help="manifold spec, e.g. S2, T7, RP2, B3, S2xT1")
