@@ -22,7 +22,8 @@ import numpy as np
 
 from .errors import MeshError, MeshWarning
 
-__all__ = ["Mesh", "weld", "split_pinched", "volumes_from_edges"]
+__all__ = ["Mesh", "weld", "split_pinched", "coincident_pairs", "pinched_vertices",
+           "volumes_from_edges"]
 
 # A simplex whose volume is below this fraction of (longest edge)^k / k! is degenerate: its
 # stiffness entries (cotangents) would be of order 1/fraction, and its shape is lost in rounding.
