@@ -182,3 +182,68 @@ def test_from_meshio_keeps_top_dimension_and_drops_unused_points():
     sq = np.array([[0.0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]])
     m = wio.from_meshio(_FakeMeshioMesh(sq, [("quad", [[0, 1, 2, 3]])]))
     assert m.n_simplices == 2 and m.volume == pytest.approx(1.0)
+
+
+# ====================================================================== polygons, bytes, paths
+_CUBE_V = np.array([[x, y, z] for x in (0.0, 1.0) for y in (0.0, 1.0) for z in (0.0, 1.0)])
+_CUBE_QUADS = [[0, 1, 3, 2], [4, 6, 7, 5], [0, 4, 5, 1], [2, 3, 7, 6], [0, 2, 6, 4],
+               [1, 5, 7, 3]]
+
+
+@pytest.mark.parametrize("ext", ["off", "obj"])
+def test_quad_faces_are_split_into_triangles(tmp_path, ext):
+    if ext == "off":
+        text = (f"OFF\n8 6 0\n" + "".join(f"{x} {y} {z}\n" for x, y, z in _CUBE_V)
+                + "".join("4 " + " ".join(map(str, q)) + "\n" for q in _CUBE_QUADS))
+    else:
+        text = ("".join(f"v {x} {y} {z}\n" for x, y, z in _CUBE_V)
+                + "".join("f " + " ".join(str(i + 1) for i in q) + "\n" for q in _CUBE_QUADS))
+    m = wio.read_mesh(_write(tmp_path / f"cube.{ext}", text))
+    assert m.n_simplices == 12 and m.is_closed
+    assert m.volume == pytest.approx(6.0, rel=1e-15)
+    assert m.boundary_volume() == 0.0
+
+
+def test_non_convex_quad_is_split_from_its_reflex_corner(tmp_path):
+    # a dart: the fan from corner 0 would cover area outside the polygon; area 0.5 exactly
+    v = [[0.0, 0, 0], [2, 1, 0], [0, 2, 0], [0.5, 1, 0]]
+    text = "OFF\n4 1 0\n" + "".join(f"{x} {y} {z}\n" for x, y, z in v) + "4 0 1 2 3\n"
+    m = wio.read_mesh(_write(tmp_path / "dart.off", text))
+    assert m.n_simplices == 2
+    assert m.volume == pytest.approx(1.5, rel=1e-15)  # shoelace: |(4 - 1) / 2|
+
+
+def test_latin1_comment_is_ignored(tmp_path):
+    raw = _off_text().encode().replace(b"# a tetrahedron", b"# t\xe9tra\xe8dre")
+    path = tmp_path / "t.off"
+    path.write_bytes(raw)
+    m = wio.read_mesh(path)
+    np.testing.assert_array_equal(m.simplices, TETRA_F)
+
+
+@pytest.mark.parametrize("ext", ["ply", "vtu", "vtk"])
+def test_real_meshio_round_trip(tmp_path, ext):
+    pytest.importorskip("meshio")
+    m = meshes.sphere(1)
+    path = tmp_path / f"s.{ext}"
+    wio.write_mesh(m, path)
+    back = wio.read_mesh(path)
+    np.testing.assert_allclose(back.vertices, m.vertices, rtol=0, atol=1e-6)  # ply: float32
+    assert back.n_simplices == m.n_simplices
+
+
+def test_meshio_giving_up_is_a_mesh_error_not_an_exit(tmp_path):
+    pytest.importorskip("meshio")
+    path = tmp_path / "scan.ply"
+    path.write_bytes(b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\n"
+                     b"end_header\n0\n1\n")
+    with pytest.raises(MeshError, match="meshio could not read"):
+        wio.read_mesh(path)
+
+
+def test_output_path_checks(tmp_path):
+    assert wio.check_output_path(tmp_path / "x.off") == tmp_path / "x.off"
+    with pytest.raises(MeshError, match="does not exist"):
+        wio.check_output_path(tmp_path / "missing" / "x.off")
+    with pytest.raises(MeshError, match="is a directory"):
+        wio.write_mesh(meshes.sphere(0), tmp_path)
