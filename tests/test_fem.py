@@ -239,3 +239,34 @@ def test_csr_pattern_kernel_matches_scipy_reference():
         # every element entry (a, b) lands in the slot of (s[e, a], s[e, b])
         e_rows = np.searchsorted(indptr, slots.ravel(), side="right") - 1
         assert np.array_equal(e_rows, rows) and np.array_equal(indices[slots.ravel()], cols)
+
+
+# ====================================================================== scales and slivers
+@pytest.mark.parametrize("name, factor", [("sphere:1", 1e-80), ("sphere:1", 1e90),
+                                          ("ball:0", 1e-80), ("ball:0", 1e60),
+                                          ("circle:9", 1e-150)])
+def test_assembly_scales_as_the_theory_says_at_extreme_scales(name, factor):
+    # K scales by factor^(k-2), M by factor^k: entries agree with the unscaled mesh's
+    from weylgain import Mesh, meshes
+
+    mesh = meshes.from_spec(name)
+    K, M = laplacian(mesh)
+    K2, M2 = laplacian(Mesh(mesh.vertices * factor, mesh.simplices))
+    k = mesh.dim
+    np.testing.assert_allclose(K2.toarray(), K.toarray() * factor ** (k - 2), rtol=1e-12,
+                               atol=1e-12 * abs(K).max() * factor ** (k - 2))
+    np.testing.assert_allclose(M2.toarray(), M.toarray() * factor**k, rtol=1e-12, atol=0)
+
+
+def test_scanned_collinear_triangle_never_reaches_the_stiffness():
+    from weylgain import Mesh
+    from weylgain.errors import MeshError
+
+    # a strip of two good triangles and one whose vertices are collinear up to rounding
+    v = np.array([[0.0, 0, 0], [1, 0, 0], [0, 1, 0], [0.1, 0.2, 0.3], [0.4, 0.5, 0.6],
+                  [0.7, 0.8, 0.9]])
+    t = np.array([[0, 1, 2], [3, 4, 5]])
+    with pytest.raises(MeshError, match="degenerate"):
+        Mesh(v, t)
+    with pytest.raises(MeshError, match="too flat"):
+        laplacian(Mesh(v, t, check=False))
