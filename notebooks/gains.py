@@ -37,9 +37,6 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small dense counts: threads only hurt
 import math
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -110,6 +107,7 @@ ax.set_ylabel("samples without / with invariance")
 ax.set_title(f"linear vs exponential gains (s = {s:g})")
 ax.legend(fontsize=8)
 fig.tight_layout()
+plt.show()
 
 assert np.allclose(ratios["S2 / C4 (finite)"], 4)
 assert np.allclose(ratios["S2 / Ih (finite)"], 120)
@@ -142,6 +140,7 @@ ax.set_xlabel("n")
 ax.set_ylabel("excess risk (leading order)")
 ax.legend(fontsize=8)
 fig.tight_layout()
+plt.show()
 
 # %% [markdown]
 # ## Checking d_G and vol(M/G) on meshes
@@ -185,5 +184,6 @@ ax.set_ylabel("invariant eigenvalues N_G(lambda)")
 ax.set_title("counts (dots) and one-term Weyl law of M/G (lines)")
 ax.legend(fontsize=7)
 fig.tight_layout()
+plt.show()
 # slopes d_G/2: 1/2 for the circle quotients, 1 for the surfaces
 assert measured[("S2", "SO(2)")].d_G < 1.1 < measured[("S2", "mirror")].d_G

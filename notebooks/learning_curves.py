@@ -15,14 +15,11 @@
 #
 # Kernel ridge regression with a Sobolev kernel on a manifold, plain and with the
 # group-averaged kernel, on a random G-invariant target at the critical smoothness
-# (THEORY.md §4). A finite group saves a constant factor |G| of samples; rotations about an
+# ({ref}`theory page <minimax-risk>`). A finite group saves a constant factor |G| of samples; rotations about an
 # axis of the sphere improve the rate exponent itself.
 
 # %%
 import numpy as np
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from weylgain.learning import (SphereKernel, TorusKernel, fit_krr, learning_curve,
@@ -96,3 +93,4 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
 plot_learning_curve(lc_t, ax=axes[0])
 plot_learning_curve(lc_s, ax=axes[1])
 fig.tight_layout()
+plt.show()
