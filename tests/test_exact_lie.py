@@ -280,3 +280,21 @@ def test_malformed_actions_refused():
         lie_sphere_dimensions(action([rot(3, 0, 1)], [2 * np.eye(3)], dim=3), 3)
     with pytest.raises(GroupError, match="LinearAction"):
         lie_sphere_dimensions("SO(3)", 3)
+
+
+def test_unclear_singular_value_gap_is_refused():
+    from weylgain.exact.lie import _gap_rank
+
+    assert _gap_rank(np.array([2.0, 1.0, 1e-12]), "test") == 2
+    with pytest.raises(CountingError, match="unclear"):
+        _gap_rank(np.array([1.0, 1e-7]), "test")
+
+
+def test_abelian_counts_do_not_depend_on_the_basis_or_scale():
+    # the same circle (1, 2) in a rotated frame and with the generator scaled by 3/7
+    rng = np.random.default_rng(5)
+    q, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    x = rot(4, 0, 1) + rot(4, 2, 3, 2.0)
+    base = lie_sphere_dimensions(action([x], dim=4), 20)
+    turned = lie_sphere_dimensions(action([q @ x @ q.T * 3 / 7], dim=4, rational=False), 20)
+    np.testing.assert_array_equal(base, turned)

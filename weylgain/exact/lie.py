@@ -142,15 +142,19 @@ def _action_arrays(action: Any) -> tuple[np.ndarray, np.ndarray, int]:
     return algebra, generators, d
 
 
-def _null_space(matrix: np.ndarray, what: str) -> np.ndarray:
-    """Orthonormal null space (columns) with the singular-value gap checked."""
+def _null_space(matrix: np.ndarray, what: str, scale: float = 0.0) -> np.ndarray:
+    """Orthonormal null space (columns) with the singular-value gap checked.
+
+    Singular values are judged relative to ``max(s_max, scale)``: ``scale`` is the size the
+    entries would have if nothing cancelled (so an all-rounding-noise matrix has rank 0).
+    """
     if matrix.shape[1] == 0:
         return np.zeros((0, 0), dtype=matrix.dtype)
     if matrix.shape[0] == 0:
         return np.eye(matrix.shape[1], dtype=matrix.dtype)
     # the full V^H is needed only when there are fewer rows than columns
     _, s, vh = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < matrix.shape[1])
-    rank = _gap_rank(s, what)
+    rank = max(_gap_rank(np.concatenate([[max(float(s[0]), scale)], s]), what) - 1, 0)
     return vh[rank:].conj().T
 
 
@@ -214,7 +218,8 @@ def lie_torus_data(algebra: np.ndarray) -> LieTorusData:
     generic = np.tensordot(rng.standard_normal(m), algebra, axes=1)
     # the centralizer of a generic element is a maximal torus (Cartan subalgebra)
     brackets = np.stack([(generic @ x - x @ generic).ravel() for x in algebra], axis=1)
-    cent = _null_space(brackets, "centralizer of a generic algebra element")
+    bracket_scale = 2.0 * np.linalg.norm(generic) * max(np.linalg.norm(x) for x in algebra)
+    cent = _null_space(brackets, "centralizer of a generic algebra element", bracket_scale)
     torus = np.tensordot(cent.T.real, algebra, axes=1)  # (r, D, D)
     r = torus.shape[0]
     for i in range(r):
