@@ -121,7 +121,7 @@ def main() -> int:
         mem = entries * bytes_per_entry
         secs = flops / (args.cores * args.gflops * 1e9)
         est.add(name, f"{entries:.2g}", f"{mem / 2**40:.1f} TiB", f"{flops:.2g}",
-                fmt_time(secs))
+                f"{secs / 3600:.1f} h" if secs > 3600 else fmt_time(secs))
     est.print()
     print(f"(MUMPS memory per factor entry measured here: {bytes_per_entry:.1f} bytes; "
           "fitted exponents over a small range include lower-order terms)")
