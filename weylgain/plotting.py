@@ -204,8 +204,8 @@ def plot_exact_counts(result: Any, *, axes: Any = None, path: Any = None) -> Any
     -------
     ndarray of matplotlib Axes, shape (2,)
         Left: invariant multiplicity per eigenvalue (line "invariant", markers at (λ_k,
-        m_k)) and, for a finite group, the full multiplicity divided by |G| (line
-        "multiplicity / |G|", the average share). Right: the cumulative count N_G(λ)
+        m_k)) and, for a finite group, the full multiplicity divided by the group order
+        (line "multiplicity / ``|G|``", the average share). Right: the cumulative count N_G(λ)
         (steps "N_G(λ)") and the Weyl prediction ("Weyl").
     """
     eig = np.asarray(result.eigenvalues, dtype=np.float64)
@@ -289,7 +289,7 @@ def plot_gain(report: Any, *, n_range: tuple[float, float] = (10.0, 1e6),
         Left (log-log): the leading-order risks (σ² vol(M)/n)^(s/(s+d/2)) ("plain") and
         (σ² vol(M/G)/n)^(s/(s+d_G/2)) ("invariant"). Right (log-log): the ratio of samples
         n_plain(ε)/n_invariant(ε) = (vol M/vol M/G) ε^(-(d-d_G)/(2s)) ("sample ratio"),
-        flat at |G| for a linear gain. ``report.n`` and ``report.eps`` are marked.
+        flat at the group order for a linear gain. ``report.n`` and ``report.eps`` are marked.
     """
     lo, hi = (float(x) for x in n_range)
     if not (0 < lo < hi and math.isfinite(hi)):
@@ -334,6 +334,10 @@ def plot_gain(report: Any, *, n_range: tuple[float, float] = (10.0, 1e6),
     right.set_xlabel("target excess risk ε")
     right.set_ylabel("samples saved  n_plain(ε) / n_invariant(ε)")
     right.set_title(f"{name}: {report.kind} gain", fontsize=9)
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    right.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+    right.yaxis.set_minor_formatter(NullFormatter())
     if report.d == report.d_G:  # a flat line: keep the axis around it readable
         right.set_ylim(report.volume_ratio / 3.0, report.volume_ratio * 3.0)
     right.invert_xaxis()  # smaller risk to the right: the direction of more data
