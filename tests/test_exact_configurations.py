@@ -251,3 +251,26 @@ def test_refusals():
                                sphere_dim=3)
     with pytest.raises(SpecError, match="connected parts"):
         configuration_spectrum(structure(2, "SU(2)"), 10)
+
+
+def test_structure_hints_that_misdescribe_the_action_are_refused():
+    from weylgain.exact.configurations import check_structure
+    from weylgain.groups.actions import LinearAction
+
+    swap = np.zeros((6, 6))
+    swap[:3, 3:] = swap[3:, :3] = np.eye(3)
+    c4 = np.kron(np.eye(2), rotation_matrix([0, 0, 1], math.pi / 2))
+    empty = np.zeros((0, 6, 6))
+    # a finite rotation hidden behind a "trivial" hint would be ignored by the characters
+    hidden = LinearAction(empty, c4[None], (3, 3), False, structure(2, "trivial"))
+    with pytest.raises(CountingError, match="finite rotation"):
+        check_structure(hidden)
+    # swap composed with -I is not Sym(2) x {+-I}: the sign is tied to the permutation
+    twisted = LinearAction(empty, (-swap)[None], (3, 3), True,
+                           structure(2, "trivial", improper=True, perms=[[1, 0]]))
+    with pytest.raises(CountingError, match="not a product group"):
+        check_structure(twisted)
+    # the honest description passes
+    fine = LinearAction(empty, np.array([swap, -np.eye(6)]), (3, 3), True,
+                        structure(2, "trivial", improper=True, perms=[[1, 0]]))
+    check_structure(fine)

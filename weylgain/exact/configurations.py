@@ -29,7 +29,8 @@ import numpy as np
 from ..errors import CountingError, GroupError, SpecError
 from ._util import _check_lam
 
-__all__ = ["configuration_spectrum", "permutation_cycle_types", "MAX_PERMUTATION_ORDER"]
+__all__ = ["configuration_spectrum", "permutation_cycle_types", "check_structure",
+           "MAX_PERMUTATION_ORDER"]
 
 #: Largest permutation group of the factors enumerated (its cycle types are counted).
 MAX_PERMUTATION_ORDER = 500_000
@@ -213,3 +214,97 @@ def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
     keep = full_series > 0 if include_zero else mult > 0
     eig = np.flatnonzero(keep).astype(np.float64) / float(radius) ** 2
     return eig, mult[keep], full_series[keep].astype(np.int64)
+
+
+def check_structure(action: Any) -> None:
+    """Refuse a LinearAction whose FactorStructure hint does not describe it exactly.
+
+    The character formula needs ``G = C x {+-I}^e x P``: the algebra is the diagonal copy of
+    the factor group's algebra, every generator is a factor permutation composed with the
+    same block ``+-c`` on every factor (``c`` in the connected factor group), and the
+    (permutation, sign) pairs the generators produce form the full product of the
+    structure's permutation group with the signs it claims.
+
+    Raises
+    ------
+    CountingError
+        The hint and the action disagree (a finite rotation on the factors, a twisted sign,
+        a permutation not in the hint); the count would be wrong, so it is refused.
+    """
+    st = action.structure
+    k, a = int(st.copies), int(st.factor_ambient)
+    dim = k * a
+    algebra = np.asarray(action.algebra, dtype=np.float64).reshape(-1, dim, dim)
+    generators = np.asarray(action.generators, dtype=np.float64).reshape(-1, dim, dim)
+    expected = {"trivial": 0, "SO(2)": 1, "SO(3)": 3}.get(str(st.factor_group))
+    if expected is None or algebra.shape[0] != expected:
+        raise CountingError(f"the action's algebra has dimension {algebra.shape[0]}, the "
+                            f"factor structure says {st.factor_group}")
+    tol = 1e-9
+    for x in algebra:
+        block = x[:a, :a]
+        for i in range(k):
+            for j in range(k):
+                want = block if i == j else 0.0
+                if np.abs(x[a * j:a * j + a, a * i:a * i + a] - want).max() > tol:
+                    raise CountingError("the algebra is not diagonal on the factors")
+        if st.factor_group == "SO(2)":
+            mask = np.zeros((a, a), dtype=bool)
+            mask[0, 1] = mask[1, 0] = True
+            if np.abs(block[~mask]).max() > tol:
+                raise CountingError("SO(2) must rotate coordinates (0, 1) of each factor")
+    pairs = []
+    for g in generators:
+        perm = []
+        blocks = []
+        for i in range(k):
+            hits = [j for j in range(k) if np.abs(g[a * j:a * j + a, a * i:a * i + a]).max()
+                    > tol]
+            if len(hits) != 1:
+                raise CountingError("a generator mixes the factors: not a factor permutation")
+            perm.append(hits[0])
+            blocks.append(g[a * hits[0]:a * hits[0] + a, a * i:a * i + a])
+        b = blocks[0]
+        if any(np.abs(c - b).max() > tol for c in blocks[1:]):
+            raise CountingError("a generator acts differently on different factors: only the "
+                                "same block on every factor is counted by characters")
+        if st.factor_group == "SO(3)":
+            sign = 1 if np.linalg.det(b) > 0 else -1
+        else:
+            sign = 1 if b[a - 1, a - 1] > 0 else -1
+            rest = sign * b
+            if st.factor_group == "trivial":
+                ok = np.abs(rest - np.eye(a)).max() < tol
+            else:
+                ok = (np.abs(rest[2:, 2:] - np.eye(a - 2)).max(initial=0.0) < tol
+                      and np.abs(rest[:2, 2:]).max(initial=0.0) < tol
+                      and np.abs(rest[2:, :2]).max(initial=0.0) < tol
+                      and np.linalg.det(rest[:2, :2]) > 0)
+            if not ok:
+                raise CountingError(f"a generator's block is not +-(an element of "
+                                    f"{st.factor_group}): a finite rotation of the factors "
+                                    "is not covered by the configuration counts")
+        pairs.append((tuple(perm), sign))
+    if any(s < 0 for _, s in pairs) and not st.factor_improper:
+        raise CountingError("a generator contains -I but the structure says it does not")
+    seen = {(tuple(range(k)), 1)}
+    frontier = list(seen)
+    while frontier:
+        nxt = []
+        for p, s in frontier:
+            for q, t in pairs:
+                r = (tuple(q[p[i]] for i in range(k)), s * t)
+                if r not in seen:
+                    seen.add(r)
+                    nxt.append(r)
+                    if len(seen) > 2 * MAX_PERMUTATION_ORDER:
+                        raise CountingError("the factor permutation group is too large")
+        frontier = nxt
+    _, order = permutation_cycle_types(st.permutations, k)
+    claimed = order * (2 if st.factor_improper else 1)
+    perms_seen = {p for p, _ in seen}
+    if len(seen) != claimed or len(perms_seen) != order:
+        raise CountingError(
+            f"the generators produce {len(seen)} (permutation, sign) pairs, the structure "
+            f"claims {claimed} (= {order} permutations x {'2 signs' if st.factor_improper else '1 sign'}); "
+            "a sign tied to a permutation is not a product group: not counted by characters")

@@ -449,8 +449,9 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
             eig = k * (k + d_amb - 2) / float(radius) ** 2
     elif getattr(action, "structure", None) is not None and all(
             isinstance(f, Sphere) and f == factors[0] for f in factors):
-        from .configurations import configuration_spectrum
+        from .configurations import check_structure, configuration_spectrum
 
+        check_structure(action)
         eig, mult, full = configuration_spectrum(action.structure, lam, radius,
                                                  sphere_dim=factors[0].d)
     else:
