@@ -17,7 +17,7 @@ import math
 import numpy as np
 import pytest
 
-from weylgain.errors import CountingError, GroupError
+from weylgain.errors import CountingError, GroupError, SpecError
 from weylgain.exact import sphere_invariant_dimensions
 from weylgain.exact.lie import kernel_sphere_dimensions, lie_sphere_dimensions
 from weylgain.groups import named
@@ -280,6 +280,9 @@ def test_malformed_actions_refused():
         lie_sphere_dimensions(action([rot(3, 0, 1)], [2 * np.eye(3)], dim=3), 3)
     with pytest.raises(GroupError, match="LinearAction"):
         lie_sphere_dimensions("SO(3)", 3)
+    with pytest.raises(SpecError, match="product"):
+        lie_sphere_dimensions(LinearAction(np.zeros((0, 6, 6)), np.zeros((0, 6, 6)), (3, 3),
+                                           True), 3)
 
 
 def test_unclear_singular_value_gap_is_refused():

@@ -127,6 +127,10 @@ def _action_arrays(action: Any) -> tuple[np.ndarray, np.ndarray, int]:
     d = algebra.shape[1]
     if dim is not None and dim != d:
         raise GroupError(f"the action's blocks {blocks} sum to {dim}, its matrices are {d}x{d}")
+    if len(blocks) > 1:
+        raise SpecError(f"the action lives on a product with factors of ambient sizes {blocks}; "
+                        "lie_sphere_dimensions counts on one sphere S^(D-1) (use "
+                        "weylgain.exact.exact_counts for products)")
     if d < 2:
         raise SpecError(f"spheres need an ambient dimension D >= 2, got {d}")
     if not (np.all(np.isfinite(algebra)) and np.all(np.isfinite(generators))):
