@@ -1,6 +1,6 @@
-"""``weylgain sweep``: many counts (and exact counts, gains, learning seeds) on Dask workers.
+"""weylgain sweep: many counts (and exact counts, gains, learning seeds) on Dask workers.
 
-Examples::
+examples:
 
     # 40 thresholds of one pencil on a local cluster of 2 worker processes
     weylgain sweep --mesh sphere:7 --lams 10:400:40 --workers 2 --output sweep.jsonl
@@ -11,9 +11,9 @@ Examples::
     # any mix of tasks from a JSON file (a list of {"kind": ..., ...} objects)
     weylgain sweep --tasks tasks.json --workers 2
 
-Results are appended to ``--output`` (JSON lines, one per task, keyed) as they arrive; rerun
+Results are appended to --output (JSON lines, one per task, keyed) as they arrive; rerun
 the same command after an interruption and only the missing tasks are computed
-(``--no-resume`` starts afresh). Without Dask installed the sweep runs serially.
+(--no-resume starts afresh). Without Dask installed the sweep runs serially.
 """
 
 from __future__ import annotations
@@ -42,14 +42,14 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--lams", metavar="START:STOP:NUM",
                    help="NUM thresholds evenly spaced from START to STOP")
     p.add_argument("--lumped", action="store_true", help="lumped (diagonal) mass")
-    p.add_argument("--per-task", type=int, default=4,
+    p.add_argument("--per-task", type=int, default=4, metavar="N",
                    help="thresholds per task (default 4; one pencil build per worker anyway)")
     p.add_argument("--tasks", metavar="JSON", help="a JSON file with a list of task objects")
-    p.add_argument("--workers", type=int, default=None,
+    p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="start a local Dask cluster with N worker processes")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="use a running Dask scheduler (tcp://host:port)")
-    p.add_argument("--output", default="sweep.jsonl",
+    p.add_argument("--output", default="sweep.jsonl", metavar="FILE",
                    help="JSON-lines results file (default sweep.jsonl)")
     p.add_argument("--no-resume", action="store_true",
                    help="recompute everything (the output file is started afresh)")
