@@ -10,6 +10,12 @@ for exactly these two groups: enumerate the modes with numpy (int8, vectorized b
 coordinate), canonicalize each mode by sorting its entries (of ``|k|`` for B_10), encode the
 canonical vectors as integers and count the distinct ones with ``np.unique``.
 
+A second table counts ``(T^3)^k / (T^3 x Sym(k))`` (a translation of the whole periodic box
+and permutations of k identical atoms): weylgain enumerates only the modes with
+``sum_atoms k_atom = 0`` (free coordinates) and joins them by the generators' union-find;
+the peer enumerates k-1 free atoms, fixes the last by the constraint and counts multisets
+of atom modes with ``np.unique``.
+
 Run: ``python benchmarks/bench_exact_torus.py [--lam 8 12 16]``.
 """
 
@@ -86,6 +92,58 @@ def main() -> None:
             assert ours == peer, (name, lam, ours, peer)
             print(f"{name:>5} {lam:>5g} {n_modes:>10d} {ours:>8d} {t_ours:>11.4f} "
                   f"{t_peer:>14.4f} {t_peer / t_ours:>14.2f}")
+    subtorus_section(args.repeat)
+
+
+def block_perm(images, size=3):
+    k = len(images)
+    m = np.zeros((size * k, size * k))
+    for i, j in enumerate(images):
+        m[size * j:size * j + size, size * i:size * i + size] = np.eye(size)
+    return m
+
+
+def peer_atoms_count(atoms: int, n2max: int) -> int:
+    """T3 x Sym(k) on (T3)^k by brute force: free atoms enumerated, the last one fixed by
+    sum = 0, orbits = multisets of atom modes (sorted rows), counted with np.unique."""
+    ball = enumerate_modes(3, n2max).astype(np.int64)
+    grids = np.meshgrid(*[np.arange(len(ball))] * (atoms - 1), indexing="ij")
+    idx = np.stack([g.ravel() for g in grids], axis=1)
+    free = ball[idx]  # (n, atoms - 1, 3)
+    last = -free.sum(axis=1, keepdims=True)
+    modes = np.concatenate([free, last], axis=1)
+    keep = (modes ** 2).sum(axis=(1, 2)) <= n2max
+    modes = modes[keep]
+    big = math.isqrt(n2max) * atoms
+    atom_code = (modes + big) @ ((2 * big + 1) ** np.arange(2, -1, -1, dtype=np.int64))
+    canon = np.sort(atom_code, axis=1)
+    return int(np.unique(canon, axis=0).shape[0])
+
+
+def subtorus_section(repeat: int) -> None:
+    """T3 translating all atoms together, with Sym(k) permuting them: (T3)^k / (T3 x Sym(k))."""
+    from weylgain.exact import torus_action_shells
+    from weylgain.groups.actions import TorusAction
+
+    print()
+    header = (f"{'atoms':>5} {'n2max':>5} {'count':>8} {'weylgain s':>11} "
+              f"{'brute force s':>14} {'peer/weylgain':>14}")
+    print("(T3)^k / (T3 x Sym(k)): subtorus constraint + permutation orbits")
+    print(header)
+    print("-" * len(header))
+    for atoms, n2max in ((3, 6), (3, 10), (4, 4), (4, 6)):
+        dim = 3 * atoms
+        directions = np.hstack([np.eye(3, dtype=np.int64)] * atoms)
+        cyc = list(range(1, atoms)) + [0]
+        swap = [1, 0] + list(range(2, atoms))
+        action = TorusAction(directions, np.array([block_perm(swap), block_perm(cyc)]),
+                             np.zeros((2, dim)), (2 * math.pi,) * dim, (3,) * atoms)
+        t_ours, shells = best_time(lambda: torus_action_shells(action, n2max), repeat)
+        t_peer, peer = best_time(lambda: peer_atoms_count(atoms, n2max), 1)
+        ours = int(shells.sum())
+        assert ours == peer, (atoms, n2max, ours, peer)
+        print(f"{atoms:>5} {n2max:>5} {ours:>8d} {t_ours:>11.4f} {t_peer:>14.4f} "
+              f"{t_peer / t_ours:>14.2f}")
 
 
 if __name__ == "__main__":
