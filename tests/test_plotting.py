@@ -253,3 +253,21 @@ def test_drawing_into_given_axes_leaves_the_figure_to_the_caller():
     fig, ax = plt.subplots()
     assert plotting.plot_counting_function([1.0], [1], 1, 1.0, ax=ax) is ax
     assert fig.number in plt.get_fignums()
+
+
+def test_learning_curve_lines_are_the_mean_risks(tmp_path):
+    from weylgain.learning import experiment
+
+    curve = experiment("T2", "signs2", n_values=[16, 32, 64], seeds=2, methods=("none",
+                       "average"), seed=0, show_progress=False)
+    before = plt.get_fignums()
+    ax = plotting.plot_learning_curve(curve, path=tmp_path / "lc.png")
+    assert plt.get_fignums() == before
+    means = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+    assert len(means) == 2
+    for line, method in zip(means, curve.methods):
+        np.testing.assert_array_equal(line.get_xdata(), [16, 32, 64])
+        # the geometric mean over seeds of the per-seed risks the curve holds
+        i = list(curve.methods).index(method)
+        r = np.asarray(curve.risks[i])
+        np.testing.assert_allclose(line.get_ydata(), np.prod(r, axis=0) ** (1 / r.shape[0]))
