@@ -7,13 +7,13 @@ For G = G0 . F (G0 the identity component, F the finite part) acting on M:
   rational points of M when every matrix entry is rational, otherwise the numerical rank
   (singular values above 1e-9 of the largest) at 5 seeded random points, the maximum taken.
   Subtori: the rank of the direction matrix.
-* vol(M/G) = vol(M/G0) / |F_eff|, F_eff the image of F acting on M/G0: an element f acts
+* vol(M/G) = vol(M/G0) / order(F_eff), F_eff the image of F acting on M/G0: an element f acts
   trivially there when f x lies in the orbit G0 x for generic x, tested at 3 generic points
-  by minimising |f x - exp(sum t_a X_a) x| over the exponential coordinates t (16 starts;
+  by minimising the distance from f x to exp(sum t_a X_a) x over the exponential coordinates t (16 starts;
   trivial below 1e-7, non-trivial above 1e-4, refused in between). Tori: exactly, through
   the invariant lattice modes. Enumeration of F stops at MAX_FINITE_ELEMENTS elements.
 * vol(M/G0) = int_M dvol(x) / vol(G0 x) (coarea). For a locally free action (orbit
-  dimension = dim G0), vol(G0 x) = sqrt(det Gamma(x)) vol_basis(G0) / |generic stabilizer|,
+  dimension = dim G0), vol(G0 x) = sqrt(det Gamma(x)) vol_basis(G0) / order(generic stabilizer),
   Gamma_ab = <X_a x, X_b x> and vol_basis(G0) the volume of G0 in the left-invariant metric
   in which the basis is orthonormal. vol_basis is known for tori (the covolume of the kernel
   lattice of t -> exp(sum t_a X_a), from the weights) and for su(2)/so(3) (normalised by the
