@@ -274,3 +274,65 @@ def test_structure_hints_that_misdescribe_the_action_are_refused():
     fine = LinearAction(empty, np.array([swap, -np.eye(6)]), (3, 3), True,
                         structure(2, "trivial", improper=True, perms=[[1, 0]]))
     check_structure(fine)
+
+
+def finite_brute_force(copies, energy, elements, seed=2):
+    """Rank of the average over explicit (3k x 3k) group elements on one eigenspace."""
+    lmax = int(math.isqrt(energy)) + 1
+    tuples = [t for t in itertools.product(range(lmax + 1), repeat=copies)
+              if sum(l * (l + 1) for l in t) == energy]
+    dim = sum(math.prod(2 * l + 1 for l in t) for t in tuples)
+    rng = np.random.default_rng(seed)
+    n = 2 * dim + 10
+    x = rng.standard_normal((n, copies, 3))
+    x /= np.linalg.norm(x, axis=2, keepdims=True)
+    avg = np.zeros((n, dim))
+    for g in elements:
+        y = (x.reshape(n, -1) @ g.T).reshape(n, copies, 3)
+        cols = []
+        for t in tuples:
+            vals = np.ones((n, 1))
+            for i, l in enumerate(t):
+                h = eval_harmonics(l, y[:, i, :])
+                vals = (vals[:, :, None] * h[:, None, :]).reshape(n, -1)
+            cols.append(vals)
+        avg += np.concatenate(cols, axis=1) / len(elements)
+    s = np.linalg.svd(avg, compute_uv=False)
+    return int(np.sum(s > 1e-8 * s[0])) if s[0] > 1e-10 else 0
+
+
+def test_finite_groups_on_products_of_spheres():
+    from weylgain.exact.configurations import finite_configuration_spectrum
+    from weylgain.groups.actions import LinearAction
+
+    c4 = rotation_matrix([0, 0, 1], math.pi / 2)
+    swap = np.zeros((6, 6))
+    swap[:3, 3:] = swap[3:, :3] = np.eye(3)
+    cases = {
+        "C4 diagonal": [np.kron(np.eye(2), c4)],
+        "C4 on factor 1": [np.block([[c4, np.zeros((3, 3))], [np.zeros((3, 3)), np.eye(3)]])],
+        "C4 diagonal x swap": [np.kron(np.eye(2), c4), swap],
+        "swap then C4 on one factor": [swap @ np.block([[c4, np.zeros((3, 3))],
+                                                       [np.zeros((3, 3)), np.eye(3)]])],
+    }
+    for name, gens in cases.items():
+        act = LinearAction(np.zeros((0, 6, 6)), np.array(gens), (3, 3), False)
+        eig, mult, _ = finite_configuration_spectrum(act, 12)
+        spec = dict(zip(np.rint(eig).astype(int).tolist(), mult.tolist()))
+        elements = []
+        frontier = [np.eye(6)]
+        seen = {(np.round(np.eye(6), 7) + 0.0).tobytes()}
+        elements.append(np.eye(6))
+        while frontier:
+            new = []
+            for m in frontier:
+                for g in gens:
+                    p = g @ m
+                    k = (np.round(p, 7) + 0.0).tobytes()
+                    if k not in seen:
+                        seen.add(k)
+                        elements.append(p)
+                        new.append(p)
+            frontier = new
+        for e in (2, 4, 6):
+            assert finite_brute_force(2, e, elements) == spec[e], (name, e)

@@ -29,8 +29,8 @@ import numpy as np
 from ..errors import CountingError, GroupError, SpecError
 from ._util import _check_lam
 
-__all__ = ["configuration_spectrum", "permutation_cycle_types", "check_structure",
-           "MAX_PERMUTATION_ORDER"]
+__all__ = ["configuration_spectrum", "finite_configuration_spectrum",
+           "permutation_cycle_types", "check_structure", "MAX_PERMUTATION_ORDER"]
 
 #: Largest permutation group of the factors enumerated (its cycle types are counted).
 MAX_PERMUTATION_ORDER = 500_000
@@ -308,3 +308,132 @@ def check_structure(action: Any) -> None:
             f"the generators produce {len(seen)} (permutation, sign) pairs, the structure "
             f"claims {claimed} (= {order} permutations x {'2 signs' if st.factor_improper else '1 sign'}); "
             "a sign tied to a permutation is not a product group: not counted by characters")
+
+
+#: Largest finite group enumerated for products of spheres.
+MAX_PRODUCT_GROUP_ORDER = 200_000
+
+
+def _harmonic_characters(matrix: np.ndarray, l_max: int) -> np.ndarray:
+    """``tr(M | H_l)`` for l = 0..l_max: coefficients of ``(1 - t^2) / det(I - t M)``."""
+    coeffs = np.poly(matrix)  # det(tI - M), leading 1: c_0 t^a + ... + c_a
+    a = matrix.shape[0]
+    # det(I - t M) = sum_j c_j t^j (reversed characteristic polynomial)
+    den = np.real_if_close(coeffs).astype(np.complex128)
+    series = np.zeros(l_max + 1, dtype=np.complex128)
+    series[0] = 1.0
+    for n in range(1, l_max + 1):
+        acc = 0.0
+        for j in range(1, min(n, a) + 1):
+            acc -= den[j] * series[n - j]
+        series[n] = acc
+    harmonic = series.copy()
+    harmonic[2:] -= series[:-2]
+    return harmonic.real
+
+
+def finite_configuration_spectrum(action: Any, lam: float, radius: float = 1.0, *,
+                                  sphere_dim: int = 2,
+                                  max_order: int = MAX_PRODUCT_GROUP_ORDER,
+                                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Invariant spectrum of ``(S^d(r))^k / G`` for a finite G permuting and rotating factors.
+
+    Every element is a factor permutation with blocks ``B_i`` (factor i -> factor pi(i));
+    on the tuples constant on a cycle its trace is the product over cycles of
+    ``chi_l(M_c)``, ``M_c`` the product of the blocks around the cycle and ``chi_l`` the
+    harmonic character (coefficients of ``(1 - t^2) / det(I - t M)``), graded by
+    ``|c| l (l + d - 1)``. The group is enumerated (at most ``max_order`` elements) and the
+    average is rounded with a check that it is an integer.
+
+    Parameters
+    ----------
+    action : LinearAction
+        Empty algebra; generators (g, D, D) with D = k (d + 1) and blocks all d + 1.
+    lam, radius, sphere_dim : see :func:`configuration_spectrum`
+    max_order : int
+
+    Returns
+    -------
+    eigenvalues, multiplicities, full_multiplicities : see :func:`configuration_spectrum`
+    """
+    lam = _check_lam(lam)
+    d = int(sphere_dim)
+    a = d + 1
+    blocks = tuple(int(b) for b in action.blocks)
+    if any(b != a for b in blocks):
+        raise SpecError(f"the action's blocks {blocks} are not all {a} (factors S{d})")
+    if np.asarray(action.algebra).reshape(-1).size:
+        raise SpecError("finite_configuration_spectrum takes finite groups (empty algebra)")
+    k = len(blocks)
+    dim = a * k
+    gens = [np.asarray(g, dtype=np.float64) for g in
+            np.asarray(action.generators, dtype=np.float64).reshape(-1, dim, dim)]
+    key = lambda m: (np.round(m, 7) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
+    elements = {key(np.eye(dim)): np.eye(dim)}
+    frontier = list(elements.values())
+    while frontier:
+        nxt = []
+        for m in frontier:
+            for g in gens:
+                p = g @ m
+                if key(p) not in elements:
+                    elements[key(p)] = p
+                    nxt.append(p)
+                    if len(elements) > max_order:
+                        raise CountingError(
+                            f"the group has more than {max_order} elements; exact counts on "
+                            "products enumerate finite groups: use a smaller group")
+        frontier = nxt
+    e_max = int(math.floor(lam * float(radius) ** 2 * (1 + 1e-12) + 1e-12))
+    if e_max < 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0), empty, empty
+    l_max = 0
+    while (l_max + 1) * (l_max + d) <= e_max:
+        l_max += 1
+    levels = np.array([l * (l + d - 1) for l in range(l_max + 1)], dtype=np.int64)
+    total = np.zeros(e_max + 1)
+    for g in elements.values():
+        target, mats = [], []
+        for i in range(k):
+            hits = [j for j in range(k) if np.abs(g[a * j:a * j + a, a * i:a * i + a]).max()
+                    > 1e-9]
+            if len(hits) != 1:
+                raise GroupError("a group element mixes the factors: not a factor "
+                                 "permutation with blocks")
+            target.append(hits[0])
+            mats.append(g[a * hits[0]:a * hits[0] + a, a * i:a * i + a])
+        series = np.zeros(e_max + 1)
+        series[0] = 1.0
+        done = [False] * k
+        for i in range(k):
+            if done[i]:
+                continue
+            comp, j, n = np.eye(a), i, 0
+            while not done[j]:
+                done[j] = True
+                comp = mats[j] @ comp
+                j = target[j]
+                n += 1
+            chars = _harmonic_characters(comp, l_max)
+            new = np.zeros_like(series)
+            for l, level in enumerate(levels):
+                shift = n * int(level)
+                if shift > e_max:
+                    break
+                new[shift:] += chars[l] * series[: e_max + 1 - shift]
+            series = new
+        total += series
+    avg = total / len(elements)
+    mult = np.rint(avg).astype(np.int64)
+    err = np.abs(avg - mult)
+    if err.size and err.max() > 1e-6:
+        raise CountingError(f"character average {float(avg[int(np.argmax(err))])!r} is not an "
+                            "integer: the generators do not close into an orthogonal group, "
+                            "or lam is too high for floating point")
+    dims = np.array([math.comb(l + d, d) - (math.comb(l + d - 2, d) if l >= 2 else 0)
+                     for l in range(l_max + 1)], dtype=np.int64)
+    full = _cycle_series((1,) * k, levels, dims, False, 1, e_max, 0)[:, 0]
+    keep = full > 0
+    eig = np.flatnonzero(keep).astype(np.float64) / float(radius) ** 2
+    return eig, mult[keep], full[keep].astype(np.int64)

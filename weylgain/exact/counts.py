@@ -454,11 +454,17 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         check_structure(action)
         eig, mult, full = configuration_spectrum(action.structure, lam, radius,
                                                  sphere_dim=factors[0].d)
+    elif np.asarray(action.algebra).reshape(-1).size == 0 and all(
+            isinstance(f, Sphere) and f == factors[0] for f in factors):
+        from .configurations import finite_configuration_spectrum
+
+        eig, mult, full = finite_configuration_spectrum(action, lam, radius,
+                                                        sphere_dim=factors[0].d)
     else:
         raise CountingError(
             f"no exact count for {name!r} on {m.name}: exact counts on products of spheres "
             "need a diagonal SO(2)/SO(3)/O(3) (or no connected part) with factor "
-            "permutations, on tori a subtorus with affine generators; single spheres take "
+            "permutations, or a finite group permuting and rotating the factors, on tori a subtorus with affine generators; single spheres take "
             "any Lie-algebra group")
     qdim, qvol, qerr, order = int(m.dim), None, 0.0, None
     prediction = None
