@@ -233,3 +233,12 @@ def test_cli_sweep_counts_and_resumes(tmp_path, capsys):
     assert "need --mesh" in capsys.readouterr().err
     assert main(["sweep", "--mesh", "sphere:3", "--lams", "1:2"]) == 2
     assert "START:STOP:NUM" in capsys.readouterr().err
+
+
+def test_a_failing_task_raises_after_the_done_ones_are_written(tmp_path):
+    out = tmp_path / "r.jsonl"
+    good = sweep.CountTask("sphere:3", [4.0])
+    bad = sweep.CountTask("sphere:x", [4.0])  # not a mesh spec: fails on the worker side
+    with pytest.raises(SpecError, match="bad mesh spec"):
+        sweep.run([good, bad], output=out, progress=False)
+    assert [json.loads(x)["key"] for x in out.read_text().splitlines()] == [good.key]
