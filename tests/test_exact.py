@@ -658,5 +658,21 @@ def test_exact_counts_of_action_records_and_hopf_from_its_algebra():
                        (2,))
     res = exact_counts("T2", diag, 50.0)
     assert res.count == 1 + 2 * 5  # (j, -j) with 2 j^2 <= 50
+    # a circle turning factor 1 about z and factor 2 about x: coupled, no structure
+    coupled = LinearAction((_rot_generator(6, 0, 1) + _rot_generator(6, 4, 5))[None],
+                           np.zeros((0, 6, 6)), (3, 3), True)
     with pytest.raises(CountingError, match="no exact count"):
-        exact_counts("S2^2", "SO(3)@1", 10.0)
+        exact_counts("S2^2", coupled, 10.0)
+
+
+def test_groups_acting_on_single_factors():
+    # SO(3) on factor 1 only: l1 = 0, everything on factor 2 (the pre-issue-8 reading)
+    res = exact_counts("S2^2", "SO(3)@1", 30.0)
+    assert res.count == sum(2 * l + 1 for l in range(6))  # l2 (l2 + 1) <= 30
+    assert "factor 1" in res.action
+    both = exact_counts("S2^2", "SO(3)@1 x SO(2)@2", 30.0)
+    assert both.count == 6  # one zonal harmonic of factor 2 per l2 <= 5
+    mixed = exact_counts("S2xS3", "trivial", 30.0)
+    truth = sum((2 * a + 1) * (b + 1) ** 2 for a in range(6) for b in range(6)
+                if a * (a + 1) + b * (b + 2) <= 30)
+    assert mixed.count == truth

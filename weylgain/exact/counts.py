@@ -454,6 +454,12 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         check_structure(action)
         eig, mult, full = configuration_spectrum(action.structure, lam, radius,
                                                  sphere_dim=factors[0].d)
+    elif (all(isinstance(f, Sphere) for f in factors) and len(factors) > 1
+          and float(radius) == float(factors[0].radius)
+          and _factorwise_actions(action) is not None):
+        # a product of groups each acting on one factor ("SO(3)@1", "C4@1 x SO(2)@2")
+        eig, mult, full = _factorwise_spectrum(_factorwise_actions(action), list(factors),
+                                               lam, radius)
     elif np.asarray(action.algebra).reshape(-1).size == 0 and all(
             isinstance(f, Sphere) and f == factors[0] for f in factors):
         from .configurations import finite_configuration_spectrum
@@ -562,3 +568,76 @@ def _circles_as_torus(action: Any, radii: list[float]) -> Any:
     return TorusAction(np.array(directions, dtype=np.int64).reshape(-1, k),
                        np.array(linear).reshape(-1, k, k), np.array(shift).reshape(-1, k),
                        (length,) * k, (1,) * k, label=str(getattr(action, "label", "")))
+
+
+def _factorwise_actions(action: Any) -> list | None:
+    """Per-factor LinearActions when every algebra element and generator moves one factor.
+
+    Then G is the product of groups acting on single factors and the invariants are tensor
+    products of per-factor invariants; None when some element mixes or couples factors.
+    """
+    from ..groups.actions import LinearAction
+
+    blocks = tuple(int(b) for b in action.blocks)
+    offsets = np.concatenate([[0], np.cumsum(blocks)]).astype(int)
+    dim = int(offsets[-1])
+    per_alg: list[list] = [[] for _ in blocks]
+    per_gen: list[list] = [[] for _ in blocks]
+
+    def support(x: np.ndarray, identity: bool) -> int | None:
+        base = np.eye(dim) if identity else np.zeros((dim, dim))
+        moved = [i for i in range(len(blocks))
+                 if np.abs((x - base)[:, offsets[i]:offsets[i + 1]]).max() > 1e-12
+                 or np.abs((x - base)[offsets[i]:offsets[i + 1], :]).max() > 1e-12]
+        if len(moved) > 1:
+            return None
+        return moved[0] if moved else -1
+
+    for x in np.asarray(action.algebra).reshape(-1, dim, dim):
+        i = support(x, False)
+        if i is None:
+            return None
+        if i >= 0:
+            per_alg[i].append(x[offsets[i]:offsets[i + 1], offsets[i]:offsets[i + 1]])
+    for g in np.asarray(action.generators).reshape(-1, dim, dim):
+        i = support(g, True)
+        if i is None:
+            return None
+        if i >= 0:
+            per_gen[i].append(g[offsets[i]:offsets[i + 1], offsets[i]:offsets[i + 1]])
+    out = []
+    for i, b in enumerate(blocks):
+        out.append(LinearAction(np.array(per_alg[i]).reshape(-1, b, b),
+                                np.array(per_gen[i]).reshape(-1, b, b), (b,),
+                                bool(action.rational)))
+    return out
+
+
+def _factorwise_spectrum(actions: list, factors: list, lam: float, radius: float
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Convolve the per-factor invariant spectra of a product group on a product of spheres."""
+    from ._util import _max_degree
+    from .lie import lie_sphere_dimensions
+
+    # eigenvalues k (k + D - 2) / r^2 on each factor; combine on a common integer grid
+    e_max = int(math.floor(lam * float(radius) ** 2 * (1 + 1e-12) + 1e-12))
+    inv = np.zeros(e_max + 1, dtype=np.int64)
+    full = np.zeros(e_max + 1, dtype=np.int64)
+    inv[0] = full[0] = 1
+    for act, f in zip(actions, factors):
+        amb = f.ambient_dim
+        kmax = _max_degree(lam, amb, radius)
+        counts = lie_sphere_dimensions(act, kmax)
+        dims = sphere_harmonic_dimensions(amb, kmax)
+        new_inv = np.zeros_like(inv)
+        new_full = np.zeros_like(full)
+        for k in range(kmax + 1):
+            level = k * (k + amb - 2)
+            if level > e_max:
+                break
+            new_inv[level:] += counts[k] * inv[: e_max + 1 - level]
+            new_full[level:] += dims[k] * full[: e_max + 1 - level]
+        inv, full = new_inv, new_full
+    keep = full > 0
+    eig = np.flatnonzero(keep).astype(np.float64) / float(radius) ** 2
+    return eig, inv[keep], full[keep]
