@@ -1,6 +1,7 @@
 """Exact counts of group-invariant Laplace eigenfunctions on spheres and flat tori.
 
-These integers are the ground truth the rest of weylgain is checked against (see the theory page, docs/theory.md).
+These integers are the ground truth the rest of weylgain is checked against (see the theory
+page, docs/theory.md).
 
 * Spheres ``S^{D-1}`` in ``R^D``, ``G`` a finite subgroup of ``O(D)``: the invariant
   dimension of the degree-``k`` harmonics (eigenvalue ``k(k+D-2)``) is the ``t^k``
@@ -15,6 +16,16 @@ These integers are the ground truth the rest of weylgain is checked against (see
   never enumerated.
 * A few continuous groups (``SO(m)`` rotating ``m`` coordinates of a sphere, the Hopf circle
   action on ``S^3``, translations of torus coordinates) have closed forms.
+
+* Any other group goes through its action data (``group.action_on(manifold)``, or a
+  ``LinearAction`` / ``TorusAction`` given directly): one sphere with a Lie algebra and
+  finite generators (:mod:`weylgain.exact.lie`), products of identical spheres with a
+  diagonal SO(2)/SO(3)/O(3) and factor permutations or a finite group permuting and
+  rotating factors (:mod:`weylgain.exact.configurations`), products of groups acting on
+  single factors (per-factor spectra convolved), tori and products of circles with subtori
+  and affine generators (:func:`weylgain.exact.torus.torus_action_shells`). The Weyl
+  prediction then takes d_G and vol(M/G) from :func:`weylgain.symbolic.quotient_geometry`;
+  where that refuses, the prediction is None and :attr:`ExactCounts.note` says why.
 
 :func:`exact_counts` is the front door used by ``weylgain exact``.
 """
