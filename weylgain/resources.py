@@ -221,8 +221,9 @@ def exact_table_memory(rows: float, columns: float, itemsize: int = 8, copies: i
     """Memory of a dense table of ``rows`` x ``columns`` numbers kept in ``copies`` arrays.
 
     For the exact counters: a Molien series is (conjugacy classes) x (max degree + 1)
-    long doubles (itemsize 16); lattice shell counts are (group elements) x (max |k|^2 + 1)
-    int64 (itemsize 8). An estimate of the arrays, not measured against those modules.
+    long doubles (itemsize 16); lattice shell counts are (group elements) x (largest
+    ``|k|^2`` + 1) int64 (itemsize 8). An estimate of the arrays, not measured against those
+    modules.
     """
     need = float(rows) * float(columns) * itemsize * copies
     return MemoryEstimate(what, need, f"{float(rows):.3g} x {float(columns):.3g} entries")
