@@ -6,7 +6,8 @@ then the same tasks on a ``LocalCluster`` of ``--workers`` single-threaded proce
 beforehand (its start-up is reported apart). Each worker builds the pencil from its spec and
 orders it once (the per-worker cache), so the parallel run pays that set-up once per worker.
 Counts must be identical. Read the ratio, not the absolute times; check ``uptime`` first:
-on a loaded machine two workers do not get two cores.
+on a loaded machine two workers do not get two cores, so the CPU seconds of each worker's
+tasks are printed too, and the share of a core each worker got (CPU over wall time).
 """
 
 from __future__ import annotations
@@ -65,8 +66,11 @@ def main() -> int:
         cluster.close()
     same = par.counts()[1].tolist() == serial.counts()[1].tolist()
     per_worker: dict[str, float] = {}
+    cpu_worker: dict[str, float] = {}
     for r in par.records:
         per_worker[r["worker"]] = per_worker.get(r["worker"], 0.0) + r["seconds"]
+        cpu_worker[r["worker"]] = cpu_worker.get(r["worker"], 0.0) + r["cpu_seconds"]
+    cpu_serial = sum(r["cpu_seconds"] for r in serial.records)
 
     table = Table(["run", "tasks", "time", "speed-up", "counts equal"])
     table.add("serial (this process)", len(tasks), fmt_time(t_serial), "1.00x", "-")
@@ -78,6 +82,13 @@ def main() -> int:
     print(f"cluster start-up (not in the parallel time): {fmt_time(t_start)}")
     print("task seconds per worker: "
           + ", ".join(f"{fmt_time(s)}" for s in sorted(per_worker.values())))
+    print("task CPU seconds per worker: "
+          + ", ".join(f"{fmt_time(s)}" for s in sorted(cpu_worker.values()))
+          + f" (serial: {fmt_time(cpu_serial)})")
+    # CPU over wall: the share of a core each worker got (1.0 on a quiet machine); the serial
+    # CPU time also counts the spinning threads of a multi-threaded BLAS, so no ratio of CPUs
+    print("share of a core each worker got: " + ", ".join(
+        f"{cpu_worker[w] / per_worker[w]:.2f}" for w in sorted(per_worker)))
     print(f"N at the top threshold: {serial.counts()[1][-1]}")
     return 0 if same else 1
 

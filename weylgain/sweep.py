@@ -399,8 +399,9 @@ def execute(task: Task) -> dict[str, Any]:
 
     Pure: the same task gives the same ``result`` wherever and however often it runs.
     """
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = _RUNNERS[task.kind](task)
+    cpu = time.process_time() - c0
     worker = None
     try:
         from distributed import get_worker
@@ -409,7 +410,7 @@ def execute(task: Task) -> dict[str, Any]:
     except (ImportError, ValueError):
         pass
     return {"key": task.key, "kind": task.kind, "task": task.params(), "result": result,
-            "seconds": time.perf_counter() - t0, "worker": worker}
+            "seconds": time.perf_counter() - t0, "cpu_seconds": cpu, "worker": worker}
 
 
 # ============================================================================== results
@@ -421,7 +422,8 @@ class SweepResult:
     ----------
     records : tuple of dict
         One record per distinct task, in task order: ``key``, ``kind``, ``task`` (the spec),
-        ``result`` (the task's answer), ``seconds``, ``worker``.
+        ``result`` (the task's answer), ``seconds`` and ``cpu_seconds`` (of the process that
+        ran it), ``worker`` (its address, None when serial).
     computed, skipped : int
         Tasks computed in this run, and tasks found already done in the output file.
     mode : str
