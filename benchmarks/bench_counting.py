@@ -1,27 +1,29 @@
-"""Counting N(lam): weylgain.count_eigenvalues against LaPy's eigenpair route, same process.
+"""Counting N(lam) with each factorization backend, against the SuperLU route, peak memory.
 
-weylgain counts the eigenvalues <= lam of the P1 pencil (K, M) by Sylvester's law of inertia:
-one sparse LDL^T factorization of K - lam M, whatever N(lam) is, no eigenpair. What a LaPy user
-does instead is compute eigenpairs with ``Solver(TriaMesh(v, t)).eigs(k)`` (shift-invert
-Lanczos) for some k > N and count those <= lam. Both routes are timed from the mesh arrays
-(assembly included) and the counts must agree; the smooth count of S^2,
-sum_{l(l+1) <= lam} (2l+1), is printed beside the discrete one (FEM eigenvalues with
-consistent mass are upper bounds, so the discrete count is at or below it).
+For each mesh the P1 pencil (K, M) is assembled and N(lam) counted by Sylvester's law of
+inertia with every installed backend (MKL PARDISO, MUMPS: symmetric indefinite LDL^T) and
+with the SuperLU route (LU forced to diagonal pivots), each in a fresh child process run right
+after the others, so that its peak resident memory (ru_maxrss: mesh, assembly and count) is
+its own. Counts must agree. Ratios are SuperLU time / backend time (read them, not the
+absolute times: the machine is shared).
 
-Part 1 (issue 2 target: >= 50x the eigenpair route, same count): the 164k-vertex icosphere
-at lam = 200 (between l = 13, 182 and l = 14, 210: N = 196), LaPy with k = 200. The
-eigenpair route takes minutes, so it runs once; ours is best of ``--repeat``.
-Part 2 (target: < 60 s): the 655k-vertex icosphere at lam = 1521 (= 39^2, between l = 38 and
-l = 39: N = 1521), ours alone (the eigenpair route would take hours), run once.
+Then, for the fastest backend on the 164k-vertex sphere: the share of the guards (input
+checks, mass screen, backward error, distance to the nearest eigenvalue) in a count, and
+``counting_function`` over 20 thresholds against one count (the analysis is done once).
 
-``--quick``: sphere(5) at lam = 49 (N = 49, LaPy k = 64) and sphere(6) at lam = 400.
-Numba kernels are compiled (or loaded from ``NUMBA_CACHE_DIR``) before any timing.
+``--quick``: small meshes (a smoke run). ``--large``: adds the 2.6M-vertex sphere and the
+250k-vertex box/ball on the fast backends (SuperLU there only with ``--superlu-large``:
+it takes over 20 minutes and 12 GiB on the box). LaPy's eigenpair route runs on the
+41k-vertex sphere only (it takes minutes beyond).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,130 +31,178 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Table, add_common_args, fmt_ratio, fmt_time, log, machine_line  # noqa: E402
+from _common import Table, fmt_ratio, fmt_time, log, machine_line  # noqa: E402
 
-from weylgain import meshes  # noqa: E402
-from weylgain.fem import laplacian  # noqa: E402
-from weylgain.spectrum import count_eigenvalues  # noqa: E402
+# name -> (mesh spec, lam, run SuperLU by default)
+CASES = {
+    "sphere 41k": ("sphere:6", 400.0, True),
+    "sphere 164k": ("sphere:7", 200.0, True),
+    "sphere 655k": ("sphere:8", 1521.0, True),
+    "sphere 2.6M": ("sphere:9", 1521.0, False),
+    "box 64k": ("box:3:40", 1000.0, True),
+    "box 250k": ("box:3:63", 1000.0, False),
+    "ball 36k": ("ball:4", 400.0, True),
+    "ball 275k": ("ball:5", 400.0, False),
+    "T^3 64k": ("torus:3:40", 30.0, True),
+    "T^4 65k": ("torus:4:16", 4.0, True),
+}
+QUICK = ["sphere 41k", "box 64k", "ball 36k", "T^4 65k"]
+DEFAULT = ["sphere 41k", "sphere 164k", "sphere 655k", "box 64k", "ball 36k", "T^3 64k",
+           "T^4 65k"]
+LARGE = ["sphere 2.6M", "box 250k", "ball 275k"]
 
 
-def smooth_sphere_count(lam: float) -> int:
-    """#{eigenvalues of the unit S^2 <= lam} = sum of 2l+1 over l(l+1) <= lam."""
-    total, l = 0, 0
-    while l * (l + 1) <= lam:
-        total += 2 * l + 1
-        l += 1
-    return total
+def _rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
 
 
-def ours(mesh, lam: float) -> tuple[int, float, float, float]:
-    """(count, assembly seconds, counting seconds, total CPU seconds)."""
-    c0 = time.process_time()
+def one(spec: str, lam: float, backend: str, lapy_k: int = 0) -> dict:
+    """In a child: assemble, count (and LaPy eigs when asked); timings and peak memory."""
+    from weylgain import meshes
+    from weylgain.fem import laplacian
+    from weylgain.spectrum import EigenCounter, count_eigenvalues
+
+    K1, M1 = laplacian(meshes.sphere(1))  # numba and the backend library loaded untimed
+    count_eigenvalues(K1, M1, 1.0)
+    mesh = meshes.from_spec(spec)
     t0 = time.perf_counter()
     K, M = laplacian(mesh)
     t1 = time.perf_counter()
-    n = count_eigenvalues(K, M, lam)
+    base = _rss_gib()
+    counter = EigenCounter(K, M, backend=backend)
+    res = counter.count_result(lam)
     t2 = time.perf_counter()
-    return n, t1 - t0, t2 - t1, time.process_time() - c0
+    counter.close()
+    out = {"n": mesh.n_vertices, "count": res.count, "backend": res.backend,
+           "assembly": t1 - t0, "count_s": t2 - t1, "rss": _rss_gib(), "rss_before": base}
+    if lapy_k:
+        from lapy import Solver, TriaMesh
+
+        t3 = time.perf_counter()
+        evals, _ = Solver(TriaMesh(np.asarray(mesh.vertices), np.asarray(mesh.simplices))
+                          ).eigs(k=lapy_k)
+        out["lapy_s"] = time.perf_counter() - t3
+        out["lapy_count"] = int((evals <= lam).sum()) if evals.max() > lam else None
+    return out
 
 
-def lapy_route(mesh, lam: float, k: int) -> tuple[int, float, float, float, float]:
-    """(count, assembly seconds, eigs seconds, largest computed eigenvalue, CPU seconds)."""
-    from lapy import Solver, TriaMesh
+def guards_and_reuse(spec: str, lam: float, backend: str) -> dict:
+    """Guard share of one count, and 20 thresholds against one count (child process)."""
+    from weylgain import meshes
+    from weylgain.fem import laplacian
+    from weylgain.spectrum import EigenCounter, count_eigenvalues, counting_function
 
-    v = np.asarray(mesh.vertices, dtype=np.float64)
-    t = np.asarray(mesh.simplices, dtype=np.int64)
-    c0 = time.process_time()
+    K1, M1 = laplacian(meshes.sphere(1))
+    count_eigenvalues(K1, M1, 1.0)
+    K, M = laplacian(meshes.from_spec(spec))
     t0 = time.perf_counter()
-    solver = Solver(TriaMesh(v, t))
+    counter = EigenCounter(K, M, backend=backend)  # input checks and the mass screen
     t1 = time.perf_counter()
-    evals, _ = solver.eigs(k=k)
+    be = counter._get_backend(backend)  # the symbolic analysis
     t2 = time.perf_counter()
-    return (int((evals <= lam).sum()), t1 - t0, t2 - t1, float(evals.max()),
-            time.process_time() - c0)
+    f = be.factor(lam + counter.tolerance(lam))  # the numerical factorization
+    t3 = time.perf_counter()
+    ok = counter._certify(f)  # backward error and distance to the nearest eigenvalue
+    t4 = time.perf_counter()
+    counter.close()
+    t5 = time.perf_counter()
+    one_count = count_eigenvalues(K, M, lam, backend=backend)
+    t6 = time.perf_counter()
+    lams = np.linspace(0.5 * lam, 1.5 * lam, 20)
+    counting_function(K, M, lams, backend=backend)
+    t7 = time.perf_counter()
+    return {"checks": t1 - t0, "analysis": t2 - t1, "factor": t3 - t2, "certify": t4 - t3,
+            "trusted": bool(ok[0]), "one": t6 - t5, "twenty": t7 - t6, "count": one_count}
+
+
+def _child(payload: dict) -> dict:
+    cmd = [sys.executable, __file__, "--child", json.dumps(payload)]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        return {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_common_args(parser)
+    parser.add_argument("--quick", action="store_true", help="small meshes, a smoke run")
+    parser.add_argument("--large", action="store_true", help="also the largest meshes")
+    parser.add_argument("--superlu-large", action="store_true",
+                        help="run the SuperLU route on the largest meshes too (very long)")
+    parser.add_argument("--cases", nargs="*", help=f"a subset of {list(CASES)}")
+    parser.add_argument("--backends", nargs="*", help="only these fast backends")
+    parser.add_argument("--no-lapy", action="store_true", help="skip LaPy's eigenpair route")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.quick:
-        sub1, lam1, k1 = 5, 49.0, 64
-        sub2, lam2 = 6, 400.0
-    else:
-        sub1, lam1, k1 = 7, 200.0, 200
-        sub2, lam2 = 8, 1521.0
-    print(f"# N(lam) on icospheres: inertia count (weylgain) vs eigenpairs (LaPy Solver.eigs) "
-          f"— {machine_line()}")
-    t0 = time.perf_counter()
-    K, M = laplacian(meshes.sphere(1))
-    count_eigenvalues(K, M, 1.0)
-    print(f"# numba warm-up (compile or load from cache): {fmt_time(time.perf_counter() - t0)}")
+    if args.child:
+        payload = json.loads(args.child)
+        fn = guards_and_reuse if payload.pop("what") == "guards" else one
+        print(json.dumps(fn(**payload)))
+        return 0
+    from weylgain.backends import BACKENDS, available_backends
 
-    # ---- part 1: side by side
-    mesh = meshes.sphere(sub1)
-    log(f"... part 1: sphere({sub1}), {mesh.n_vertices} vertices")
-    best = [math.inf, math.inf, math.inf]
-    cpu_ours = math.inf
-    n_ours = -1
-    for _ in range(max(1, args.repeat)):
-        n_ours, ta, tc, cpu = ours(mesh, lam1)
-        cpu_ours = min(cpu_ours, cpu)
-        if ta + tc < best[2]:
-            best = [ta, tc, ta + tc]
-    log(f"... ours {best[2]:.2f} s; LaPy eigs(k={k1}) now (minutes at 164k vertices)")
-    n_lapy, la, le, top, cpu_lapy = lapy_route(mesh, lam1, k1)
-    if not top > lam1:
-        raise AssertionError(f"LaPy's {k1} eigenvalues all lie below lam = {lam1}: "
-                             "k too small to count")
-    if n_lapy != n_ours:
-        raise AssertionError(f"counts differ: weylgain {n_ours}, LaPy eigenpairs {n_lapy}")
-    exact1 = smooth_sphere_count(lam1)
-    t1 = Table(["mesh", "vertices", "lam", "N weylgain", "N LaPy eigs", "N smooth S^2",
-                "wg assembly", "wg count", "wg total", "LaPy assembly", f"LaPy eigs(k={k1})",
-                "LaPy total", "LaPy/wg total", "eigs/count", "LaPy/wg total (CPU)"])
-    t1.add(f"sphere({sub1})", f"{mesh.n_vertices:,}", f"{lam1:g}", n_ours, n_lapy, exact1,
-           fmt_time(best[0]), fmt_time(best[1]), fmt_time(best[2]), fmt_time(la),
-           fmt_time(le), fmt_time(la + le), fmt_ratio((la + le) / best[2]),
-           fmt_ratio(le / best[1]), fmt_ratio(cpu_lapy / cpu_ours))
+    why = available_backends()
+    fast = [b for b in BACKENDS if b != "superlu" and not why[b]]
+    names = args.cases or (QUICK if args.quick else DEFAULT + (LARGE if args.large else []))
+    print(f"# N(lam): LDL^T backends against the SuperLU route — {machine_line()}", flush=True)
+    print(f"# backends installed: {', '.join(fast + ['superlu'])}"
+          + "".join(f"; {b} missing: {why[b]}" for b in BACKENDS if why[b]))
+    t = Table(["mesh", "vertices", "lam", "N", "backend", "count", "vs SuperLU",
+               "peak RSS", "RSS before count", "LaPy eigs", "eigs/count"])
+    failed = False
+    for name in names:
+        spec, lam, with_superlu = CASES[name]
+        run = [b for b in fast if not args.backends or b in args.backends]
+        run += ["superlu"] if with_superlu or args.superlu_large else []
+        rows = {}
+        for b in run:
+            lapy_k = 0
+            if b == run[0] and name == "sphere 41k" and not args.no_lapy:
+                lapy_k = 441  # N(400) = 400 on the sphere: k above it
+            log(f"... {name} with {b}")
+            rows[b] = _child({"what": "one", "spec": spec, "lam": lam, "backend": b,
+                              "lapy_k": lapy_k})
+        counts = {r["count"] for r in rows.values() if "count" in r}
+        if len(counts) > 1:
+            failed = True
+        ref = rows.get("superlu", {}).get("count_s")
+        for b, r in rows.items():
+            if "error" in r:
+                t.add(name, "", f"{lam:g}", "", b, "failed: " + r["error"][:60], "", "", "",
+                      "", "")
+                continue
+            ratio = fmt_ratio(ref / r["count_s"]) if ref and b != "superlu" else "—"
+            lapy = r.get("lapy_s")
+            t.add(name, f"{r['n']:,}", f"{lam:g}", r["count"], r["backend"],
+                  fmt_time(r["count_s"]), ratio, f"{r['rss']:.2f} GiB",
+                  f"{r['rss_before']:.2f} GiB", fmt_time(lapy),
+                  fmt_ratio(lapy / r["count_s"]) if lapy else "—")
+        if "superlu" not in rows:
+            t.add(name, "", f"{lam:g}", "", "superlu", "not run (--superlu-large)", "", "", "",
+                  "", "")
+        log(t.render())  # the table so far, in case a later case is stopped
     print()
-    print(f"## side by side (weylgain best of {args.repeat}, LaPy once; CPU = process time, "
-          "less sensitive to other load but summing BLAS threads)")
-    t1.print()
-
-    # ---- part 2: large mesh, ours alone
-    del mesh
-    tg = time.perf_counter()
-    big = meshes.sphere(sub2)
-    tg = time.perf_counter() - tg
-    log(f"... part 2: sphere({sub2}), {big.n_vertices} vertices")
-    n_big, ta2, tc2, cpu2 = ours(big, lam2)
-    exact2 = smooth_sphere_count(lam2)
-    t2 = Table(["mesh", "vertices", "lam", "N weylgain", "N smooth S^2", "mesh generation",
-                "wg assembly", "wg count", "wg assembly+count", "CPU assembly+count"])
-    t2.add(f"sphere({sub2})", f"{big.n_vertices:,}", f"{lam2:g}", n_big, exact2,
-           fmt_time(tg), fmt_time(ta2), fmt_time(tc2), fmt_time(ta2 + tc2), fmt_time(cpu2))
-    print()
-    print("## large mesh, weylgain alone (run once; the eigenpair route would take hours)")
-    t2.print()
-    print()
-    if n_big > exact2 or n_ours > exact1:
-        raise AssertionError("a discrete count exceeds the smooth one: FEM eigenvalues with "
-                             "consistent mass must be upper bounds")
-    if not args.quick:
-        r = (la + le) / best[2]
-        print(f"# target >= 50x the eigenpair route at {mesh_size(sub1)}, same count: "
-              f"{r:.0f}x wall, {cpu_lapy / cpu_ours:.0f}x CPU (count alone vs eigs alone "
-              f"{le / best[1]:.0f}x), counts "
-              f"{n_ours} = {n_lapy} -> {'met' if r >= 50 else 'MISSED'}")
-        print(f"# target < 60 s for N ~ 1500 on {big.n_vertices:,} vertices: assembly + count "
-              f"{ta2 + tc2:.1f} s (N = {n_big}) -> {'met' if ta2 + tc2 < 60 else 'MISSED'}")
-    print(f"# total wall time {time.perf_counter() - t0:.0f} s")
+    print("## one count (assembly excluded; each row a fresh process, run back to back)")
+    t.print()
+    if fast and not args.quick:
+        b = fast[0]
+        log(f"... guards and 20 thresholds on the 164k sphere with {b}")
+        g = _child({"what": "guards", "spec": "sphere:7", "lam": 200.0, "backend": b})
+        if "error" not in g:
+            work = g["analysis"] + g["factor"]
+            guards = g["checks"] + g["certify"]
+            t2 = Table(["backend", "checks + mass screen", "analysis", "factorization",
+                        "backward error + distance", "guards / (analysis + factorization)",
+                        "one count", "20 thresholds", "20 / one"])
+            t2.add(b, fmt_time(g["checks"]), fmt_time(g["analysis"]), fmt_time(g["factor"]),
+                   fmt_time(g["certify"]), f"{100 * guards / work:.0f} %", fmt_time(g["one"]),
+                   fmt_time(g["twenty"]), fmt_ratio(g["twenty"] / g["one"]))
+            print()
+            print("## the 164k-vertex sphere at lam = 200: guards, and counting_function reuse")
+            t2.print()
+    if failed:
+        raise AssertionError("the backends' counts differ")
     return 0
-
-
-def mesh_size(sub: int) -> str:
-    return f"{10 * 4 ** sub + 2:,} vertices"
 
 
 if __name__ == "__main__":
