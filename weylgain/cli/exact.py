@@ -29,6 +29,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from ._group_args import PRODUCT_EPILOG, add_group_arguments, manifold_and_group
 from ._plot import add_plot_argument, check_plot_path
 
 if TYPE_CHECKING:
@@ -47,13 +48,15 @@ def add_parser(subparsers: Any) -> None:
             "<= lam on a unit sphere S<d> (harmonic Molien series) or a flat torus T<d> = "
             "R^d/(2 pi Z)^d (orbits of Fourier modes under the group generators), with the "
             "one-term Weyl prediction omega_d vol(M/G) lam^(d/2) / (2 pi)^d."),
-        epilog="Examples: weylgain exact S2 C4 --lam 420 ; weylgain exact T10 B10 --lam 16 --json",
+        epilog=("Examples: weylgain exact S2 C4 --lam 420 ; weylgain exact T10 B10 --lam 16 "
+                "--json ; weylgain exact S2^2 \"SO(3)\" --lam 100 --json ; weylgain exact "
+                "--group-file G.json --lam 50. " + PRODUCT_EPILOG),
     )
-    parser.add_argument("manifold", help="S<d> (unit sphere in R^(d+1), e.g. S2) or T<d> "
-                        "(flat torus, e.g. T2)")
-    parser.add_argument("group", help="group spec as in weylgain.groups.named (C4, O, Ih, "
-                        "mirror, antipodal, S3, signs2, B10, Z2:1, SO(2), hopf, T1, ...) or "
-                        "'trivial'")
+    add_group_arguments(parser, "S<d> (unit sphere in R^(d+1), e.g. S2), T<d> (flat torus, "
+                        "e.g. T2), or a product of identical factors (S2^3, T3^4)",
+                        "group spec as in weylgain.groups.named (C4, O, Ih, mirror, "
+                        "antipodal, S3, signs2, B10, Z2:1, SO(2), hopf, T1, ...), a product "
+                        "action (\"SO(3) x Sym(3)\", SO(3)@1) or 'trivial'")
     parser.add_argument("--lam", type=float, action="append", required=True,
                         help="eigenvalue cut-off (repeat for several)")
     parser.add_argument("--radius", type=float, default=1.0, help="sphere radius (default 1)")
@@ -90,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
     from ..exact import exact_counts
 
     lams = list(args.lam)
-    result = exact_counts(args.manifold, args.group, max(lams), radius=args.radius,
-                          length=args.length)
+    manifold, group = manifold_and_group(args)
+    result = exact_counts(manifold, group, max(lams), radius=args.radius, length=args.length)
     rows = [{"lam": float(lam), "count": result.count_at(lam),
              "weyl_prediction": result.weyl_at(lam)} for lam in lams]
     for row in rows:
@@ -116,7 +119,12 @@ def run(args: argparse.Namespace) -> int:
     order = "continuous" if result.group_order is None and result.quotient_dimension != \
         result.dimension else _fmt(result.group_order, "d")
     print(f"{result.manifold} / {result.group_name}: |G| = {order}, dim M/G = "
-          f"{result.quotient_dimension}, vol(M/G) = {_fmt(result.quotient_volume)}")
+          f"{result.quotient_dimension}, vol(M/G) = {_fmt(result.quotient_volume)}"
+          + (f" +- {result.vol_quotient_error:.2g}" if result.vol_quotient_error else ""))
+    if result.action:
+        print(f"action: {result.action}")
+    if result.note:
+        print(f"note: {result.note}")
     print(f"{'lam':>14} {'count':>12} {'weyl':>14} {'ratio':>9}")
     for row in rows:
         print(f"{row['lam']:>14.6g} {row['count']:>12d} {_fmt(row['weyl_prediction']):>14} "

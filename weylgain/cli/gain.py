@@ -30,6 +30,8 @@ import sys
 import textwrap
 from typing import Any
 
+from ._group_args import PRODUCT_EPILOG, add_group_arguments, manifold_and_group
+
 from ._plot import add_plot_argument, check_plot_path
 
 EXIT_OK = 0
@@ -52,14 +54,16 @@ def add_parser(subparsers: Any) -> None:
         epilog=textwrap.fill(
             "Manifolds: S<d> T<d> RP<d> B<d> H<d> Q<d> I, radii/lengths in parentheses "
             "(S2(2), T2(1,2)), products S2xT1. Groups: C4 D3 T O I Ih Oh mirror antipodal "
-            "S7 signs7 B7 cyc3 Z10 SO(2) SO(3) hopf T1 ...", width=88)
+            "S7 signs7 B7 cyc3 Z10 SO(2) SO(3) hopf T1 ... " + PRODUCT_EPILOG, width=88)
         + "\nexamples:\n  weylgain gain Q7 S7                # seven values in [0, 1], any "
           "order\n  weylgain gain S2 \"SO(2)\" --eps 1e-3 --json\n"
-          "  weylgain gain S2 \"SO(2)\" --s 2 --plot gain.png",
+          "  weylgain gain S2 \"SO(2)\" --s 2 --plot gain.png\n"
+          "  weylgain gain S2^3 \"SO(3) x Sym(3)\" --json   # three points, rotated and "
+          "permuted\n  weylgain gain --group-file G.json --measure",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("manifold", help="manifold spec, e.g. S2, T7, RP2, B3, S2xT1")
-    parser.add_argument("group", help="group spec, e.g. mirror, C4, S7, SO(2), hopf, T1")
+    add_group_arguments(parser, "manifold spec, e.g. S2, T7, RP2, B3, S2xT1, S2^3",
+                        "group spec, e.g. mirror, C4, S7, SO(2), hopf, T1, \"SO(3) x Sym(3)\"")
     parser.add_argument("--s", type=float, default=None,
                         help="Sobolev smoothness of the target, s > d/2 (default d/2 + 1)")
     parser.add_argument("--eps", type=float, default=None,
@@ -69,7 +73,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--sigma", type=float, default=1.0, help="noise level (default 1)")
     parser.add_argument("--measure", action="store_true",
                         help="also mesh M and M/G, count eigenvalues and fit Weyl's law "
-                             "(a few seconds)")
+                             "(a few seconds); where no mesh exists (products, Lie-algebra "
+                             "groups) the exact invariant counts are fitted instead")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_plot_argument(parser, "the predicted risk against n (plain and invariant) and the "
                               "sample ratio against eps")
@@ -91,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_USAGE
     try:
-        report = predict_gain(args.manifold, args.group, s=args.s, eps=args.eps, n=args.n,
+        manifold, group = manifold_and_group(args)
+        report = predict_gain(manifold, group, s=args.s, eps=args.eps, n=args.n,
                               sigma=args.sigma)
     except SpecError as exc:
         _error(str(exc))
@@ -102,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     measured = None
     if getattr(args, "measure", False):
         try:
-            measured = measure_gain(args.manifold, args.group)
+            measured = measure_gain(manifold, group)
         except SpecError as exc:
             _error(f"--measure: {exc}")
             return EXIT_USAGE
@@ -145,16 +151,28 @@ def _vol(expr: str, value: float) -> str:
     return expr if expr == _num(value) else f"{expr} = {_num(value)}"
 
 
+def _order_note(r: Any) -> str:
+    if r.effective_order is None:
+        return ""
+    if r.group_order is None:  # continuous: only a finite part acting on M/G0 counts
+        if r.effective_order <= 1:
+            return ""
+        return f"  (its finite part acts on the orbit space as {_num(r.effective_order)} maps)"
+    return f"  (order {_num(r.group_order)}, acting as {_num(r.effective_order)} maps)"
+
+
 def format_report(report: Any, measured: Any = None) -> str:
     """The human-readable table of ``weylgain gain``."""
     r = report
     rows: list[tuple[str, str]] = [
         ("manifold M", f"{r.manifold}  (dim {r.d}, vol {_vol(r.vol_M_expr, r.vol_M)})"),
-        ("group G", r.group + ("" if r.effective_order is None else
-                               f"  (order {_num(r.group_order)}, acting as "
-                               f"{_num(r.effective_order)} maps)")),
-        ("quotient M/G", f"dim d_G = {r.d_G}, vol {_vol(r.vol_quotient_expr, r.vol_quotient)}"),
+        ("group G", r.group + _order_note(r)),
+        ("quotient M/G", f"dim d_G = {r.d_G}, vol {_vol(r.vol_quotient_expr, r.vol_quotient)}"
+                         + (f" +- {r.vol_quotient_error:.2g} (numerical coarea integral)"
+                            if getattr(r, "vol_quotient_error", 0.0) else "")),
     ]
+    if getattr(r, "action", ""):
+        rows.insert(2, ("action", r.action))
     if r.boundary_volume_quotient:
         rows.append(("boundary of M/G", f"{_num(r.boundary_volume_quotient)}  (reflection walls "
                                         f"{_num(r.wall_volume)})"))

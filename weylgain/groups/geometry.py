@@ -21,7 +21,8 @@ For G = G0 . F (G0 the identity component, F the finite part) acting on M:
   Closed forms: a transitive action (a point: volume 1), an algebra that splits along the
   factors of a product (the quotient is the product of the factor quotients), a constant
   orbit volume (vol(M) / vol(orbit), e.g. the Hopf action), a circle rotating one plane of a
-  sphere (a Beta integral). Otherwise a deterministic seeded Monte Carlo average over M
+  sphere (a Beta integral), two 2-spheres rotated together by SO(3) (the interval
+  [0, pi/sqrt(2)]). Otherwise a deterministic seeded Monte Carlo average over M
   (MC_SAMPLES points) with its standard error (``vol_quotient_error``). Caveat: where the
   singular orbits have codimension 2 (diagonal SO(3) on S2^2, where the integrand grows like
   1/sin(angle)) the variance of 1/vol(G0 x) diverges logarithmically; the mean still
@@ -273,6 +274,17 @@ def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, wha
                      f"has volume {orbit}; vol(M/G0) = vol(M)/vol(orbit) = {volM}/({orbit}) = "
                      f"{vol}")
         return rank, vol, 0.0, orbit
+    if kind == "SO(3)" and blocks == (3, 3) and _faithful_on_each_block(algebra, blocks):
+        # two points of S^2 rotated together: a faithful 3-dim real representation of so(3)
+        # is the standard one up to an orthogonal change of basis, so the orbit of (x1, x2)
+        # is labelled by the angle theta between x1 and Q x2; moving the points apart by
+        # dtheta/2 each is horizontal, of length sqrt(2) dtheta / 2, hence M/G0 =
+        # [0, pi/sqrt(2)] (the Monte Carlo integrand 1/sin(theta) has infinite variance here)
+        vol = sp.pi / sp.sqrt(2)
+        steps.append("two unit 2-spheres rotated together: M/G0 is the angle between the "
+                     "points, the interval [0, pi/sqrt(2)] in the quotient metric; "
+                     f"vol(M/G0) = {vol}")
+        return rank, vol, 0.0, None
     if kind == "torus" and m == 1 and len(blocks) == 1:
         W = commuting_weights(algebra)
         if W.shape[0] == 1:  # one rotated plane: rho^2 ~ Beta(1, q/2) on the sphere
@@ -305,6 +317,17 @@ def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, wha
                  f"{n_done} seeded uniform points of M: vol(M/G0) = {value:.8g} +- {err:.2g} "
                  "(standard error)")
     return rank, sp.Float(value, 12), err, None
+
+
+def _faithful_on_each_block(algebra: np.ndarray, blocks: tuple[int, ...]) -> bool:
+    """True when the algebra's restriction to every block has full rank (acts faithfully)."""
+    m = algebra.shape[0]
+    off = np.concatenate([[0], np.cumsum(blocks)])
+    for i in range(len(blocks)):
+        sub = algebra[:, off[i]:off[i + 1], off[i]:off[i + 1]].reshape(m, -1)
+        if np.linalg.matrix_rank(sub, tol=1e-9 * max(1.0, float(np.abs(sub).max()))) < m:
+            return False
+    return True
 
 
 def _rat(a: np.ndarray) -> bool:
