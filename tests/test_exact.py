@@ -676,3 +676,13 @@ def test_groups_acting_on_single_factors():
     truth = sum((2 * a + 1) * (b + 1) ** 2 for a in range(6) for b in range(6)
                 if a * (a + 1) + b * (b + 2) <= 30)
     assert mixed.count == truth
+
+
+def test_radius_from_the_spec_or_the_argument():
+    # S2(2)^2: eigenvalues scale by 1/4, the 1-dimensional quotient's length by 2
+    small = exact_counts("S2^2", "SO(3)", 100.0)
+    spec = exact_counts("S2(2)^2", "SO(3)", 25.0)
+    arg = exact_counts("S2^2", "SO(3)", 25.0, radius=2.0)
+    assert small.count == spec.count == arg.count == 7
+    assert spec.manifold == arg.manifold == "S2(2)xS2(2)"
+    assert spec.eigenvalues[1] == pytest.approx(0.5)

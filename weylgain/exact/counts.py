@@ -385,7 +385,10 @@ def _symbolic_manifold(manifold: Any, radius: float, length: float) -> Any:
     factors = []
     for f in m.factors:
         if isinstance(f, Sphere) and float(radius) != 1.0:
-            f = Sphere(f.d, radius)
+            from sympy import nsimplify
+
+            exact_r = nsimplify(float(radius), rational=True)
+            f = Sphere(f.d, exact_r if float(exact_r) == float(radius) else radius)
         elif isinstance(f, Torus) and abs(float(length) - 2 * math.pi) > 1e-15:
             f = Torus((length,) * f.dim)
         factors.append(f)
@@ -433,6 +436,11 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         _group_name(group_obj) if group_obj is not None else (action.label or "custom action"))
     factors = m.factors
     note = ""
+    radii = [float(f.radius) for f in factors if isinstance(f, Sphere)]
+    if radii:  # the spec may carry the radius ("S2(2)^3"); products need one radius
+        if max(radii) - min(radii) > 1e-12 * max(radii):
+            raise CountingError(f"exact counts on {m.name} need spheres of equal radii")
+        radius = radii[0]
     if (not hasattr(action, "directions") and len(factors) > 1
             and all(isinstance(f, Sphere) and f.d == 1 for f in factors)):
         # S1^k is a flat torus: count lattice modes of the angles
@@ -466,7 +474,6 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         eig, mult, full = configuration_spectrum(action.structure, lam, radius,
                                                  sphere_dim=factors[0].d)
     elif (all(isinstance(f, Sphere) for f in factors) and len(factors) > 1
-          and float(radius) == float(factors[0].radius)
           and _factorwise_actions(action) is not None):
         # a product of groups each acting on one factor ("SO(3)@1", "C4@1 x SO(2)@2")
         eig, mult, full = _factorwise_spectrum(_factorwise_actions(action), list(factors),
