@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from test_notebooks import execute_notebook, notebook_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -64,9 +65,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for mod in ("sphinx", "numpydoc", "myst_nb", "furo", "jupytext", "nbclient", "ipykernel"):
         pytest.importorskip(mod)
     tmp = tmp_path_factory.mktemp("docs")
+    # each notebook is executed once per test run, by test_notebooks' helper (a failing
+    # notebook fails here with its own traceback); the build reads the outputs from the cache
+    for path in (ROOT / "notebooks").glob("*.py"):
+        execute_notebook(path, tmp_path_factory)
+    cache_dir = notebook_cache_dir(tmp_path_factory)
     env = dict(os.environ)
     env.setdefault("NUMBA_CACHE_DIR", str(tmp / "numba_cache"))
-    env["WEYLGAIN_NB_CACHE"] = str(tmp / "jupyter_cache")  # a fresh execution of each notebook
+    env["WEYLGAIN_NB_CACHE"] = str(cache_dir)
     out = tmp / "html"
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-E", "-q", "-b", "html",
@@ -75,6 +81,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert proc.returncode == 0, (
         f"sphinx-build -W failed (exit {proc.returncode}):\n{proc.stderr[-6000:]}")
+    # the build found every notebook in the cache: it executed none a second time
+    from jupyter_cache import get_cache
+    assert len(get_cache(str(cache_dir)).list_cache_records()) == len(NOTEBOOKS)
     return out
 
 
