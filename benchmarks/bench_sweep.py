@@ -13,7 +13,6 @@ tasks are printed too, and the share of a core each worker got (CPU over wall ti
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path

@@ -23,7 +23,6 @@ import hashlib
 import json
 import math
 import os
-import sys
 import threading
 import time
 import warnings
@@ -33,7 +32,7 @@ from typing import Any, Iterable, Sequence, Union
 
 import numpy as np
 
-from .errors import SpecError, WeylgainError
+from .errors import SpecError
 
 __all__ = [
     "CountTask",
