@@ -201,7 +201,9 @@ class Mesh:
         """ndarray of shape (m,): k-dimensional volume of each simplex (from the Gram matrix)."""
         cached = self._cache.get("volumes")
         if cached is None:
-            cached = _readonly(volumes_from_edges(self.edge_vectors()))
+            unit, scale, _ = self._volume_parts()
+            with np.errstate(over="ignore", under="ignore"):
+                cached = _readonly(unit * scale**self.dim)
             self._cache["volumes"] = cached
         return cached
 
@@ -395,18 +397,25 @@ class Mesh:
         """
         cached = self._cache.get("relative_volumes")
         if cached is None:
-            e = self.edge_vectors()
-            unit, scale = _scaled_volumes(e)
-            en = e / np.where(scale > 0, scale, 1.0)[:, None, None]
-            # longest edge, including those not at vertex 0 (differences of edge vectors)
+            unit, scale, en = self._volume_parts()
             k = self.dim
-            longest = np.sqrt((en * en).sum(axis=2)).max(axis=1)
+            longest = np.zeros(en.shape[0])  # squared, over every edge (not only at vertex 0)
             for a in range(k):
+                np.maximum(longest, _row_sq(en[:, a]), out=longest)
                 for b in range(a + 1, k):
-                    d = en[:, b] - en[:, a]
-                    longest = np.maximum(longest, np.sqrt((d * d).sum(axis=1)))
+                    np.maximum(longest, _row_sq(en[:, b] - en[:, a]), out=longest)
+            longest = np.sqrt(longest)
             cached = _readonly(unit / (np.where(longest > 0, longest, 1.0) ** k / factorial(k)))
             self._cache["relative_volumes"] = cached
+        return cached
+
+    def _volume_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Volumes of the simplices scaled to unit largest coordinate difference, that
+        scale, and the scaled edge vectors."""
+        cached = self._cache.get("volume_parts")
+        if cached is None:
+            cached = _scaled_volumes(self.edge_vectors(), return_scaled=True)
+            self._cache["volume_parts"] = cached
         return cached
 
     def _warn_coincident(self) -> None:
@@ -478,22 +487,46 @@ def volumes_from_edges(edges: np.ndarray) -> np.ndarray:
         return unit * scale**j
 
 
-def _scaled_volumes(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _row_sq(a: np.ndarray) -> np.ndarray:
+    """Squared norms of the rows of a 2-d array (columns summed one by one: fast for few)."""
+    out = a[:, 0] * a[:, 0]
+    for j in range(1, a.shape[1]):
+        out += a[:, j] * a[:, j]
+    return out
+
+
+def _abs_max_per_simplex(edges: np.ndarray) -> np.ndarray:
+    """max |edges[e, i, d]| over i, d (an elementwise loop over the few columns: numpy's
+    reduction over two short trailing axes is several times slower)."""
+    m, j, D = edges.shape
+    flat = edges.reshape(m, j * D)
+    out = np.abs(flat[:, 0])
+    for c in range(1, j * D):
+        np.maximum(out, np.abs(flat[:, c]), out=out)
+    return out
+
+
+def _scaled_volumes(edges: np.ndarray, return_scaled: bool = False):
     """Volumes of the simplices with edges divided by their largest |coordinate|, and it."""
     m, j, D = edges.shape
-    if m == 0:
-        return np.zeros(0), np.zeros(0)
-    scale = np.abs(edges).max(axis=(1, 2)) if j else np.ones(m)
+    if m == 0 or j == 0 or D == 0:
+        unit, scale = (np.ones(m) if j == 0 else np.zeros(m)), np.ones(m)
+        return (unit, scale, edges) if return_scaled else (unit, scale)
+    scale = _abs_max_per_simplex(edges)
     safe = np.where(scale > 0, scale, 1.0)
     en = edges / safe[:, None, None]
-    if j == 0:
-        unit = np.ones(m)
-    elif j == 1:
-        unit = np.sqrt((en[:, 0, :] ** 2).sum(axis=1))
+    if j == 1:
+        unit = np.sqrt(_row_sq(en[:, 0, :]))
+    elif j == 2 and D == 2:
+        unit = np.abs(en[:, 0, 0] * en[:, 1, 1] - en[:, 0, 1] * en[:, 1, 0])
+    elif j == 2 and D == 3:
+        a, b = en[:, 0], en[:, 1]
+        c0 = a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1]
+        c1 = a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2]
+        c2 = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+        unit = np.sqrt(c0 * c0 + c1 * c1 + c2 * c2)
     elif j == D:
         unit = np.abs(np.linalg.det(en))
-    elif j == 2 and D == 3:
-        unit = np.sqrt((np.cross(en[:, 0], en[:, 1]) ** 2).sum(axis=1))
     elif comb(D, j) <= 64:
         acc = np.zeros(m)
         for cols in combinations(range(D), j):
@@ -503,7 +536,7 @@ def _scaled_volumes(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r = np.linalg.qr(np.transpose(en, (0, 2, 1)), mode="r")
         unit = np.abs(np.diagonal(r, axis1=1, axis2=2)).prod(axis=1)
     unit = np.where(scale > 0, unit, 0.0) / factorial(j)
-    return unit, scale
+    return (unit, scale, en) if return_scaled else (unit, scale)
 
 
 def _norms(d: np.ndarray) -> np.ndarray:
@@ -638,7 +671,7 @@ def pinched_vertices(mesh: Mesh) -> tuple[np.ndarray, np.ndarray]:
     if mesh.dim < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     cv, labels = _corner_components(mesh)
-    pairs = np.unique(np.stack([cv, labels], axis=1), axis=0)
+    pairs, _ = _unique_rows(np.stack([cv, labels], axis=1))  # packed keys: fast
     counts = np.bincount(pairs[:, 0], minlength=mesh.n_vertices)
     pinched = np.flatnonzero(counts > 1)
     return pinched.astype(np.int64), counts[pinched].astype(np.int64)
