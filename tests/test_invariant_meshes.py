@@ -257,10 +257,14 @@ def _check_measured(m, n: int) -> None:
 
     g = groups.named(f"C{n}")
     # the mesh resolves every threshold: the FEM counts are the exact counts, so what is left
-    # is the error of Weyl's two-term law on the exact staircase (cone points, clusters)
+    # is the error of Weyl's two-term law on the exact staircase itself. C_n keeps
+    # 1 + 2 floor(L/n) harmonics of degree L, a sawtooth of period n in L about the Weyl
+    # density (2L + 1)/n; the windows (L up to about 30) hold only 2-5 periods, and the
+    # exact staircase fitted on the same thresholds is off by up to 5% in volume and 0.1 in
+    # dimension (n = 6..10), so those are the tolerances (with a margin)
     assert list(m.counts_quotient) == [exact(g, lam) for lam in m.lams_quotient]
-    assert m.d_G == pytest.approx(2, abs=0.1)
-    assert m.vol_quotient == pytest.approx(4 * math.pi / n, rel=0.04)
+    assert m.d_G == pytest.approx(2, abs=0.12)
+    assert m.vol_quotient == pytest.approx(4 * math.pi / n, rel=0.07)
     assert "min angle" in m.method
 
 
@@ -282,8 +286,8 @@ def test_cli_gain_measures_c5():
     data = json.loads(out.stdout)
     m = data["measured"]
     assert m["mesh"].startswith("isphere:")
-    assert m["d_G"] == pytest.approx(2, abs=0.1)
-    assert m["vol_quotient"] == pytest.approx(4 * math.pi / 5, rel=0.04)
+    assert m["d_G"] == pytest.approx(2, abs=0.12)  # tolerances: see _check_measured
+    assert m["vol_quotient"] == pytest.approx(4 * math.pi / 5, rel=0.07)
 
 
 # ---------------------------------------------------------------- the full sweep

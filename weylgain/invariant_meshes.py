@@ -325,9 +325,11 @@ class _Seeds:
         """Indices of elements g, one per coset g{1, s} (s the r-th reflection)."""
         reps = self._reps.get(r)
         if reps is None:
+            from scipy.spatial import cKDTree
+
             e = self.elements
             prod = (e @ e[self.reflections[r]]).reshape(len(e), 9)
-            partner = np.argmin(((prod[:, None, :] - e.reshape(1, -1, 9)) ** 2).sum(2), axis=1)
+            partner = cKDTree(e.reshape(len(e), 9)).query(prod)[1]
             used = np.zeros(len(e), dtype=bool)
             out = []
             for i in range(len(e)):
