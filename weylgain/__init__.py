@@ -38,7 +38,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 # the submodules exported as such
-_SUBMODULES = ("groups", "meshes")
+_SUBMODULES = ("groups", "meshes", "sweep")
 # public name -> module it is imported from on first access. To export a new name, add it
 # here, to the TYPE_CHECKING block and to __all__ (tests/test_import.py checks they agree).
 _LAZY: dict[str, str] = {
@@ -96,7 +96,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # what static tools see; at run time the names come from __getattr__
-    from . import groups, meshes
+    from . import groups, meshes, sweep
     from .exact import (
         ExactCounts,
         exact_counts,
@@ -194,6 +194,8 @@ __all__ = [
     "weyl_fit",
     "weyl_count",
     "WeylFit",
+    # sweeps of independent counts on Dask (one huge count on MPI: weylgain.mpi)
+    "sweep",
     # groups and quotients
     "groups",
     "AffineMap",

@@ -4,7 +4,7 @@ The eigenvalues of ``(S^d(r))^k`` are ``sum_i l_i (l_i + d - 1) / r^2``, the eig
 sum of ``H_{l_1} x ... x H_{l_k}`` over the tuples with that sum. ``G = C x P``: ``C`` the
 connected group acting diagonally on every factor (trivial, SO(2) rotating coordinates
 (0, 1) of each factor, or SO(3), for ``S^2``), optionally with ``-I`` on every factor, and
-``P`` a permutation group of the factors; the two commute. The invariant multiplicity is
+``P`` a permutation group of the factors; the two commute. The invariant multiplicity is::
 
     (1/|P|) sum_{s in P} integral_C tr((c, s) | eigenspace) dc,
 

@@ -76,9 +76,9 @@ class LieTorusData:
     root_operators : tuple of (ndarray (r,), ndarray (D, D) complex128)
         ``(alpha, E)``: the components of the algebra of weight ``alpha > 0`` in the
         z-coordinates.
-    weyl_shifts : ndarray of shape (|W|, r), int64
+    weyl_shifts : ndarray of shape (n_W, r), int64 (n_W the order of the Weyl group)
         ``rho - w rho`` for every Weyl group element w.
-    weyl_signs : ndarray of shape (|W|,), int64
+    weyl_signs : ndarray of shape (n_W,), int64
         ``sign(w)``.
     """
 
