@@ -21,13 +21,13 @@ needs_mpi = pytest.mark.skipif(
            "libmumps-dev; pip install 'weylgain[mpi]')")
 
 
-def _mpiexec(n, args, timeout=300):
+def _mpiexec(n, args, timeout=300, module="weylgain.mpi"):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1")
     cmd = ["mpiexec", "-n", str(n)]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-run-as-root")
-    cmd += ["--oversubscribe", sys.executable, "-m", "weylgain.mpi", *args]
+    cmd += ["--oversubscribe", sys.executable, "-m", *module.split(), *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
@@ -78,3 +78,21 @@ def test_missing_stack_gives_a_clear_error(monkeypatch):
         wmpi.count_distributed("sphere:2", [4.0])
     with pytest.raises(ImportError):  # also an ImportError for generic handlers
         wmpi.count_distributed("sphere:2", [4.0])
+
+
+@needs_mpi
+def test_count_command_with_mpi_flag_equals_serial():
+    # the entry the issue names: mpiexec -n P python -m weylgain count --mpi ...
+    lams = [5.0, 20.0, 60.0]
+    args = ["--mesh", "box:3:12", "--json"] + [a for lam in lams for a in ("--lam", str(lam))]
+    proc = _mpiexec(2, ["--mpi"] + args, module="weylgain count")
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if "{" in x)
+    out = json.loads(line[line.index("{"):])
+    assert out["n_ranks"] == 2 and out["counts"] == _serial("box:3:12", lams)
+
+
+def test_count_mpi_flag_refuses_group():
+    from weylgain.cli import main
+
+    assert main(["count", "--mesh", "sphere:2", "--group", "C4", "--mpi"]) == 2

@@ -55,6 +55,10 @@ def add_parser(subparsers: Any) -> None:
                    choices=["auto", "pardiso", "mumps", "superlu"],
                    help="sparse LDL^T factorization for the counts (default auto: "
                         "$WEYLGAIN_BACKEND, else the fastest installed)")
+    p.add_argument("--mpi", action="store_true",
+                   help="count one pencil on all MPI ranks with MUMPS (start with mpiexec -n P "
+                        "python -m weylgain count --mpi ...; needs the 'mpi' extra); no "
+                        "--group, --backend or --plot")
     add_plot_argument(p, "the counting staircase N(lam) with the one- and two-term Weyl "
                          "curves (with --group: the quotient's beside the full mesh's)")
     p.add_argument("--plot-mesh", metavar="FILE", default=None,
@@ -95,11 +99,28 @@ def _count_at(counter: Any, lams: list[float], bar: Any, what: str) -> list[int]
     return counts
 
 
+def _run_mpi(args: argparse.Namespace, lams: list[float]) -> int:
+    """``--mpi``: hand the count to :func:`weylgain.mpi.main` on every rank."""
+    given = [flag for flag, on in (("--group", args.group), ("--backend", args.backend),
+                                   ("--plot", getattr(args, "plot", None)),
+                                   ("--plot-mesh", args.plot_mesh)) if on]
+    if given:
+        raise SpecError(f"--mpi counts the pencil of one mesh with MUMPS on all ranks; "
+                        f"{', '.join(given)} cannot be combined with it")
+    from .. import mpi
+
+    argv = ["--mesh", args.mesh] + [a for lam in lams for a in ("--lam", repr(lam))]
+    argv += ["--lumped"] * bool(args.lumped) + ["--json"] * bool(args.json)
+    return mpi.main(argv)
+
+
 def run(args: argparse.Namespace) -> int:
     lams = [float(x) for x in (args.lam or DEFAULT_LAMS)]
     for lam in lams:
         if not math.isfinite(lam) or lam < 0:
             raise SpecError(f"--lam must be a finite non-negative number; got {lam}")
+    if getattr(args, "mpi", False):
+        return _run_mpi(args, lams)
     plot = check_plot_path(getattr(args, "plot", None))
     plot_mesh = check_plot_path(getattr(args, "plot_mesh", None))
     if plot_mesh and not args.group:
