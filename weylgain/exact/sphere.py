@@ -162,6 +162,12 @@ def sphere_invariant_dimensions(group: Any, max_degree: int, *, dim: int | None 
     ndarray of shape (max_degree + 1,), int64
     """
     max_degree = int(max_degree)
+    if max_degree > 0:  # the series are (3 or more) x (max_degree + 1) long doubles
+        from ..resources import check_memory, exact_table_memory
+
+        check_memory(exact_table_memory(3, max_degree + 1, 16, 3,
+                                        "the harmonic Molien series"),
+                     "lower lam (the series has sqrt(lam) terms)")
     if max_degree < 0:
         raise SpecError(f"max_degree must be >= 0, got {max_degree}")
     if group is None:

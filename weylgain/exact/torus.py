@@ -25,6 +25,14 @@ MAX_TORUS_MODES = 40_000_000
 # flat tori
 
 
+def _check_table(rows: float, columns: float, itemsize: int, what: str) -> None:
+    """Refuse a table (of shells, of modes) that cannot fit before allocating it."""
+    from ..resources import check_memory, exact_table_memory
+
+    check_memory(exact_table_memory(rows, columns, itemsize, 3, what),
+                 "lower lam (the tables grow like lam, the modes like lam^(d/2))")
+
+
 def lattice_shell_counts(dim: int, n2max: int) -> np.ndarray:
     """Number ``r_D(n)`` of ``k`` in ``Z^D`` with ``|k|^2 = n``, for ``n = 0..n2max``.
 
@@ -37,6 +45,7 @@ def lattice_shell_counts(dim: int, n2max: int) -> np.ndarray:
         raise SpecError(f"tori need dimension >= 1, got {dim}")
     if n2max < 0:
         return np.zeros(0, dtype=np.int64)
+    _check_table(1, n2max + 1, 8, "the lattice shell table")
     counts = np.zeros(n2max + 1, dtype=np.int64)
     counts[0] = 1
     big = math.isqrt(n2max)
