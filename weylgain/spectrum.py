@@ -202,6 +202,8 @@ class EigenCounter:
         """
         if not f.inertia.trusted:
             return False, f.inertia.reason, 0.0, math.inf
+        from .backends.pencil import dot
+
         pencil = self.pencil
         x = self._rng.standard_normal(self.n)
         b = pencil.M_matvec(x)
@@ -219,14 +221,14 @@ class EigenCounter:
                     if not eta < _BACKWARD_ERROR_LIMIT:
                         return False, f"backward error {eta:.2g}", 0.0, eta
                 My = pencil.M_matvec(y)
-                yMy = float(y @ My)
+                yMy = dot(y, My)
                 ny = math.sqrt(abs(yMy))
                 if ny == 0 or not math.isfinite(ny):
                     return True, "", 0.0, eta
                 # x^T M x / y^T M x with y = (K - sigma M)^-1 M x: the Rayleigh-quotient
                 # estimate of lam_j - sigma for the eigenvalue lam_j nearest the shift
-                yb = float(y @ b)
-                theta = abs(float(x @ b) / yb) if yb != 0 else 0.0
+                yb = dot(y, b)
+                theta = abs(dot(x, b) / yb) if yb != 0 else 0.0
                 x = y / ny
                 b = My / ny
         except (RuntimeError, ValueError, FloatingPointError) as exc:
