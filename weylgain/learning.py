@@ -49,7 +49,7 @@ from ._spectral_kernels import (
     SphereKernel,
     TorusKernel,
 )
-from .errors import WeylgainError
+from .errors import ParameterError, WeylgainError
 
 __all__ = [
     "Sphere",
@@ -219,6 +219,16 @@ def random_target(kernel: SpectralKernel, smoothness: float | None = None, group
     return SpectralTarget(kernel, tuple(c * scale for c in coefs), s, unscaled.group)
 
 
+def _check_noise(noise: Any) -> None:
+    """A noise level is a finite number >= 0 (a negative sigma would silently mean |sigma|)."""
+    try:
+        ok = bool(np.isfinite(float(noise)) and float(noise) >= 0)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"noise must be a finite standard deviation >= 0; got {noise!r}")
+
+
 def sample(domain: Any, n: int, target: Callable[[np.ndarray], np.ndarray] | None = None,
            noise: float = 0.0, seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
     """n uniform points and noisy target values y = f(x) + noise * N(0, 1).
@@ -240,6 +250,7 @@ def sample(domain: Any, n: int, target: Callable[[np.ndarray], np.ndarray] | Non
     """
     if isinstance(domain, SpectralKernel):
         domain = domain.domain
+    _check_noise(noise)
     rng = _rng(seed)
     X = domain.sample(int(n), rng)
     f = np.zeros(len(X)) if target is None else np.asarray(target(X), dtype=np.float64)
@@ -701,6 +712,7 @@ def learning_curve(kernel: SpectralKernel, target: Callable[[np.ndarray], np.nda
                 f"ridge must be a number, 'loocv', 'rate' or 'oracle'; got {ridge!r}")
     elif not float(ridge) > 0:
         raise WeylgainError(f"ridge must be positive; got {ridge!r}")
+    _check_noise(noise)
     if ridge == "oracle" and "augment" in methods and n_augment is not None:
         raise WeylgainError("the oracle ridge supports augmentation by all elements only")
     act = _action(group, kernel)

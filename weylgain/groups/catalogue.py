@@ -107,7 +107,8 @@ def _finite(name: str, mats: list[np.ndarray], order: int, description: str,
     if D < natural:
         raise SpecError(f"group {name!r} acts on R^{natural}; dim={dim} is too small")
     if mats:
-        grp = from_generators(np.stack(mats), name=name, order=order, description=description)
+        grp = from_generators(np.stack(mats), name=name, order=order, description=description,
+                              verify_order=False)  # closed-form orders
     else:
         grp = FiniteGroup(name, (), natural, order, description)
     return grp.extended(D)
@@ -297,7 +298,8 @@ def named(spec: str, dim: int | None = None) -> Any:
         desc = f"translation by 1/{n} of the period along axis {axis}"
         if n == 1:
             return FiniteGroup(name, (), D, 1, desc)
-        return from_generators(np.eye(D)[None], t, name, order=n, description=desc)
+        return from_generators(np.eye(D)[None], t, name, order=n, description=desc,
+                               verify_order=False)
 
     # ---- point groups of R^3
     if s in ("Ci", "antipodal", "-I"):

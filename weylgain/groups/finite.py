@@ -68,6 +68,14 @@ class AffineMap:
             raise GroupError(
                 f"translation must have shape ({lin.shape[0]},); got shape {tr.shape}"
             )
+        if not (np.all(np.isfinite(lin)) and np.all(np.isfinite(tr))):
+            raise GroupError("an affine map needs finite entries (no nan or inf)")
+        D = lin.shape[0]
+        err = np.abs(lin @ lin.T - np.eye(D)).max() if D else 0.0
+        if err > _ORTHO_TOL:  # weylgain's groups act by isometries
+            raise GroupError(
+                f"the linear part is not orthogonal: max |A A^T - I| = {err:.3g} > "
+                f"{_ORTHO_TOL:g}; weylgain groups act by isometries (orthogonal linear parts)")
         tr = np.array(tr, copy=True)
         object.__setattr__(self, "linear", _readonly(np.ascontiguousarray(lin)))
         object.__setattr__(self, "translation", _readonly(tr))
@@ -455,6 +463,7 @@ def from_generators(
     *,
     order: int | None = None,
     description: str = "",
+    verify_order: bool = True,
 ) -> FiniteGroup:
     """A finite group from generator matrices (and torus translations).
 
@@ -468,6 +477,10 @@ def from_generators(
     name : str, optional
     order : int, optional
         The order in closed form, if known (then the group is never enumerated to get it).
+    verify_order : bool, default True
+        Check a given ``order`` by enumerating the group when it has at most 200,000
+        elements (a wrong order would silently give a wrong vol(M/G)); larger orders are
+        trusted as closed forms.
 
     Raises
     ------
@@ -513,6 +526,22 @@ def from_generators(
                 "signed coordinate permutations are isometries of a flat torus"
             )
         gens.append(m)
+    if order is not None:
+        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
+            raise GroupError(f"order must be a positive integer; got {order!r}")
+        order = int(order)
+        if verify_order and order <= DEFAULT_MAX_ORDER:
+            probe = FiniteGroup(name or "custom", tuple(gens), D, None, description)
+            try:
+                found = int(probe.elements(max_order=order)[0].shape[0])
+            except GroupError:
+                found = None  # more elements than the order claimed
+            if found != order:
+                raise GroupError(
+                    f"the generators do not form a group of the given order {order}: "
+                    + (f"their closure has {found} elements" if found is not None else
+                       f"their closure has more than {order} elements")
+                    + "; pass the right order, or none to have it computed")
     return FiniteGroup(name or "custom", tuple(gens), D, order, description)
 
 

@@ -1,0 +1,48 @@
+"""Bad inputs found by the audit in the group and learning layers: clear errors, no numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from weylgain import GroupError, ParameterError
+from weylgain.cli import main
+from weylgain.groups import AffineMap, from_generators
+from weylgain.learning import TorusKernel, learning_curve, random_target, sample
+
+QUARTER_TURN = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+
+
+def test_wrong_user_order_is_refused():
+    # a quarter turn generates C4: 4 elements, not 3 (nor 8)
+    for wrong in (3, 8):
+        with pytest.raises(GroupError, match=f"given order {wrong}"):
+            from_generators(QUARTER_TURN[None], order=wrong)
+    assert from_generators(QUARTER_TURN[None], order=4).order == 4
+    with pytest.raises(GroupError, match="positive integer"):
+        from_generators(QUARTER_TURN[None], order=0)
+
+
+def test_affine_map_refuses_non_orthogonal_and_non_finite():
+    with pytest.raises(GroupError, match="not orthogonal"):
+        AffineMap(np.diag([2.0, 1.0, 1.0]), np.zeros(3))
+    with pytest.raises(GroupError, match="finite"):
+        AffineMap(np.eye(2) * np.nan, np.zeros(2))
+    AffineMap(QUARTER_TURN, np.zeros(3))  # an isometry is fine
+
+
+@pytest.mark.parametrize("noise", [-1.0, float("nan"), float("inf"), "abc"])
+def test_noise_must_be_a_finite_nonnegative_sigma(noise):
+    kernel = TorusKernel(2, smoothness=2.0, max_level=8)
+    with pytest.raises(ParameterError, match="noise"):
+        sample(kernel, 4, noise=noise)
+    f = random_target(kernel, group="signs2", seed=0)
+    with pytest.raises(ParameterError, match="noise"):
+        learning_curve(kernel, f, "signs2", n_values=(8, 16), seeds=1, noise=noise,
+                       show_progress=False)
+
+
+@pytest.mark.parametrize("noise", ["-1", "nan"])
+def test_cli_learn_refuses_bad_noise(noise, capsys):
+    assert main(["learn", "--manifold", "T2", "--group", "signs2", "--noise", noise]) == 2
+    assert "noise must be" in capsys.readouterr().err
