@@ -33,10 +33,13 @@ def add_parser(subparsers: Any) -> None:
             textwrap.fill(
                 "mesh specs: sphere:K[:octahedron], sphere3:K, torus:DIM:N[:mirrored], "
                 "box:DIM:N[:mirrored], interval:N, circle:N, hemisphere:K, disk:K, ball:K, "
-                "or a mesh file (.off, .obj; others through meshio).", width=88) + "\n"
+                "isphere:N:GROUP (an N-vertex sphere invariant under any finite point group, "
+                "e.g. isphere:4000:C5), or a mesh file (.off, .obj; others through meshio).",
+                width=88) + "\n"
             "examples:\n"
             "  weylgain count --mesh sphere:5 --lam 36 --json\n"
             "  weylgain count --mesh sphere:5 --group I --lam 400\n"
+            "  weylgain count --mesh isphere:4000:C5 --group C5 --lam 49\n"
             "  weylgain count --mesh torus:2:64:mirrored --group signs2 --lam 100 --lam 400\n"
             "  weylgain count --mesh sphere:4:octahedron --group Oh --lam 400 --plot oh.png"
         ),
