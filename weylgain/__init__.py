@@ -51,6 +51,8 @@ _LAZY: dict[str, str] = {
     "laplacian": ".fem",
     # spectrum
     "EigenCounter": ".spectrum",
+    "CountResult": ".spectrum",
+    "CountingResult": ".spectrum",
     "WeylFit": ".spectrum",
     "count_eigenvalues": ".spectrum",
     "counting_function": ".spectrum",
@@ -134,6 +136,8 @@ if TYPE_CHECKING:  # what static tools see; at run time the names come from __ge
     from .mesh import Mesh
     from .quotient import Quotient, quotient
     from .spectrum import (
+        CountingResult,
+        CountResult,
         EigenCounter,
         WeylFit,
         count_eigenvalues,
@@ -191,6 +195,8 @@ __all__ = [
     "counting_function",
     "eigenvalues",
     "EigenCounter",
+    "CountResult",
+    "CountingResult",
     "weyl_fit",
     "weyl_count",
     "WeylFit",

@@ -71,7 +71,7 @@ class Pencil:
     k_values, m_values : ndarray of shape (nnz,), float64
         The upper triangles of K and M on that pattern.
     scale : float
-        max |K_ii| / M_ii, the order of the largest eigenvalue.
+        ``max |K_ii| / M_ii``, the order of the largest eigenvalue.
     """
 
     def __init__(self, K: Any, M: Any) -> None:
@@ -180,7 +180,7 @@ class Pencil:
         return U + np.triu(U, 1).T
 
     def norm1(self, values: np.ndarray) -> float:
-        """max row sum of |A| for the symmetric A with these upper-triangular values."""
+        """max row sum of ``|A|`` for the symmetric A with these upper-triangular values."""
         return float(self.matvec(np.abs(values), np.ones(self.n)).max())
 
     def symmetric_pattern(self) -> sp.csr_matrix:
