@@ -46,3 +46,26 @@ def test_noise_must_be_a_finite_nonnegative_sigma(noise):
 def test_cli_learn_refuses_bad_noise(noise, capsys):
     assert main(["learn", "--manifold", "T2", "--group", "signs2", "--noise", noise]) == 2
     assert "noise must be" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ((-1.0, 2, 4 * np.pi), "lam must be finite"),
+    ((np.array([1.0, np.nan]), 2, 4 * np.pi), "lam must be finite"),
+    ((10.0, 2, -1.0), "volume must be a positive"),
+    ((10.0, -1, 1.0), "dimension must be"),
+    (("abc", 2, 1.0), "real numbers"),
+])
+def test_weyl_count_validates(args, fragment):
+    from weylgain import weyl_count
+
+    with pytest.raises(ParameterError, match=fragment):
+        weyl_count(*args)
+
+
+def test_weyl_count_values():
+    from weylgain import weyl_count
+
+    # unit sphere: C_W = 1, so N(lam) ~ lam; hemisphere adds sqrt(lam)/2 (vol d = 2 pi)
+    assert weyl_count(100.0, 2, 4 * np.pi) == pytest.approx(100.0)
+    assert weyl_count(100.0, 2, 2 * np.pi, 2 * np.pi) == pytest.approx(50.0 + 5.0)
+    assert weyl_count(0.0, 2, 4 * np.pi) == 0.0

@@ -529,8 +529,25 @@ def weyl_count(lam: Any, dimension: float, volume: float, boundary_volume: float
 
     A positive ``boundary_volume`` is the Neumann term, a negative one the Dirichlet term.
     """
-    lam = np.asarray(lam, dtype=np.float64)
-    d = float(dimension)
+    from .errors import ParameterError
+
+    try:
+        lam = np.asarray(lam, dtype=np.float64)
+        d = float(dimension)
+        volume = float(volume)
+        boundary_volume = float(boundary_volume)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"weyl_count takes real numbers (lam may be an array): {exc}"
+                             ) from None
+    if not (np.all(np.isfinite(lam)) and np.all(lam >= 0)):
+        raise ParameterError("lam must be finite and >= 0 (N(lam) counts eigenvalues of a "
+                             "non-negative operator)")
+    if not (math.isfinite(d) and d >= 0):
+        raise ParameterError(f"dimension must be a finite number >= 0; got {dimension!r}")
+    if not (math.isfinite(volume) and volume > 0):
+        raise ParameterError(f"volume must be a positive finite number; got {volume!r}")
+    if not math.isfinite(boundary_volume):
+        raise ParameterError(f"boundary_volume must be finite; got {boundary_volume!r}")
     out = weyl_constant(d, volume) * lam ** (d / 2)
     if boundary_volume:
         out = out + _boundary_coefficient(d) * boundary_volume * lam ** ((d - 1) / 2)
