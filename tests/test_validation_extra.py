@@ -69,3 +69,19 @@ def test_weyl_count_values():
     assert weyl_count(100.0, 2, 4 * np.pi) == pytest.approx(100.0)
     assert weyl_count(100.0, 2, 2 * np.pi, 2 * np.pi) == pytest.approx(50.0 + 5.0)
     assert weyl_count(0.0, 2, 4 * np.pi) == 0.0
+
+
+def test_count_says_when_lam_is_beyond_the_mesh(capsys):
+    import json
+
+    # sphere:1 (42 vertices, mean edge ~0.6): lam = 1e6 has lam h^2 ~ 4e5, far beyond
+    assert main(["count", "--mesh", "sphere:1", "--lam", "1e6", "--lam", "0.5", "--json",
+                 "--no-progress"]) == 0
+    out = capsys.readouterr()
+    data = json.loads(out.out)
+    by_lam = {r["lam"]: r for r in data["results"]}
+    assert by_lam[1e6]["resolved"] is False and by_lam[0.5]["resolved"] is True
+    assert by_lam[1e6]["lam_h2"] == pytest.approx(1e6 * data["mean_edge"] ** 2)
+    assert "resolves eigenvalues up to" in out.err and "1e+06" in out.err
+    assert main(["count", "--mesh", "sphere:5", "--lam", "36", "--no-progress"]) == 0
+    assert "resolves" not in capsys.readouterr().err  # lam h^2 ~ 0.06: resolved, silent
