@@ -706,7 +706,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     n_points = int(n_points)
     if n_points < 4:
         raise SpecError(f"n_points must be at least 4; got {n_points}")
-    if _needs_exact_counts(M, G, level):
+    if _needs_exact_counts(M, G):
         return _measure_from_exact_counts(M, G, geo, manifold, n_points=n_points,
                                           min_count=min_count, t0=t0)
     spec_M = _manifold_spectrum(M)
@@ -891,7 +891,7 @@ _EXACT_MAX_COUNT = 5000
 _EXACT_MIN_COUNT = 100
 
 
-def _needs_exact_counts(M: Any, G: Any, level: int | None) -> bool:
+def _needs_exact_counts(M: Any, G: Any) -> bool:
     """True where no mesh of M (or no orbit-space mesh for G) exists here."""
     from . import symbolic as sym
     from .groups import ContinuousGroup, FiniteGroup
@@ -904,7 +904,7 @@ def _needs_exact_counts(M: Any, G: Any, level: int | None) -> bool:
     if isinstance(M, (sym.Sphere, sym.ProjectiveSpace)) and M.d > 3:
         return True
     if isinstance(M, sym.Torus) and M.dim > 3:
-        return level is None
+        return True
     return False
 
 

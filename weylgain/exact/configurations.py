@@ -135,6 +135,16 @@ def _cycle_series(lengths: tuple, levels: np.ndarray, dims: np.ndarray, use_weig
     return out
 
 
+def _sphere_levels(lam: float, radius: float, d: int) -> tuple[int, np.ndarray]:
+    """(e_max, l(l+d-1) for l = 0..l_max): the integer eigenvalue levels r^2 lam of S^d(r)
+    up to lam (e_max < 0 when lam is below 0)."""
+    e_max = int(math.floor(lam * float(radius) ** 2 * (1 + 1e-12) + 1e-12))
+    l_max = -1
+    while (l_max + 1) * (l_max + d) <= e_max:
+        l_max += 1
+    return e_max, np.array([l * (l + d - 1) for l in range(l_max + 1)], dtype=np.int64)
+
+
 def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
                            sphere_dim: int = 2, include_zero: bool = True,
                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -177,14 +187,11 @@ def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
     if int(structure.factor_ambient) != d + 1:
         raise SpecError(f"the structure's factors live in R^{structure.factor_ambient}, the "
                         f"spheres S{d} in R^{d + 1}")
-    e_max = int(math.floor(lam * float(radius) ** 2 * (1 + 1e-12) + 1e-12))
+    e_max, levels = _sphere_levels(lam, radius, d)
     if e_max < 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0), empty, empty
-    l_max = 0
-    while (l_max + 1) * (l_max + d) <= e_max:
-        l_max += 1
-    levels = np.array([l * (l + d - 1) for l in range(l_max + 1)], dtype=np.int64)
+    l_max = levels.size - 1
     dims = np.array([math.comb(l + d, d) - (math.comb(l + d - 2, d) if l >= 2 else 0)
                      for l in range(l_max + 1)], dtype=np.int64)
     use_weights = group != "trivial"
@@ -384,14 +391,11 @@ def finite_configuration_spectrum(action: Any, lam: float, radius: float = 1.0, 
                             f"the group has more than {max_order} elements; exact counts on "
                             "products enumerate finite groups: use a smaller group")
         frontier = nxt
-    e_max = int(math.floor(lam * float(radius) ** 2 * (1 + 1e-12) + 1e-12))
+    e_max, levels = _sphere_levels(lam, radius, d)
     if e_max < 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0), empty, empty
-    l_max = 0
-    while (l_max + 1) * (l_max + d) <= e_max:
-        l_max += 1
-    levels = np.array([l * (l + d - 1) for l in range(l_max + 1)], dtype=np.int64)
+    l_max = levels.size - 1
     total = np.zeros(e_max + 1)
     for g in elements.values():
         target, mats = [], []
