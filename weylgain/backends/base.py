@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +60,28 @@ class Factorization(ABC):
 
     def free(self) -> None:
         """Release the factors (they are released when the object is collected, too)."""
+
+
+class HandleFactorization(Factorization):
+    """Factors held by a backend that keeps one numerical factorization per handle (PARDISO,
+    MUMPS): a solve after the backend moved on to another shift refactors this one first.
+
+    The backend provides ``_stamp`` (incremented by each numerical factorization),
+    ``_numeric(values)`` and ``_solve(values, b)``.
+    """
+
+    def __init__(self, sigma: float, values: np.ndarray, inertia: Inertia, backend: Any,
+                 stamp: int) -> None:
+        super().__init__(sigma, values, inertia)
+        self._backend = backend
+        self._stamp = stamp
+
+    def solve(self, b: np.ndarray) -> np.ndarray:
+        be = self._backend
+        if be._stamp != self._stamp:
+            be._numeric(self.values)
+            self._stamp = be._stamp
+        return be._solve(self.values, b)
 
 
 class Backend(ABC):

@@ -14,24 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Backend, Factorization, Inertia
+from .base import Backend, HandleFactorization, Inertia
 from .pencil import Pencil
 
 __all__ = ["MumpsBackend"]
 
-
-class _MumpsFactorization(Factorization):
-    def __init__(self, sigma, values, inertia, backend: "MumpsBackend", stamp: int) -> None:
-        super().__init__(sigma, values, inertia)
-        self._backend = backend
-        self._stamp = stamp
-
-    def solve(self, b: np.ndarray) -> np.ndarray:
-        be = self._backend
-        if be._stamp != self._stamp:
-            be._numeric(self.values)  # one factorization per context: refactor this shift
-            self._stamp = be._stamp
-        return be._solve(b)
 
 
 class MumpsBackend(Backend):
@@ -97,13 +84,13 @@ class MumpsBackend(Backend):
                 return f"MUMPS factorization failed ({exc})"
         return "MUMPS factorization failed (workspace)"
 
-    def _solve(self, b: np.ndarray) -> np.ndarray:
+    def _solve(self, values: np.ndarray, b: np.ndarray) -> np.ndarray:
         x = np.array(b, dtype=np.float64, order="C")  # MUMPS overwrites its right-hand side
         self._ctx.set_rhs(x)
         self._ctx.run(3)
         return x
 
-    def factor(self, sigma: float) -> Factorization:
+    def factor(self, sigma: float) -> HandleFactorization:
         values = self.pencil.values(sigma)
         err = self._numeric(values)
         n = self.pencil.n
@@ -121,7 +108,7 @@ class MumpsBackend(Backend):
                 inertia = Inertia(*counts, False, f"{static} pivots replaced (static pivoting)")
             else:
                 inertia = Inertia(*counts, True)
-        return _MumpsFactorization(sigma, values, inertia, self, self._stamp)
+        return HandleFactorization(sigma, values, inertia, self, self._stamp)
 
     @property
     def peak_memory_bytes(self) -> int:

@@ -15,7 +15,7 @@ import ctypes
 
 import numpy as np
 
-from .base import Backend, Factorization, Inertia
+from .base import Backend, HandleFactorization, Inertia
 from .pencil import Pencil
 
 __all__ = ["PardisoBackend"]
@@ -42,20 +42,6 @@ def _library():
                          _p_int, ctypes.c_void_p, ctypes.c_void_p, _p_int]
     return _LIB
 
-
-class _PardisoFactorization(Factorization):
-    def __init__(self, sigma, values, inertia, backend: "PardisoBackend", stamp: int) -> None:
-        super().__init__(sigma, values, inertia)
-        self._backend = backend
-        self._stamp = stamp
-
-    def solve(self, b: np.ndarray) -> np.ndarray:
-        be = self._backend
-        if be._stamp != self._stamp:
-            # PARDISO keeps one factorization per handle: refactor this shift's values
-            be._numeric(self.values)
-            self._stamp = be._stamp
-        return be._solve(self.values, b)
 
 
 class PardisoBackend(Backend):
@@ -128,7 +114,7 @@ class PardisoBackend(Backend):
             raise RuntimeError(f"PARDISO solve failed with error {err}")
         return x
 
-    def factor(self, sigma: float) -> Factorization:
+    def factor(self, sigma: float) -> HandleFactorization:
         values = self.pencil.values(sigma)
         err = self._numeric(values)
         n = self.pencil.n
@@ -145,7 +131,7 @@ class PardisoBackend(Backend):
                 inertia = Inertia(neg, zero, pos, False, f"{zero} zero pivots")
             else:
                 inertia = Inertia(neg, zero, pos, True)
-        return _PardisoFactorization(sigma, values, inertia, self, self._stamp)
+        return HandleFactorization(sigma, values, inertia, self, self._stamp)
 
     @property
     def peak_memory_bytes(self) -> int:
