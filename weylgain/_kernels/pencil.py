@@ -1,9 +1,12 @@
-"""Numba kernels for the checked pencil: a symmetry test and the union of upper triangles.
+"""Numba kernels for the checked pencil: a symmetry test, the union of upper triangles, and
+products with a symmetric matrix stored as its upper triangle.
 
 The counter stores a pencil (K, M) once, as the upper triangles of K and M on one shared
 pattern (half the entries of one matrix, two value arrays), so that K - sigma M for any shift
-is one subtraction of value arrays. Both kernels read canonical CSR (sorted column indices,
-no duplicates) and allocate only their outputs.
+is one subtraction of value arrays. The first two kernels read canonical CSR (sorted column
+indices, no duplicates) with int64 indices; the products read
+the pencil's own int32 pattern (the index type PARDISO and MUMPS take) in one pass, where
+scipy needs two products and a validation of a new matrix object per value array.
 """
 
 from __future__ import annotations
@@ -13,41 +16,43 @@ from numba import njit
 
 
 @njit(cache=True)
-def _find(indices, lo, hi, col):
-    """Position of ``col`` in the sorted indices[lo:hi], or -1."""
-    while lo < hi:
-        mid = (lo + hi) // 2
-        c = indices[mid]
-        if c < col:
-            lo = mid + 1
-        elif c > col:
-            hi = mid
-        else:
-            return mid
-    return -1
-
-
-@njit(cache=True)
 def max_asymmetry(indptr, indices, data, n):
     """max |a_ij - a_ji| of the canonical CSR matrix (indptr, indices, data) of size n x n.
 
-    A missing mirror entry counts as zero. O(nnz log(row length)), no allocation.
+    A missing mirror entry counts as zero. O(nnz) with one cursor per row: visiting the
+    strictly lower entries (i, j) row by row, i ascending, meets the mirrors (j, i) of each
+    row j in increasing column order, so the cursor of row j only moves forward; an upper
+    entry a cursor steps over, or never reaches, has no mirror.
     """
+    cursor = indptr[:n].copy()
     worst = 0.0
     for i in range(n):
         for p in range(indptr[i], indptr[i + 1]):
             j = indices[p]
-            if j == i:
-                continue
-            q = _find(indices, indptr[j], indptr[j + 1], i)
-            if q < 0:
-                d = abs(data[p])
-            elif j < i:
-                d = abs(data[p] - data[q])
+            if j >= i:
+                break  # sorted rows: the rest of the row is the diagonal and above
+            c = cursor[j]
+            end = indptr[j + 1]
+            while c < end and indices[c] < i:
+                if indices[c] > j:
+                    d = abs(data[c])  # (j, col) with j < col < i: its mirror was not met
+                    if d > worst:
+                        worst = d
+                c += 1
+            if c < end and indices[c] == i:
+                d = abs(data[p] - data[c])
+                c += 1
             else:
-                continue  # the pair is measured from its lower entry
+                d = abs(data[p])
+            cursor[j] = c
             if d > worst:
                 worst = d
+    for j in range(n):
+        for c in range(cursor[j], indptr[j + 1]):
+            if indices[c] > j:
+                d = abs(data[c])
+                if d > worst:
+                    worst = d
     return worst
 
 
@@ -105,3 +110,103 @@ def upper_union(indptr_k, indices_k, data_k, indptr_m, indices_m, data_m, n):
         _merge_row(indptr_k, indices_k, data_k, indptr_m, indices_m, data_m, i, n, True,
                    indptr[i], indices, kval, mval)
     return indptr, indices, kval, mval
+
+
+@njit(cache=True)
+def symmetric_upper_matvec(indptr, indices, values, x, out):
+    """out = A x for the symmetric A given by its upper triangle (CSR, int32 indices).
+
+    One pass over the triangle: each off-diagonal entry a_ij (j > i) adds to row i and, as
+    a_ji, to row j. Returns ``out``.
+    """
+    n = x.shape[0]
+    for i in range(n):
+        out[i] = 0.0
+    for i in range(n):
+        xi = x[i]
+        acc = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            v = values[p]
+            acc += v * x[j]
+            if j != i:
+                out[j] += v * xi
+        out[i] += acc
+    return out
+
+
+@njit(cache=True)
+def symmetric_upper_abs_row_sums(indptr, indices, values, out):
+    """out_i = sum_j |a_ij| for the symmetric A given by its upper triangle; returns ``out``."""
+    n = out.shape[0]
+    for i in range(n):
+        out[i] = 0.0
+    for i in range(n):
+        acc = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            v = abs(values[p])
+            acc += v
+            if j != i:
+                out[j] += v
+        out[i] += acc
+    return out
+
+
+@njit(cache=True)
+def jacobi_scaled_lanczos(indptr, indices, values, inv_sqrt_diag, start, steps):
+    """Plain Lanczos on D^-1/2 A D^-1/2 (A symmetric, given by its upper triangle).
+
+    Fused into one kernel so that each step is one pass over the triangle and a few over
+    vectors, without temporaries. ``start`` is the (unnormalized) first vector; returns the
+    tridiagonal (alpha of shape (m,), beta of shape (m - 1,)) after m <= steps steps (fewer
+    when an invariant subspace is found).
+    """
+    n = start.shape[0]
+    alpha = np.zeros(steps)
+    beta = np.zeros(steps)
+    q = np.empty(n)
+    q_prev = np.zeros(n)
+    w = np.empty(n)
+    xs = np.empty(n)
+    norm = 0.0
+    for i in range(n):
+        norm += start[i] * start[i]
+    norm = np.sqrt(norm)
+    for i in range(n):
+        q[i] = start[i] / norm
+    b_prev = 0.0
+    m = steps
+    for step in range(steps):
+        for i in range(n):
+            xs[i] = inv_sqrt_diag[i] * q[i]
+            w[i] = 0.0
+        for i in range(n):
+            xi = xs[i]
+            acc = 0.0
+            for p in range(indptr[i], indptr[i + 1]):
+                j = indices[p]
+                v = values[p]
+                acc += v * xs[j]
+                if j != i:
+                    w[j] += v * xi
+            w[i] += acc
+        a = 0.0
+        for i in range(n):
+            w[i] *= inv_sqrt_diag[i]
+            a += q[i] * w[i]
+        alpha[step] = a
+        b = 0.0
+        for i in range(n):
+            w[i] -= a * q[i] + b_prev * q_prev[i]
+            b += w[i] * w[i]
+        b = np.sqrt(b)
+        beta[step] = b
+        if b < 1e-12 * max(abs(a), 1.0):
+            m = step + 1
+            break
+        for i in range(n):
+            q_prev[i] = q[i]
+            q[i] = w[i] / b
+        b_prev = b
+    return alpha[:m].copy(), beta[:max(m - 1, 0)].copy()

@@ -144,31 +144,24 @@ class Pencil:
     def diagonal(self, values: np.ndarray) -> np.ndarray:
         return values[self.indptr[:-1]]
 
-    def _operator(self, values: np.ndarray) -> tuple[sp.csr_matrix, sp.csc_matrix, np.ndarray]:
-        """(U, U^T, diag) for these values; scipy validates the index arrays of every new
-        matrix object (a pass over the pattern), so the last one is kept for repeated products.
-        """
-        cached = getattr(self, "_op_cache", None)
-        if cached is not None and cached[0] is values:
-            return cached[1]
-        U = self.upper(values)
-        op = (U, U.T, self.diagonal(values))
-        self._op_cache = (values, op)
-        return op
-
     def matvec(self, values: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """(U + U^T - diag U) x: the symmetric matrix with upper triangle ``values`` times x."""
-        U, Ut, d = self._operator(values)
-        y = U @ x
-        y += Ut @ x
-        y -= d * x
-        return y
+        """A x for the symmetric A with upper triangle ``values`` (one pass, a numba kernel)."""
+        from .._kernels.pencil import symmetric_upper_matvec
+
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        return symmetric_upper_matvec(self.indptr, self.indices, values, x, np.empty(self.n))
 
     def K_matvec(self, x: np.ndarray) -> np.ndarray:
         return self.matvec(self.k_values, x)
 
     def M_matvec(self, x: np.ndarray) -> np.ndarray:
         return self.matvec(self.m_values, x)
+
+    def abs_row_sums(self, values: np.ndarray) -> np.ndarray:
+        """Row sums of ``|A|`` for the symmetric A with these upper-triangular values."""
+        from .._kernels.pencil import symmetric_upper_abs_row_sums
+
+        return symmetric_upper_abs_row_sums(self.indptr, self.indices, values, np.empty(self.n))
 
     def full(self, values: np.ndarray) -> sp.csc_matrix:
         """The whole symmetric matrix (a new sparse matrix: for small problems and tests)."""
@@ -181,7 +174,7 @@ class Pencil:
 
     def norm1(self, values: np.ndarray) -> float:
         """max row sum of ``|A|`` for the symmetric A with these upper-triangular values."""
-        return float(self.matvec(np.abs(values), np.ones(self.n)).max())
+        return float(self.abs_row_sums(values).max())
 
     def symmetric_pattern(self) -> sp.csr_matrix:
         """The full symmetric pattern (values 1) as CSR, for orderings."""
@@ -201,7 +194,7 @@ class Pencil:
         m = self.m_values
         d = self.diagonal(m)
         n = self.n
-        off = self.matvec(np.abs(m), np.ones(n)) - d
+        off = self.abs_row_sums(m) - d
         if (d - off > 0).all() or n == 1:
             return
         Dh = 1.0 / np.sqrt(d)
@@ -209,8 +202,13 @@ class Pencil:
             lo = sla.eigvalsh(Dh[:, None] * self.dense(m) * Dh[None, :],
                               subset_by_index=[0, 0])[0]
         else:
-            lo = _lanczos_smallest(lambda x: Dh * self.matvec(m, Dh * x), n,
-                                   min(steps, n - 1))
+            from .._kernels.pencil import jacobi_scaled_lanczos
+
+            start = np.random.default_rng(0).standard_normal(n)
+            alpha, beta = jacobi_scaled_lanczos(self.indptr, self.indices, m, Dh, start,
+                                                min(steps, n - 1))
+            lo = float(sla.eigvalsh_tridiagonal(alpha, beta)[0])
+            lo = lo if math.isfinite(lo) else -math.inf
         if not lo > 1e-10:
             raise MatrixError(
                 f"M must be positive definite; its Jacobi-scaled spectrum reaches {lo:.3g}"
@@ -221,28 +219,3 @@ def dot(a: np.ndarray, b: np.ndarray) -> float:
     """a . b without BLAS: a threaded BLAS dot of one vector can wait for busy cores far
     longer than the arithmetic takes (19 ms against 0.3 ms measured on a loaded machine)."""
     return float(np.multiply(a, b).sum())
-
-
-def _lanczos_smallest(matvec: Any, n: int, steps: int) -> float:
-    """Smallest Ritz value of ``steps`` plain Lanczos steps from a fixed random start."""
-    q = np.random.default_rng(0).standard_normal(n)
-    q /= math.sqrt(dot(q, q))
-    q_prev = np.zeros(n)
-    alpha = np.empty(steps)
-    beta = np.zeros(steps)
-    b_prev = 0.0
-    m = steps
-    for j in range(steps):
-        w = matvec(q)
-        alpha[j] = dot(q, w)
-        w -= alpha[j] * q
-        w -= b_prev * q_prev
-        b = math.sqrt(dot(w, w))
-        beta[j] = b
-        if b < 1e-12 * max(abs(alpha[j]), 1.0):
-            m = j + 1
-            break
-        q_prev, q = q, w / b
-        b_prev = b
-    lo = float(sla.eigvalsh_tridiagonal(alpha[:m], beta[: m - 1])[0])
-    return lo if math.isfinite(lo) else -math.inf
