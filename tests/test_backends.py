@@ -346,3 +346,100 @@ def test_backend_names_are_checked():
             with pytest.raises(SpecError, match="not available"):
                 resolve_backend(b)
     assert resolve_backend("auto") == INSTALLED[0]
+
+
+def _naive_dominant_definite(A, rtol=1e-13):
+    """Reference of the graph test: breadth-first sign propagation over each component."""
+    D = A.toarray()
+    n = D.shape[0]
+    d = np.diag(D)
+    off = np.abs(D).sum(axis=1) - np.abs(d)
+    slack = d - off
+    tol = rtol * (np.abs(d) + off)
+    if (slack < -tol).any() or not (d > 0).all():
+        return False
+    sign = np.zeros(n, dtype=int)
+    for root in range(n):
+        if sign[root]:
+            continue
+        sign[root] = 1
+        comp, stack, settled = [root], [root], False
+        while stack:
+            i = stack.pop()
+            for j in np.flatnonzero(D[i]):
+                if j == i:
+                    continue
+                want = -int(np.sign(D[i, j])) * sign[i]
+                if sign[j] == 0:
+                    sign[j] = want
+                    comp.append(j)
+                    stack.append(j)
+                elif sign[j] != want:
+                    settled = True
+        settled |= bool((slack[comp] > tol[comp]).any())
+        if not settled:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("kind", ["triangles", "bipartite", "signed", "strict row", "random"])
+def test_diagonally_dominant_definite_against_bfs_and_eigvalsh(kind):
+    """The parity union-find against breadth-first sign propagation, and its True against
+    the smallest eigenvalue computed densely (a proof must never accept a singular matrix)."""
+    from weylgain._kernels.pencil import diagonally_dominant_definite
+
+    rng = np.random.default_rng(11)
+    seen = set()
+    for trial in range(40):
+        n = int(rng.integers(3, 30))
+        if kind == "bipartite":  # edges only between the two halves: a null vector exists
+            B = sp.random(n, n, density=0.3, random_state=rng).toarray()
+            half = n // 2
+            B[:half, :half] = 0
+            B[half:, half:] = 0
+        else:
+            B = sp.random(n, n, density=0.3, random_state=rng).toarray()
+        W = np.triu(B, 1)
+        if kind == "signed":
+            W *= rng.choice([-1.0, 1.0], size=W.shape)
+        W = W + W.T
+        A = np.diag(np.abs(W).sum(axis=1)) + W  # every row exactly weakly dominant
+        if kind == "triangles":
+            A = np.zeros((n, n))
+            for _ in range(n):  # P1-like masses: a sum of (J + I) blocks on triangles
+                t = rng.choice(n, size=3, replace=False)
+                A[np.ix_(t, t)] += rng.random() * (np.ones((3, 3)) + np.eye(3)) / 12
+            A[np.diag_indices(n)] += (np.abs(A).sum(axis=1) - 2 * np.diag(A)).clip(0)
+        if kind == "strict row":
+            A[0, 0] *= 1.5
+        if kind == "random":
+            A = A + np.diag(rng.standard_normal(n) * 0.1 * np.abs(np.diag(A)).max())
+        if not (np.diag(A) > 0).all():
+            continue
+        p = Pencil(sp.identity(n, format="csr"), sp.csr_matrix(A))
+        got = bool(diagonally_dominant_definite(p.indptr, p.indices, p.m_values, 1e-13))
+        assert got == _naive_dominant_definite(sp.csr_matrix(A))
+        lo = np.linalg.eigvalsh(A / np.sqrt(np.outer(np.diag(A), np.diag(A))))[0]
+        if got:
+            assert lo > 1e-12
+        seen.add(got)
+    if kind == "bipartite":  # every component is consistent: never proved, and singular
+        assert seen == {False}
+    if kind == "triangles":
+        assert True in seen
+
+
+def test_mass_screen_on_meshes_takes_the_graph_proof_and_rejects_a_singular_mass():
+    """P1 masses of triangle meshes are proved definite on the graph (no Lanczos steps); a
+    weakly dominant mass with a null vector is refused."""
+    from weylgain._kernels import pencil as kern
+
+    K, M = laplacian(meshes.sphere(3))
+    p = Pencil(K, M)
+    assert kern.diagonally_dominant_definite(p.indptr, p.indices, p.m_values, 1e-13)
+    p.check_mass_positive_definite(dense_limit=0)
+    # [[1, 1], [1, 1]] blocks along the diagonal of a 500 x 500 matrix: singular, dominant
+    n = 500
+    blocks = sp.block_diag([np.ones((2, 2))] * (n // 2), format="csr")
+    with pytest.raises(MatrixError, match="positive definite"):
+        Pencil(sp.identity(n, format="csr"), blocks).check_mass_positive_definite()

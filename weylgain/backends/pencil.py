@@ -183,9 +183,12 @@ class Pencil:
 
     # ---- the mass screen
     def check_mass_positive_definite(self, dense_limit: int = 400, steps: int = 16) -> None:
-        """Gershgorin first (free); else the bottom of the Jacobi-scaled spectrum of M.
+        """Gershgorin first (free), then weak diagonal dominance decided on the graph
+        (:func:`~weylgain._kernels.pencil.diagonally_dominant_definite`: a proof, O(nnz));
+        else the bottom of the Jacobi-scaled spectrum of M.
 
-        A cheap screen, not a proof: it catches a mass matrix with a clearly negative or zero
+        The first two are proofs (up to the round-off of the row sums); the last is a cheap
+        screen, not a proof: it catches a mass matrix with a clearly negative or zero
         eigenvalue. Jacobi-scaled, a FEM mass matrix has its spectrum in about [1/(k+2), 2],
         and Lanczos' smallest Ritz value converges from above to the bottom of the spectrum
         (without reorthogonalization the Ritz values still stay inside it), so a few dozen
@@ -196,6 +199,12 @@ class Pencil:
         n = self.n
         off = self.abs_row_sums(m) - d
         if (d - off > 0).all() or n == 1:
+            return
+        from .._kernels.pencil import diagonally_dominant_definite
+
+        # weakly dominant (a P1 mass on triangles: equality in every row): decided exactly
+        # from the graph, in one pass; the tolerance covers the round-off of the row sums
+        if diagonally_dominant_definite(self.indptr, self.indices, m, 1e-13):
             return
         Dh = 1.0 / np.sqrt(d)
         if n <= dense_limit:
