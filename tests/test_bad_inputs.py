@@ -349,6 +349,32 @@ API_CASES = [
         res.MemoryEstimate("a test", 1e18), "do less"), ResourceError, "do less"),
     ("mesh_size of an unknown kind", lambda p: res.mesh_size("cube", 3), ParameterError,
      "unknown mesh kind"),
+    ("generator sphere(40)", lambda p: meshes.sphere(40), ResourceError,
+     "the mesh sphere:40"),
+    ("generator sphere(10**6)", lambda p: meshes.sphere(10**6), ResourceError,
+     "more than 1e308 bytes"),
+    ("generator octahedral sphere(40)", lambda p: meshes.sphere(40, base="octahedron"),
+     ResourceError, "would need about"),
+    ("generator box(3, 100000)", lambda p: meshes.box(3, 100000), ResourceError,
+     "choose a coarser mesh"),
+    ("generator torus(4, 100000)", lambda p: meshes.torus(4, 100000), ResourceError,
+     "would need about"),
+    ("generator ball(30)", lambda p: meshes.ball(30), ResourceError, "would need about"),
+    ("generator sphere3(20)", lambda p: meshes.sphere3(20), ResourceError, "would need about"),
+    ("generator hemisphere(40)", lambda p: meshes.hemisphere(40), ResourceError,
+     "the mesh hemisphere:40"),
+    ("generator disk(40)", lambda p: meshes.disk(40), ResourceError, "the mesh disk:40"),
+    ("generator interval(10**13)", lambda p: meshes.interval(10**13), ResourceError,
+     "would need about"),
+    ("generator circle(10**13)", lambda p: meshes.circle(10**13), ResourceError,
+     "would need about"),
+    ("generator invariant_sphere huge", lambda p: meshes.invariant_sphere(
+        "C5", n_vertices=10**14), ResourceError, "would need about"),
+    ("mesh spec torus of dimension 1e9", lambda p: meshes.from_spec("torus:1000000000:3"),
+     MeshError, "dim must be 1 to 4"),
+    ("check_factorization_memory of a petabyte", lambda p: res.check_factorization_memory(
+        res.MemoryEstimate("the factorization of K - sigma M", 1e18)), ResourceError,
+     "docs/scale.md"),
 ]
 
 
@@ -389,6 +415,9 @@ def test_api_bad_input(case, tmp_path):
 CLI_CASES = [
     (["count", "--mesh", "sphere:40"], "would need about"),
     (["count", "--mesh", "torus:4:100000", "--lam", "10"], "would need about"),
+    (["count", "--mesh", "box:3:100000"], "would need about"),
+    (["count", "--mesh", "sphere:1000000"], "more than 1e308 bytes"),
+    (["count", "--mesh", "isphere:100000000000000:C5"], "would need about"),
     (["count", "--mesh", "nosuch:3"], "unknown mesh kind"),
     (["count", "--mesh", "sphere:x"], "expected an integer"),
     (["count", "--mesh", "sphere"], "needs 1 integer"),

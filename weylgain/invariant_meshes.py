@@ -535,12 +535,13 @@ def invariant_sphere(group: Any, n_vertices: int = DEFAULT_N_VERTICES, radius: f
     >>> m.is_closed, mesh_quality(m).min_angle_deg > 20
     (True, True)
     """
-    from .meshes import _check_int, _check_positive, _fmt, _localized
+    from .meshes import _check_int, _check_positive, _fmt, _guard, _localized
 
     n_target = _check_int(n_vertices, "n_vertices", _MIN_VERTICES)
     radius = _check_positive(radius, "radius")
     iterations = _check_int(iterations, "iterations", 0)
     seed = _check_int(seed, "seed", 0)
+    _guard("isphere", n_target)  # refuse, before allocating, what cannot fit
     elements, generators, gname = _group_elements(group)
     order = elements.shape[0]
     poles = _poles(elements)

@@ -22,9 +22,11 @@ even numbers of grid steps.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -200,6 +202,30 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+# True while a request's memory has been checked already (by from_spec, with the assembly
+# that follows it, or by a generator built on another one): the generators then skip theirs
+_CHECKED = contextvars.ContextVar("weylgain_mesh_memory_checked", default=False)
+
+
+def _guard(kind: str, *ints: int) -> None:
+    """Refuse, before allocating, a generated mesh that cannot fit (ResourceError)."""
+    if _CHECKED.get():
+        return
+    from .resources import check_mesh_memory
+
+    check_mesh_memory(kind, *ints, assembly=False)
+
+
+@contextlib.contextmanager
+def _checked() -> Iterator[None]:
+    """Within this block the generators trust that the request's memory was checked."""
+    token = _CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
 # ====================================================================== 1-dimensional
 def interval(n: int, length: float = 1.0) -> Mesh:
     """The interval [0, length] with ``n`` equally spaced vertices.
@@ -217,6 +243,7 @@ def interval(n: int, length: float = 1.0) -> Mesh:
     """
     n = _check_int(n, "n (number of vertices of the interval)", 2)
     length = _check_positive(length, "length")
+    _guard("interval", n)
     x = np.linspace(0.0, length, n)[:, None]
     s = np.stack([np.arange(n - 1), np.arange(1, n)], axis=1)
     name = f"interval:{n}" + ("" if length == 1.0 else f":{_fmt(length)}")
@@ -236,6 +263,7 @@ def circle(n: int, radius: float = 1.0) -> Mesh:
     """
     n = _check_int(n, "n (number of vertices of the circle)", 3)
     radius = _check_positive(radius, "radius")
+    _guard("circle", n)
     t = 2.0 * np.pi * np.arange(n) / n
     x = radius * np.stack([np.cos(t), np.sin(t)], axis=1)
     s = np.stack([np.arange(n), (np.arange(n) + 1) % n], axis=1)
@@ -290,6 +318,7 @@ def torus(
             f"period); got n = {n}: use n = {n + 1} or triangulation='kuhn'"
         )
     lengths = _axis_lengths(length, dim)
+    _guard("torus", dim, n)
     shape = (n,) * dim
     idx = np.stack(np.meshgrid(*[np.arange(n)] * dim, indexing="ij"), -1).reshape(-1, dim)
     vertices = idx * (lengths / n)
@@ -342,6 +371,7 @@ def box(
             f"is symmetric about the centre); got n = {n}: use n = {n + 1} or triangulation='kuhn'"
         )
     lengths = _axis_lengths(length, dim)
+    _guard("box", dim, n)
     shape = (n,) * dim
     idx = np.stack(np.meshgrid(*[np.arange(n)] * dim, indexing="ij"), -1).reshape(-1, dim)
     vertices = idx * (lengths / (n - 1))
@@ -448,6 +478,8 @@ def sphere(subdivisions: int, radius: float = 1.0, base: str = "icosahedron") ->
     """
     k = _check_int(subdivisions, "subdivisions", 0)
     radius = _check_positive(radius, "radius")
+    if base in ("icosahedron", "octahedron"):  # (else _sphere_arrays says what is wrong)
+        _guard("sphere" + (":octahedron" if base == "octahedron" else ""), k)
     v, f = _sphere_arrays(k, base)
     v, f = _localized(v * radius, f)
     name = f"sphere:{k}" + ("" if base == "icosahedron" else f":{base}")
@@ -476,6 +508,7 @@ def hemisphere(subdivisions: int, radius: float = 1.0, base: str = "octahedron")
             "hemisphere needs base='octahedron' (its equator z = 0 is a union of edges); "
             f"got {base!r}"
         )
+    _guard("hemisphere", k)
     v, f = _sphere_arrays(k, "octahedron")
     f = f[v[f, 2].sum(axis=1) > 0]
     v, f = _compact(v, f)
@@ -501,7 +534,9 @@ def disk(subdivisions: int, radius: float = 1.0) -> Mesh:
     """
     k = _check_int(subdivisions, "subdivisions", 0)
     radius = _check_positive(radius, "radius")
-    h = hemisphere(k)
+    _guard("disk", k)
+    with _checked():
+        h = hemisphere(k)
     v = h.vertices
     theta = np.arccos(np.clip(v[:, 2], -1.0, 1.0))
     rho = np.hypot(v[:, 0], v[:, 1])
@@ -549,6 +584,7 @@ def sphere3(subdivisions: int, radius: float = 1.0) -> Mesh:
     """
     k = _check_int(subdivisions, "subdivisions", 0)
     radius = _check_positive(radius, "radius")
+    _guard("sphere3", k)
     m = 2 ** (k + 1)
     face = _kuhn_paths((m, m, m), mirrored=True)  # (s, 4, 3)
     blocks = []
@@ -595,6 +631,7 @@ def ball(subdivisions: int, radius: float = 1.0) -> Mesh:
     """
     k = _check_int(subdivisions, "subdivisions", 0)
     radius = _check_positive(radius, "radius")
+    _guard("ball", k)
     m = 2 ** (k + 1)
     paths = _kuhn_paths((m, m, m), mirrored=True)
     simplices = np.ravel_multi_index(tuple(np.moveaxis(paths, -1, 0)), (m + 1,) * 3)
@@ -693,7 +730,8 @@ def from_spec(spec: str) -> Mesh:
             from .resources import check_mesh_memory
 
             check_mesh_memory("isphere", int(fields[0]))
-        return _isphere_from_spec(spec, fields)
+        with _checked():
+            return _isphere_from_spec(spec, fields)
     n_int = {"interval": 1, "circle": 1, "torus": 2, "box": 2, "sphere": 1, "sphere3": 1,
              "hemisphere": 1, "disk": 1, "ball": 1}
     if kind not in n_int:
@@ -732,6 +770,11 @@ def from_spec(spec: str) -> Mesh:
     from .resources import check_mesh_memory  # refuse, before allocating, what cannot fit
 
     check_mesh_memory(kind + (":octahedron" if word == "octahedron" else ""), *ints)
+    with _checked():  # the generators need not check again
+        return _build(kind, ints, word, number, kw)
+
+
+def _build(kind: str, ints: list[int], word: str | None, number, kw: dict) -> Mesh:
     if kind == "interval":
         return interval(ints[0], **({} if number is None else {"length": number}))
     if kind == "circle":

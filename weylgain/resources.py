@@ -9,10 +9,19 @@ none of these can be read (not Linux, psutil absent), nothing is refused.
 The mesh and assembly estimates are peaks of the real code measured with ``tracemalloc`` at
 several sizes (tests/test_resources.py checks them within a factor of 2); they are linear in
 the mesh size, so a request far beyond the machine is refused at once.
+
+The factorization of K - sigma M, the largest allocation of a count (on a 3-D mesh its
+factors hold 10-50 times the nonzeros of the matrix), is estimated after the symbolic
+analysis and before the numerical factorization: PARDISO and MUMPS report the memory their
+factorization will take (``iparm(17)``, ``INFOG(16)``); for SuperLU the nonzeros of the
+factor are counted exactly from the elimination tree of the ordered matrix (Gilbert, Ng and
+Peyton's column counts, O(nnz) time) and multiplied by the bytes per factor nonzero
+measured on meshes (:func:`superlu_factor_memory`).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import asdict, dataclass
@@ -31,6 +40,11 @@ __all__ = [
     "check_memory",
     "check_mesh_memory",
     "check_laplacian_memory",
+    "factor_nonzeros",
+    "pardiso_factor_memory",
+    "mumps_factor_memory",
+    "superlu_factor_memory",
+    "check_factorization_memory",
 ]
 
 _UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50}
@@ -61,6 +75,8 @@ class MemoryEstimate:
 def format_bytes(n: float) -> str:
     """``1536`` -> ``"1.5 KiB"``; astronomically large values in powers of ten of bytes."""
     n = float(n)
+    if not math.isfinite(n):
+        return "more than 1e308 bytes"
     if n >= 2**60:
         return f"{n:.2g} bytes"
     for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
@@ -149,12 +165,22 @@ def mesh_size(kind: str, *args: int) -> tuple[float, float, int, int]:
         Floats: a request may exceed any integer type (sphere:40 has 1.2e25 vertices).
     """
     a = [int(x) for x in args]
+    try:
+        return _mesh_size(kind, a)
+    except OverflowError:  # beyond any float: the request is astronomically large
+        k, D = (a[0], a[0]) if kind in ("torus", "box") else _mesh_size(kind, [3] * len(a))[2:]
+        return math.inf, math.inf, k, D
+
+
+def _mesh_size(kind: str, a: list[int]) -> tuple[float, float, int, int]:
     if kind == "interval":
         return float(a[0]), float(max(a[0] - 1, 0)), 1, 1
     if kind == "circle":
         return float(a[0]), float(a[0]), 1, 2
     if kind in ("torus", "box"):
         d, n = a[0], a[1]
+        if not 1 <= d <= 4:  # the generator refuses it (and d! could take forever)
+            return math.inf, math.inf, d, d
         cells = float(n) ** d if kind == "torus" else float(max(n - 1, 0)) ** d
         return float(n) ** d, cells * factorial(d), d, d
     if kind == "sphere":
@@ -184,13 +210,14 @@ _MESH_BYTES_PER_SIMPLEX = {1: 30.0, 2: 120.0, 3: 220.0, 4: 400.0}
 # pinched-vertex corner graph and the coincident-vertex tree, per simplex
 _VALIDATE_BYTES_PER_SIMPLEX = {1: 210.0, 2: 650.0, 3: 1060.0, 4: 1600.0}
 _VALIDATED_UP_TO = 50_000  # weylgain.meshes validates generated meshes up to this size
+_ISPHERE_VALIDATED_UP_TO = 200_000  # invariant_sphere: up to this many triangles
 
 
 def mesh_memory(kind: str, *args: int) -> MemoryEstimate:
     """Estimated peak memory of generating a mesh (see :func:`mesh_size` for the arguments)."""
     n, m, k, _ = mesh_size(kind, *args)
     need = n * _MESH_BYTES_PER_VERTEX[k] + m * _MESH_BYTES_PER_SIMPLEX[k]
-    if m <= _VALIDATED_UP_TO:
+    if m <= (_ISPHERE_VALIDATED_UP_TO if kind == "isphere" else _VALIDATED_UP_TO):
         need += m * _VALIDATE_BYTES_PER_SIMPLEX[k]
     spec = kind + ":" + ":".join(str(int(x)) for x in args)
     return MemoryEstimate(f"the mesh {spec}", need, f"{n:.3g} vertices, {m:.3g} {k}-simplices")
@@ -250,14 +277,25 @@ def check_memory(estimate: MemoryEstimate, advice: str = "") -> None:
     )
 
 
-def check_mesh_memory(kind: str, *args: int) -> None:
-    """Refuse a mesh request (``from_spec`` fields) that cannot fit; see :func:`mesh_memory`."""
+def check_mesh_memory(kind: str, *args: int, assembly: bool = True) -> None:
+    """Refuse a mesh request that cannot fit; see :func:`mesh_memory`.
+
+    Parameters
+    ----------
+    kind, *args
+        As for :func:`mesh_size` (the integer fields of a :func:`weylgain.meshes.from_spec`
+        spec).
+    assembly : bool, default True
+        Count the assembly of K and M as well (a spec given to ``weylgain count`` is
+        assembled next); the mesh generators called directly check the mesh alone.
+    """
     n, m, k, _ = mesh_size(kind, *args)
     if k not in _MESH_BYTES_PER_SIMPLEX:  # out of range: the generator says so
         return
     est = mesh_memory(kind, *args)
-    total = MemoryEstimate(est.what, est.bytes + laplacian_memory(n, m, k).bytes, est.detail)
-    check_memory(total, "choose a coarser mesh (a lower level or fewer vertices per direction; "
+    if assembly:
+        est = MemoryEstimate(est.what, est.bytes + laplacian_memory(n, m, k).bytes, est.detail)
+    check_memory(est, "choose a coarser mesh (a lower level or fewer vertices per direction; "
                         "each sphere level multiplies the size by 4)")
 
 
@@ -267,3 +305,109 @@ def check_laplacian_memory(n_vertices: float, n_simplices: float, k: int) -> Non
                  "use a coarser mesh, or a quotient by a symmetry group to shrink the problem")
 
 
+
+
+# ====================================================================== factorizations
+_FACTOR_WHAT = "the factorization of K - sigma M"
+_FACTOR_ADVICE = (
+    "use a smaller mesh, a quotient by a symmetry group (weylgain.quotient, --group) that "
+    "shrinks the matrix, or the distributed MPI route over several machines "
+    "(weylgain count --mpi, docs/scale.md)"
+)
+# SuperLU (scipy's splu in symmetric mode, both triangles): peak bytes of one factorization
+# per nonzero of the Cholesky factor L (diagonal included) and per unknown, measured with
+# the resident-set peak on 2-D and 3-D meshes (tests/test_resources.py): values of L and U,
+# their row subscripts, the expansions of SuperLU's work space and the CSC copies of L and U
+# that the inertia check reads. Measured: 52 bytes per nonzero of L (2-D and 3-D meshes of
+# 5 000 to 27 000 unknowns alike); 60 keeps the estimate a little above the peak.
+_SUPERLU_BYTES_PER_FACTOR_NONZERO = 60.0
+_SUPERLU_BYTES_PER_UNKNOWN = 260.0
+
+
+def factor_nonzeros(indptr, indices, n: int):
+    """Nonzeros of each column of the Cholesky factor of a symmetric pattern (no factoring).
+
+    Parameters
+    ----------
+    indptr : ndarray of shape (n + 1,), integer
+    indices : ndarray of shape (nnz,), integer
+        The full symmetric pattern (both triangles, CSC or CSR), in the order it is factored.
+    n : int
+
+    Returns
+    -------
+    ndarray of shape (n,), int64
+        Column counts of L, diagonal included (``sum`` is ``nnz(L)``): the structure of the
+        LDL^T and the symmetric-mode LU factors when the pivots stay on the diagonal.
+    """
+    import numpy as np  # noqa: PLC0415
+
+    from ._kernels.symbolic import cholesky_column_counts  # noqa: PLC0415
+
+    return cholesky_column_counts(np.asarray(indptr), np.asarray(indices), int(n))
+
+
+def _factor_estimate(need: float, backend: str, n: int, detail: str) -> MemoryEstimate:
+    return MemoryEstimate(_FACTOR_WHAT, float(need), f"{backend}, {n} unknowns, {detail}")
+
+
+def pardiso_factor_memory(iparm, n: int, nnz: int) -> MemoryEstimate:
+    """Memory the numerical factorization still needs, from PARDISO's report after phase 11.
+
+    Parameters
+    ----------
+    iparm : ndarray of shape (64,), int32
+        PARDISO's parameters after the analysis: ``iparm[14]`` the peak of the analysis,
+        ``iparm[15]`` its permanent memory (already allocated), ``iparm[16]`` the memory of
+        the numerical factorization and solve, in KiB (MKL's ``iparm(15)..iparm(17)``).
+    n, nnz : int
+        Unknowns and stored nonzeros of the pencil (one shift's values are allocated too).
+    """
+    total = 1024.0 * max(float(iparm[14]), float(iparm[15]) + float(iparm[16]))
+    need = 1024.0 * float(iparm[16]) + 8.0 * nnz
+    return _factor_estimate(need, "pardiso", n,
+                            f"PARDISO's estimate after its analysis, {format_bytes(total)} "
+                            f"at the peak in all")
+
+
+def mumps_factor_memory(infog16_mb: float, n: int, nnz: int) -> MemoryEstimate:
+    """Memory of the numerical factorization from MUMPS' estimate after the analysis (job 1).
+
+    Parameters
+    ----------
+    infog16_mb : float
+        ``INFOG(16)``: MUMPS' estimate, in MB, of its in-core factorization on the largest
+        process (the work space margin ``ICNTL(14)`` included).
+    n, nnz : int
+        Unknowns and stored nonzeros of the pencil.
+    """
+    need = float(infog16_mb) * 2**20 + 8.0 * nnz
+    return _factor_estimate(need, "mumps", n, "MUMPS' estimate after its analysis")
+
+
+def superlu_factor_memory(indptr, indices, n: int) -> MemoryEstimate:
+    """Memory of a SuperLU factorization of the ordered full matrix, before it is computed.
+
+    Parameters
+    ----------
+    indptr : ndarray of shape (n + 1,), integer
+    indices : ndarray of shape (nnz,), integer
+        The full (both triangles) CSC pattern in the order SuperLU factors it.
+    n : int
+
+    Notes
+    -----
+    nnz(L) is exact (:func:`factor_nonzeros`); the bytes per factor nonzero are a
+    measured constant (tests/test_resources.py checks the estimate against resident-set
+    peaks within a factor of 2).
+    """
+    nnz_l = float(factor_nonzeros(indptr, indices, n).sum())
+    need = (_SUPERLU_BYTES_PER_FACTOR_NONZERO * nnz_l + _SUPERLU_BYTES_PER_UNKNOWN * n
+            + 8.0 * len(indices))
+    return _factor_estimate(need, "superlu", n, f"{nnz_l:.3g} nonzeros in L and as many in U")
+
+
+def check_factorization_memory(estimate: MemoryEstimate) -> None:
+    """Refuse a numerical factorization that cannot fit (raise
+    :class:`~weylgain.errors.ResourceError` with what to do instead)."""
+    check_memory(estimate, _FACTOR_ADVICE)

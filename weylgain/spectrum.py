@@ -272,6 +272,10 @@ class EigenCounter:
             try:
                 be = self._get_backend(name)
             except (MemoryError, RuntimeError, OSError) as exc:
+                from .errors import ResourceError
+
+                if isinstance(exc, ResourceError) and name == chain[-1]:
+                    raise  # its factors cannot fit (and those of the routes before it did not)
                 reasons.append(f"{name}: analysis failed ({exc})")
                 continue
             sigma = lam + tol

@@ -66,6 +66,14 @@ class MumpsBackend(Backend):
         ctx.set_icntl(14, 40)  # 40% workspace margin for delayed pivots
         self._stamp = 0
         ctx.run(1)
+        from ..resources import check_factorization_memory, mumps_factor_memory
+
+        try:  # refuse, before the numerical factorization, factors that cannot fit
+            self.factor_memory = mumps_factor_memory(max(ctx.get_infog(16), 0), n, pencil.nnz)
+            check_factorization_memory(self.factor_memory)
+        except BaseException:
+            self.close()
+            raise
 
     def _numeric(self, values: np.ndarray) -> str:
         """Job 2 on these values; '' or the error."""

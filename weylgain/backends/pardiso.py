@@ -80,6 +80,14 @@ class PardisoBackend(Backend):
         self._open = False
         self._call(11, pencil.m_values)  # symbolic analysis once (pattern only)
         self._open = True
+        from ..resources import check_factorization_memory, pardiso_factor_memory
+
+        try:  # refuse, before the numerical factorization, factors that cannot fit
+            self.factor_memory = pardiso_factor_memory(iparm, pencil.n, pencil.nnz)
+            check_factorization_memory(self.factor_memory)
+        except BaseException:
+            self.close()
+            raise
 
     def _call(self, phase: int, values: np.ndarray, b: np.ndarray | None = None,
               x: np.ndarray | None = None) -> int:

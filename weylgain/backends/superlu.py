@@ -77,6 +77,11 @@ class SuperLUBackend(Backend):
         self._indices = full.indices
         self._indptr = full.indptr
         del full
+        from ..resources import check_factorization_memory, superlu_factor_memory
+
+        # refuse, before the numerical factorization, factors that cannot fit
+        self.factor_memory = superlu_factor_memory(self._indptr, self._indices, n)
+        check_factorization_memory(self.factor_memory)
 
     def matrix(self, values: np.ndarray) -> sp.csc_matrix:
         """The permuted K - sigma M (full, CSC) from its upper-triangular values."""
