@@ -443,3 +443,28 @@ def test_mass_screen_on_meshes_takes_the_graph_proof_and_rejects_a_singular_mass
     blocks = sp.block_diag([np.ones((2, 2))] * (n // 2), format="csr")
     with pytest.raises(MatrixError, match="positive definite"):
         Pencil(sp.identity(n, format="csr"), blocks).check_mass_positive_definite()
+
+
+def test_a_failed_analysis_is_not_redone_at_every_threshold(sparse_route, monkeypatch):
+    """A backend whose analysis fails is skipped at the next thresholds (SuperLU counts)."""
+    import weylgain.backends as backends
+
+    calls = []
+    real = backends.backend_class
+
+    class Failing:
+        def __init__(self, pencil):
+            calls.append(1)
+            raise MemoryError("no memory for the analysis (forced)")
+
+    monkeypatch.setattr(backends, "backend_class",
+                        lambda name: Failing if name == "mumps" else real(name))
+    n = 60
+    K = sp.diags(np.arange(n, dtype=float))
+    M = sp.identity(n, format="csr")
+    counter = EigenCounter(K, M, backend="superlu")
+    counter.backend = "mumps"  # as if chosen; its analysis fails
+    got = [counter.count_result(lam) for lam in (3.5, 10.5, 40.5)]
+    assert [r.count for r in got] == [4, 11, 41]  # diag(0, 1, ..., 59): exact
+    assert all(r.backend == "superlu" and "analysis failed" in r.reasons[0] for r in got)
+    assert len(calls) == 1

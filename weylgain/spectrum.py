@@ -156,6 +156,7 @@ class EigenCounter:
         # the order of the largest eigenvalue: sets the absolute scale of round-off
         self.scale = self.pencil.scale
         self._backends: dict[str, Any] = {}
+        self._failed_analyses: dict[str, BaseException] = {}
         self._norms: tuple[float, float] | None = None
         self._rng = np.random.default_rng(12345)
 
@@ -269,13 +270,19 @@ class EigenCounter:
         chain = [self.backend] + (["superlu"] if self.backend != "superlu" else [])
         reasons: list[str] = []
         for name in chain:
-            try:
-                be = self._get_backend(name)
-            except (MemoryError, RuntimeError, OSError) as exc:
+            exc = self._failed_analyses.get(name)
+            if exc is None:
+                try:
+                    be = self._get_backend(name)
+                except (MemoryError, RuntimeError, OSError) as err:
+                    # remembered: the next threshold does not redo an analysis that failed
+                    exc = self._failed_analyses[name] = err
+            if exc is not None:
                 from .errors import ResourceError
 
                 if isinstance(exc, ResourceError) and name == chain[-1]:
-                    raise  # its factors cannot fit (and those of the routes before it did not)
+                    # its factors cannot fit (and those of the routes before it did not)
+                    raise ResourceError(*exc.args)
                 reasons.append(f"{name}: analysis failed ({exc})")
                 continue
             sigma = lam + tol
