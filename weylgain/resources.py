@@ -342,9 +342,11 @@ def factor_nonzeros(indptr, indices, n: int):
     """
     import numpy as np  # noqa: PLC0415
 
-    from ._kernels.symbolic import cholesky_column_counts  # noqa: PLC0415
+    from ._kernels.elimination_tree import cholesky_column_counts  # noqa: PLC0415
 
-    return cholesky_column_counts(np.asarray(indptr), np.asarray(indices), int(n))
+    # one dtype per kernel: int64 indices, C-contiguous
+    return cholesky_column_counts(np.ascontiguousarray(indptr, dtype=np.int64),
+                                  np.ascontiguousarray(indices, dtype=np.int64), int(n))
 
 
 def _factor_estimate(need: float, backend: str, n: int, detail: str) -> MemoryEstimate:
