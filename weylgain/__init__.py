@@ -59,6 +59,8 @@ _LAZY: dict[str, str] = {
     "eigenvalues": ".spectrum",
     "weyl_count": ".spectrum",
     "weyl_fit": ".spectrum",
+    "Resolution": ".resolution",
+    "resolution_at": ".resolution",
     # groups and quotients
     "AffineMap": ".groups",
     "ContinuousGroup": ".groups",
@@ -135,6 +137,7 @@ if TYPE_CHECKING:  # what static tools see; at run time the names come from __ge
     )
     from .mesh import Mesh
     from .quotient import Quotient, quotient
+    from .resolution import Resolution, resolution_at
     from .spectrum import (
         CountingResult,
         CountResult,
@@ -200,6 +203,8 @@ __all__ = [
     "weyl_fit",
     "weyl_count",
     "WeylFit",
+    "Resolution",
+    "resolution_at",
     # sweeps of independent counts on Dask (one huge count on MPI: weylgain.mpi)
     "sweep",
     # groups and quotients

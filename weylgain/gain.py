@@ -711,7 +711,11 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
                                           min_count=min_count, t0=t0)
     spec_M = _manifold_spectrum(M)
     if lam_max_h2 is None:
-        lam_max_h2 = 0.5 if spec_M.kind == "sphere" else 1.0
+        from .resolution import RESOLVED_LAM_H2
+
+        # spheres: the resolution rule itself; elsewhere the averaged consistent and lumped
+        # counts (opposite O(h^2) errors) stay accurate further out
+        lam_max_h2 = RESOLVED_LAM_H2 if spec_M.kind == "sphere" else 1.0
     finite_sphere = spec_M.kind == "sphere" and isinstance(G, FiniteGroup)
     lam_h2 = _sphere_lam_h2(lam_max_h2) if finite_sphere else (lambda h: lam_max_h2)
     # spheres: consistent-mass counts at gap midpoints are exact while the FEM shift is below

@@ -71,6 +71,22 @@ class CountResult:
         Estimated distance from the shift to the nearest eigenvalue (inf on the dense route).
     backward_error : float
         Relative backward error of a solve with the factors (0 on the dense route).
+    mean_edge : float or None
+        ``h``, the mean edge of the mesh the pencil was assembled on (the ``mesh=`` of the
+        counter); None for a bare pencil (resolution unknown).
+    lam_h2 : float or None
+        ``lam * h**2`` (None when ``h`` is unknown).
+    lam_max_resolved : float or None
+        The largest threshold the mesh resolves, ``0.5 / h**2`` (see
+        :mod:`weylgain.resolution`); None when ``h`` is unknown (or infinite: a quotient whose
+        orbit space is a point).
+    resolved : bool or None
+        Whether ``lam h^2 <= 0.5``, the range in which the count of the discrete problem
+        stands for the manifold's; None when ``h`` is unknown.
+    above_spectrum : bool
+        (property) ``count == n``: ``lam`` is at or above every eigenvalue of the discrete
+        problem, so the count cannot grow any further. Known even for a bare pencil; on a mesh
+        it means ``lam`` is far beyond what the mesh resolves.
     """
 
     lam: float
@@ -82,13 +98,22 @@ class CountResult:
     reasons: tuple[str, ...] = ()
     distance: float = math.inf
     backward_error: float = 0.0
+    mean_edge: float | None = None
+    lam_h2: float | None = None
+    lam_max_resolved: float | None = None
+    resolved: bool | None = None
+
+    @property
+    def above_spectrum(self) -> bool:
+        return self.count >= self.n
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out["reasons"] = list(self.reasons)
-        for key in ("distance", "backward_error"):
-            if not math.isfinite(out[key]):
+        for key in ("distance", "backward_error", "lam_max_resolved"):
+            if out[key] is not None and not math.isfinite(out[key]):
                 out[key] = None
+        out["above_spectrum"] = self.above_spectrum
         return out
 
 
@@ -104,10 +129,18 @@ class CountingResult:
     backend : str
         The backend chosen for the pencil (a single count may still report "dense" or a
         fallback in its own result).
+    mean_edge : float or None
+        ``h`` of the mesh the pencil was assembled on (None for a bare pencil).
+    resolved : bool or None
+        (property) Whether every threshold is in the range the mesh resolves
+        (``lam h^2 <= 0.5``, see :mod:`weylgain.resolution`); None when ``h`` is unknown.
+    lam_max_resolved : float or None
+        (property) ``0.5 / h**2``; None when ``h`` is unknown or 0.
     """
 
     results: tuple[CountResult, ...]
     backend: str
+    mean_edge: float | None = None
 
     @property
     def lams(self) -> np.ndarray:
@@ -117,9 +150,24 @@ class CountingResult:
     def counts(self) -> np.ndarray:
         return np.array([r.count for r in self.results], dtype=np.int64)
 
+    @property
+    def resolved(self) -> bool | None:
+        if self.mean_edge is None:
+            return None
+        return all(bool(r.resolved) for r in self.results)
+
+    @property
+    def lam_max_resolved(self) -> float | None:
+        if self.mean_edge is None or self.mean_edge == 0:
+            return None
+        from .resolution import lam_max_resolved
+
+        return lam_max_resolved(self.mean_edge)
+
     def to_dict(self) -> dict:
         return {"backend": self.backend, "lams": self.lams.tolist(),
-                "counts": self.counts.tolist(),
+                "counts": self.counts.tolist(), "mean_edge": self.mean_edge,
+                "lam_max_resolved": self.lam_max_resolved, "resolved": self.resolved,
                 "results": [r.to_dict() for r in self.results]}
 
 
@@ -142,12 +190,28 @@ class EigenCounter:
     backend : str, optional
         "auto" (default: ``$WEYLGAIN_BACKEND`` if set, else the fastest installed),
         "pardiso", "mumps" or "superlu"; see :mod:`weylgain.backends`.
+    mesh : Mesh, Quotient or float, optional
+        The mesh K and M were assembled on (a :class:`~weylgain.Quotient` for its
+        :meth:`~weylgain.Quotient.laplacian`), or its mean edge length ``h``. Then every
+        :class:`CountResult` says whether ``lam`` is in the range the mesh resolves
+        (``lam h^2 <= 0.5``, :mod:`weylgain.resolution`). Without it (a bare pencil) the
+        resolution fields are None.
+
+    Warns
+    -----
+    ResolutionWarning
+        With ``mesh``: once per counter, at the first count beyond the resolved range (the
+        count is exact for the discrete problem but does not approximate the manifold's).
+        Every result carries ``resolved`` whether or not the warning was shown.
     """
 
     def __init__(self, K: Any, M: Any, *, check_mass: bool = True,
-                 backend: str | None = None) -> None:
+                 backend: str | None = None, mesh: Any = None) -> None:
         from .backends import Pencil, resolve_backend
+        from .resolution import mean_edge_length
 
+        self.mean_edge = mean_edge_length(mesh)
+        self._warned_unresolved = False
         self.backend = resolve_backend(backend)
         self.pencil = Pencil(K, M)
         self.n = self.pencil.n
@@ -254,10 +318,32 @@ class EigenCounter:
     # ---- the public count
     def count(self, lam: float) -> int:
         """Number of eigenvalues <= lam (eigenvalues within :meth:`tolerance` count as equal)."""
-        return self.count_result(lam).count
+        return self._resolved_count(lam, warn=True, stacklevel=3).count
 
     def count_result(self, lam: float) -> CountResult:
-        """:meth:`count` with how it was obtained (backend, shift, rejected factorizations)."""
+        """:meth:`count` with how it was obtained (backend, shift, rejected factorizations)
+        and, with ``mesh=``, whether ``lam`` is in the range the mesh resolves."""
+        return self._resolved_count(lam, warn=True, stacklevel=3)
+
+    def _resolved_count(self, lam: float, warn: bool, stacklevel: int) -> CountResult:
+        """The certified count with the resolution fields (and the warning, once)."""
+        result = self._certified_count(lam)
+        if self.mean_edge is None:
+            return result
+        from dataclasses import replace
+
+        from .resolution import _resolution, warn_unresolved
+
+        r = _resolution(self.mean_edge, result.lam)
+        result = replace(result, mean_edge=r.mean_edge, lam_h2=r.lam_h2,
+                         lam_max_resolved=r.lam_max_resolved, resolved=r.resolved)
+        if warn and not r.resolved and not self._warned_unresolved:
+            self._warned_unresolved = True
+            warn_unresolved(self.mean_edge, [r.lam], stacklevel=stacklevel)
+        return result
+
+    def _certified_count(self, lam: float) -> CountResult:
+        """The certified count at ``lam`` (guards, recovery, fallbacks; no resolution)."""
         lam = float(lam)
         if not np.isfinite(lam):
             raise CountingError(f"lam must be finite; got {lam}")
@@ -313,7 +399,7 @@ class EigenCounter:
 
 # ----------------------------------------------------------------------------- public API
 def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
-                      return_info: bool = False) -> int | CountResult:
+                      return_info: bool = False, mesh: Any = None) -> int | CountResult:
     """Exact number of eigenvalues <= ``lam`` of the pencil ``K u = lam M u``.
 
     By Sylvester's law of inertia: the negative pivots of an LDL^T factorization of
@@ -332,8 +418,13 @@ def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
         The sparse factorization: "auto" (default; ``$WEYLGAIN_BACKEND`` when set, else the
         fastest installed of "pardiso", "mumps", "superlu"), or one of those names.
     return_info : bool, default False
-        Return a :class:`CountResult` (count, backend, shift, rejected factorizations)
-        instead of the bare count.
+        Return a :class:`CountResult` (count, backend, shift, rejected factorizations,
+        resolution) instead of the bare count.
+    mesh : Mesh, Quotient or float, optional
+        The mesh K and M were assembled on (or the :class:`~weylgain.Quotient` whose
+        :meth:`~weylgain.Quotient.laplacian` they are), or its mean edge length ``h``: the
+        result then says whether ``lam`` is in the range the mesh resolves,
+        ``lam h^2 <= 0.5`` (:mod:`weylgain.resolution`), and a count beyond it warns.
 
     Returns
     -------
@@ -349,6 +440,23 @@ def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
         The factorization could not be trusted at or near ``lam`` even after recovery.
     SpecError
         Unknown backend, or a named backend that is not installed.
+    ParameterError
+        ``mesh`` is neither a Mesh, a Quotient, a positive mean edge length nor None.
+
+    Warns
+    -----
+    ResolutionWarning
+        With ``mesh``, when ``lam h^2 > 0.5``: the count is exact for the discrete problem
+        but does not approximate the manifold's (use a finer mesh).
+
+    Notes
+    -----
+    Without ``mesh`` nothing is known about the resolution and nothing is warned, even when
+    ``lam`` lies above every eigenvalue of the pencil (``CountResult.above_spectrum``,
+    count = n): for a pencil that is not a finite-element discretization that is a
+    legitimate question with a legitimate answer (``diag(0, 1, 2, 3)`` at ``lam = 5`` has 4
+    eigenvalues below it). On a mesh it means ``lam`` is far beyond the resolved range; pass
+    ``mesh=`` to be told.
 
     Examples
     --------
@@ -357,9 +465,9 @@ def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
     >>> count_eigenvalues(K, M, 1.5), count_eigenvalues(K, M, 2.0)
     (2, 3)
     """
-    counter = EigenCounter(K, M, backend=backend)
+    counter = EigenCounter(K, M, backend=backend, mesh=mesh)
     try:
-        result = counter.count_result(lam)
+        result = counter._resolved_count(lam, warn=True, stacklevel=3)
     finally:
         counter.close()
     return result if return_info else result.count
@@ -367,7 +475,8 @@ def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
 
 def counting_function(K: Any, M: Any, lams: Sequence[float] | np.ndarray, *,
                       progress: bool = False, backend: str | None = None,
-                      return_info: bool = False) -> np.ndarray | CountingResult:
+                      return_info: bool = False, mesh: Any = None
+                      ) -> np.ndarray | CountingResult:
     """The counting function N(lam) of the pencil (K, M) at many thresholds.
 
     Parameters
@@ -383,25 +492,37 @@ def counting_function(K: Any, M: Any, lams: Sequence[float] | np.ndarray, *,
         As for :func:`count_eigenvalues`.
     return_info : bool, default False
         Return a :class:`CountingResult` (one :class:`CountResult` a threshold).
+    mesh : Mesh, Quotient or float, optional
+        As for :func:`count_eigenvalues`: every result says whether its ``lam`` is resolved.
 
     Returns
     -------
     ndarray of shape (p,), int64, or CountingResult
         N at each threshold; checked to be non-decreasing in lam.
+
+    Warns
+    -----
+    ResolutionWarning
+        With ``mesh``: one warning for the call, listing the thresholds with
+        ``lam h^2 > 0.5``.
     """
-    lam_arr = np.asarray(lams, dtype=np.float64)
+    try:
+        lam_arr = np.asarray(lams, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise CountingError(f"lams must be a non-empty 1-d sequence of real numbers; got "
+                            f"{lams!r}") from None
     if lam_arr.ndim != 1 or lam_arr.size == 0:
         raise CountingError(f"lams must be a non-empty 1-d sequence; got shape {lam_arr.shape}")
     if not np.isfinite(lam_arr).all():
         raise CountingError("lams must be finite")
     from ._progress import progress as _bar
 
-    counter = EigenCounter(K, M, backend=backend)
+    counter = EigenCounter(K, M, backend=backend, mesh=mesh)
     order = np.argsort(lam_arr, kind="stable")
     results: list[CountResult | None] = [None] * lam_arr.size
     try:
         for i in _bar(order, total=order.size, label="counting", enabled=progress):
-            results[i] = counter.count_result(lam_arr[i])
+            results[i] = counter._resolved_count(lam_arr[i], warn=False, stacklevel=0)
     finally:
         counter.close()
     out = np.array([r.count for r in results], dtype=np.int64)
@@ -411,8 +532,13 @@ def counting_function(K: Any, M: Any, lams: Sequence[float] | np.ndarray, *,
             "the counts decrease as lam grows, so a factorization was wrong; "
             f"counts {sorted_counts.tolist()} at {lam_arr[order].tolist()}"
         )
+    unresolved = [r.lam for r in results if r.resolved is False]
+    if unresolved:
+        from .resolution import warn_unresolved
+
+        warn_unresolved(counter.mean_edge, unresolved, "count", stacklevel=2)
     if return_info:
-        return CountingResult(tuple(results), counter.backend)
+        return CountingResult(tuple(results), counter.backend, counter.mean_edge)
     return out
 
 
@@ -538,30 +664,81 @@ def weyl_constant(dimension: float, volume: float) -> float:
 def weyl_count(lam: Any, dimension: float, volume: float, boundary_volume: float = 0.0) -> Any:
     """Weyl's law N(lam) ~ C_W lam^(d/2) + omega_{d-1} vol(dM) lam^((d-1)/2) / (4 (2 pi)^(d-1)).
 
-    A positive ``boundary_volume`` is the Neumann term, a negative one the Dirichlet term.
+    Parameters
+    ----------
+    lam : float or array_like of float
+        Thresholds, finite and >= 0.
+    dimension : float
+        d, finite and >= 0 (a fitted, non-integer d is allowed).
+    volume : float
+        vol(M), positive and finite.
+    boundary_volume : float, default 0.0
+        vol(dM): positive for the Neumann term, negative for the Dirichlet term.
+
+    Returns
+    -------
+    float or ndarray
+        The law at ``lam`` (an array of the shape of ``lam`` when it is one).
+
+    Raises
+    ------
+    ParameterError
+        A value that is not a real number (a string, None, a bool, a complex number), a
+        negative or non-finite ``lam``, a negative or non-finite ``dimension``, a volume that
+        is not positive and finite, a non-finite ``boundary_volume``, or a dimension so large
+        that omega_d leaves double precision.
     """
+    import numbers
+
     from .errors import ParameterError
 
+    def real(value: Any, what: str) -> float:
+        if (isinstance(value, (bool, np.bool_, str, bytes))
+                or not isinstance(value, numbers.Real)):
+            raise ParameterError(f"weyl_count takes real numbers: {what} must be a real "
+                                 f"number; got {type(value).__name__} {value!r}")
+        return float(value)
+
+    d = real(dimension, "dimension")
+    volume_ = real(volume, "volume")
+    bvol = real(boundary_volume, "boundary_volume")
+    if isinstance(lam, (str, bytes)):
+        raise ParameterError(f"weyl_count takes real numbers: lam must be a real number or an "
+                             f"array of real numbers; got the string {lam!r}")
     try:
-        lam = np.asarray(lam, dtype=np.float64)
-        d = float(dimension)
-        volume = float(volume)
-        boundary_volume = float(boundary_volume)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"weyl_count takes real numbers (lam may be an array): {exc}"
-                             ) from None
+        arr = np.asarray(lam)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise ParameterError(f"weyl_count takes real numbers: lam must be a real number or "
+                             f"an array of them ({exc})") from None
+    if arr.dtype.kind == "O" and all(isinstance(v, numbers.Real)
+                                     and not isinstance(v, (bool, np.bool_))
+                                     for v in arr.ravel().tolist()):
+        arr = arr.astype(np.float64)  # Fractions, Decimals and the like
+    if arr.dtype.kind not in "iuf":
+        raise ParameterError(f"weyl_count takes real numbers: lam must be a real number or an "
+                             f"array of real numbers; got {type(lam).__name__} of dtype "
+                             f"{arr.dtype} ({str(lam)[:60]})")
+    lam = arr.astype(np.float64)
     if not (np.all(np.isfinite(lam)) and np.all(lam >= 0)):
-        raise ParameterError("lam must be finite and >= 0 (N(lam) counts eigenvalues of a "
-                             "non-negative operator)")
+        bad = float(lam[~(np.isfinite(lam) & (lam >= 0))].ravel()[0])
+        raise ParameterError(f"lam must be finite and >= 0 (N(lam) counts eigenvalues of a "
+                             f"non-negative operator); got {bad!r}")
     if not (math.isfinite(d) and d >= 0):
         raise ParameterError(f"dimension must be a finite number >= 0; got {dimension!r}")
-    if not (math.isfinite(volume) and volume > 0):
+    if not (math.isfinite(volume_) and volume_ > 0):
         raise ParameterError(f"volume must be a positive finite number; got {volume!r}")
-    if not math.isfinite(boundary_volume):
+    if not math.isfinite(bvol):
         raise ParameterError(f"boundary_volume must be finite; got {boundary_volume!r}")
-    out = weyl_constant(d, volume) * lam ** (d / 2)
-    if boundary_volume:
-        out = out + _boundary_coefficient(d) * boundary_volume * lam ** ((d - 1) / 2)
+    try:
+        constant = weyl_constant(d, volume_)
+        coefficient = _boundary_coefficient(d) if bvol else 0.0
+    except OverflowError:
+        raise ParameterError(f"dimension {d:g} is too large: the unit-ball volume omega_d "
+                             "leaves double precision (Weyl's law needs d below about 340)"
+                             ) from None
+    out = constant * lam ** (d / 2)
+    if bvol:
+        out = out + coefficient * bvol * lam ** ((d - 1) / 2)
     return out if out.ndim else float(out)
 
 
@@ -588,6 +765,17 @@ class WeylFit:
     n_points : int
     boundary : bool
         Whether the two-term law was fitted.
+    mean_edge : float or None
+        ``h`` of the mesh the counts came from (the ``mesh=`` of :func:`weyl_fit`); None when
+        not given.
+    max_lam_h2 : float or None
+        ``lam h^2`` at the largest fitted threshold (None without ``mesh``).
+    lam_max_resolved : float or None
+        ``0.5 / h**2``, the largest threshold the mesh resolves (None without ``mesh``, or
+        when there is no limit).
+    resolved : bool or None
+        Whether every fitted threshold is in the resolved range (``max_lam_h2 <= 0.5``, see
+        :mod:`weylgain.resolution`); None without ``mesh``.
     """
 
     dimension: float
@@ -600,10 +788,17 @@ class WeylFit:
     rms_relative_residual: float
     n_points: int
     boundary: bool
+    mean_edge: float | None = None
+    max_lam_h2: float | None = None
+    lam_max_resolved: float | None = None
+    resolved: bool | None = None
 
     def to_dict(self) -> dict:
-        return {k: (float(v) if isinstance(v, (float, np.floating)) else v)
-                for k, v in asdict(self).items()}
+        out = {k: (float(v) if isinstance(v, (float, np.floating)) else v)
+               for k, v in asdict(self).items()}
+        if out["lam_max_resolved"] is not None and not math.isfinite(out["lam_max_resolved"]):
+            out["lam_max_resolved"] = None
+        return out
 
     def predict(self, lam: Any) -> Any:
         """The fitted law at ``lam``."""
@@ -611,7 +806,7 @@ class WeylFit:
 
 
 def weyl_fit(lams: Any, counts: Any, dimension: float | None = None,
-             boundary: bool = False) -> WeylFit:
+             boundary: bool = False, *, mesh: Any = None) -> WeylFit:
     """Fit Weyl's law to eigenvalue counts.
 
     Model: N(lam) = C lam^(d/2) (+ B lam^((d-1)/2) with ``boundary``), least squares on
@@ -628,14 +823,43 @@ def weyl_fit(lams: Any, counts: Any, dimension: float | None = None,
         Fix d (then only the volume, and boundary term, are fitted).
     boundary : bool, default False
         Fit the two-term law (a Neumann boundary, or reflections in a quotient).
+    mesh : Mesh, Quotient or float, optional
+        The mesh the counts were taken on (or the quotient, or its mean edge length ``h``):
+        the fit then says whether every fitted threshold is in the range the mesh resolves,
+        ``lam h^2 <= 0.5`` (:mod:`weylgain.resolution`), and warns when one is not.
 
     Returns
     -------
     WeylFit
-        With ``dimension`` and ``volume`` and their standard errors.
+        With ``dimension`` and ``volume`` and their standard errors (and, with ``mesh``,
+        ``max_lam_h2`` and ``resolved``).
+
+    Raises
+    ------
+    FitError
+        Too few usable points, lams and counts of different lengths, non-finite values.
+    ParameterError
+        ``mesh`` is neither a Mesh, a Quotient, a positive mean edge length nor None.
+
+    Warns
+    -----
+    ResolutionWarning
+        With ``mesh``, when the largest fitted threshold has ``lam h^2 > 0.5``: beyond it
+        the counts of the discrete problem fall away from the manifold's, and the fit with
+        them.
     """
-    lam = np.asarray(lams, dtype=np.float64).ravel()
-    N = np.asarray(counts, dtype=np.float64).ravel()
+    from .resolution import mean_edge_length
+
+    h = mean_edge_length(mesh)
+    arrays = []
+    for name, values in (("lams", lams), ("counts", counts)):
+        if isinstance(values, (str, bytes)) or np.iscomplexobj(values):
+            raise FitError(f"{name} must be real numbers; got {str(values)[:60]!r}")
+        try:
+            arrays.append(np.asarray(values, dtype=np.float64).ravel())
+        except (TypeError, ValueError) as exc:
+            raise FitError(f"{name} must be a 1-d sequence of real numbers ({exc})") from None
+    lam, N = arrays
     if lam.shape != N.shape:
         raise FitError(f"lams and counts differ in length ({lam.size} and {N.size})")
     if not (np.isfinite(lam).all() and np.isfinite(N).all()):
@@ -708,12 +932,22 @@ def weyl_fit(lams: Any, counts: Any, dimension: float | None = None,
     bvol_err = math.sqrt(max(vB, 0.0)) / bc if boundary else 0.0
     if dimension is not None:
         resid = (N - (C * lam ** (d / 2) + B * lam ** ((d - 1) / 2))) / N
+    resolution: dict[str, Any] = {}
+    if h is not None:
+        from .resolution import _resolution, warn_unresolved
+
+        top = _resolution(h, float(lam.max()))
+        resolution = dict(mean_edge=top.mean_edge, max_lam_h2=top.lam_h2,
+                          lam_max_resolved=top.lam_max_resolved, resolved=top.resolved)
+        if not top.resolved:
+            warn_unresolved(h, lam[lam * h * h > top.limit].tolist(), "fit",
+                            stacklevel=2)
     return WeylFit(
         dimension=float(d), dimension_err=float(d_err), volume=float(vol),
         volume_err=float(vol_err), boundary_volume=float(bvol),
         boundary_volume_err=float(bvol_err), constant=float(C),
         rms_relative_residual=float(np.sqrt(np.mean(np.asarray(resid) ** 2))),
-        n_points=int(lam.size), boundary=bool(boundary),
+        n_points=int(lam.size), boundary=bool(boundary), **resolution,
     )
 
 

@@ -331,8 +331,10 @@ def _build_counter(mesh_spec: str, group: str | None, lumped: bool) -> Any:
         from .groups import named
         from .quotient import quotient
 
-        K, M = quotient(mesh, named(group, dim=mesh.ambient_dim)).laplacian(lumped=lumped)
-    return EigenCounter(K, M)
+        q = quotient(mesh, named(group, dim=mesh.ambient_dim))
+        K, M = q.laplacian(lumped=lumped)
+        mesh = q  # the resolution is that of the reduced problem's mesh
+    return EigenCounter(K, M, mesh=mesh)
 
 
 def _counter(mesh_spec: str, group: str | None, lumped: bool) -> tuple[Any, threading.Lock]:
@@ -357,15 +359,23 @@ def _run_count(task: CountTask) -> dict[str, Any]:
     lams = np.asarray(task.lams)
     order = np.argsort(lams, kind="stable")
     counts = np.empty(lams.size, dtype=np.int64)
+    results: list[Any] = [None] * lams.size
     with lock:  # EigenCounter is not thread-safe (lazy ordering, guard RNG)
         for i in order:
-            counts[i] = counter.count(lams[i])
+            # no warning here (a worker's would be lost): the record says it, run() warns once
+            results[i] = counter._resolved_count(lams[i], warn=False, stacklevel=0)
+            counts[i] = results[i].count
     if (np.diff(counts[order]) < 0).any():
         from .errors import CountingError
 
         raise CountingError(f"counts decrease as lam grows on {task.mesh}: {counts[order].tolist()}")
+    lam_max = results[0].lam_max_resolved
     return {"lams": [float(x) for x in lams], "counts": [int(c) for c in counts],
-            "n": int(counter.n)}
+            "n": int(counter.n), "mean_edge": counter.mean_edge,
+            "lam_max_resolved": lam_max if lam_max is not None and math.isfinite(lam_max)
+            else None,
+            "lam_h2": [float(r.lam_h2) for r in results],
+            "resolved": [bool(r.resolved) for r in results]}
 
 
 def _run_exact(task: ExactTask) -> dict[str, Any]:
@@ -472,6 +482,31 @@ class SweepResult:
                 pairs.update(zip(r["result"]["lams"], r["result"]["counts"]))
         lams = np.array(sorted(pairs), dtype=np.float64)
         return lams, np.array([pairs[x] for x in lams], dtype=np.int64)
+
+    def unresolved(self) -> list[dict[str, Any]]:
+        """The count thresholds beyond the range their mesh resolves (``lam h^2 > 0.5``).
+
+        Returns
+        -------
+        list of dict
+            One per pencil with such thresholds: ``mesh``, ``group``, ``lumped``,
+            ``mean_edge`` (h of the mesh counted on: the orbit-space mesh for a continuous
+            group) and ``lams`` (sorted). Empty when every count is resolved (records written
+            before counts carried ``resolved`` are taken as unknown and left out).
+        """
+        pencils: "OrderedDict[tuple, dict[str, Any]]" = OrderedDict()
+        for r in self.records:
+            if r["kind"] != "count" or "resolved" not in r["result"]:
+                continue
+            t, res = r["task"], r["result"]
+            bad = [lam for lam, ok in zip(res["lams"], res["resolved"]) if not ok]
+            if bad:
+                entry = pencils.setdefault(
+                    (t["mesh"], t["group"], t["lumped"]),
+                    {"mesh": t["mesh"], "group": t["group"], "lumped": t["lumped"],
+                     "mean_edge": res["mean_edge"], "lams": set()})
+                entry["lams"].update(bad)
+        return [entry | {"lams": sorted(entry["lams"])} for entry in pencils.values()]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"records": list(self.records)}
@@ -596,6 +631,14 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
     WeylgainError
         Whatever a task raised, after its retries (the records completed so far are already
         in ``output``).
+
+    Warns
+    -----
+    ResolutionWarning
+        Once, at the end, when some count thresholds lie beyond the range their mesh
+        resolves (``lam h^2 > 0.5``, :mod:`weylgain.resolution`); every count record carries
+        ``mean_edge``, ``lam_max_resolved``, ``lam_h2`` and ``resolved``, and
+        :meth:`SweepResult.unresolved` lists them.
     """
     from ._progress import progress as _bar
 
@@ -636,7 +679,22 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
     if want_dask and mode == "serial":
         mode = scheduler or (f"local:{workers}" if workers else "client")
     ordered = tuple(records[k] for k in unique)
-    return SweepResult(ordered, len(todo), skipped, mode, path, time.perf_counter() - t0)
+    result = SweepResult(ordered, len(todo), skipped, mode, path, time.perf_counter() - t0)
+    unresolved = result.unresolved()
+    if unresolved:
+        from .errors import ResolutionWarning
+
+        warnings.warn("; ".join(unresolved_note(u) for u in unresolved), ResolutionWarning,
+                      stacklevel=2)
+    return result
+
+
+def unresolved_note(entry: dict[str, Any]) -> str:
+    """Plain words for one entry of :meth:`SweepResult.unresolved` (the warning's text)."""
+    from .resolution import unresolved_message
+
+    what = entry["mesh"] + (f" / {entry['group']}" if entry["group"] else "")
+    return f"{what}: {unresolved_message(entry['mean_edge'], entry['lams'])}"
 
 
 def _run_dask(todo: list[Task], records: dict, writer: _Writer, *, workers: int | None,

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from ..errors import SpecError
+from ..resolution import RESOLVED_LAM_H2  # noqa: F401  (the rule lives in weylgain.resolution)
 from ._plot import add_plot_argument, check_plot_path
 
 DEFAULT_MESH = "sphere:5"
@@ -73,12 +74,6 @@ def add_parser(subparsers: Any) -> None:
                         "--lam, besides the --lam values (default 24; each is one "
                         "factorization)")
     p.set_defaults(run=run)
-
-
-# P1 eigenvalues carry a relative error of order lam h^2 / 12 (see the theory page,
-# docs/theory.md#fem-counts): below lam h^2 = 0.5 that is a few per cent, the range in which
-# a count stands for the manifold's (measure_gain fits in the same window on spheres)
-RESOLVED_LAM_H2 = 0.5
 
 
 def _load_mesh(spec: str):
@@ -191,15 +186,22 @@ def run(args: argparse.Namespace) -> int:
         bar.step("ordering (M)")
         full_counts = _count_at(EigenCounter(K_full, M_full), grid, bar, "counting on M")
     bar.close()
-    h = float(mesh.edge_lengths().mean())
+    from ..resolution import _resolution, lam_max_resolved, mean_edge_length, unresolved_message
+
+    # the mesh the counted pencil was assembled on: the quotient's (its orbit-space mesh for
+    # a continuous group) with --group, else the mesh itself
+    h = mean_edge_length(q if args.group else mesh)
     report["mean_edge"] = h
+    lam_max = lam_max_resolved(h)
+    report["lam_max_resolved"] = lam_max if math.isfinite(lam_max) else None  # None: no limit
     for lam, cnt in zip(lams, counts):
         weyl = float(weyl_count(lam, dim, vol)) if dim > 0 else 1.0
         weyl2 = float(weyl_count(lam, dim, vol, bvol)) if dim > 0 else 1.0
+        res = _resolution(h, lam)
         results.append({
             "lam": lam, "count": int(cnt), "weyl": weyl, "weyl_two_term": weyl2,
             "ratio": (cnt / weyl) if weyl > 0 else None,
-            "lam_h2": lam * h * h, "resolved": bool(lam * h * h <= RESOLVED_LAM_H2),
+            "lam_h2": res.lam_h2, "resolved": res.resolved,
         })
     report["seconds"] = time.perf_counter() - t0
     if len(results) == 1:
@@ -210,11 +212,7 @@ def run(args: argparse.Namespace) -> int:
     report["results"] = results
     unresolved = [r["lam"] for r in results if not r["resolved"]]
     if unresolved:  # plain words on stderr, also with --json (stdout stays one JSON object)
-        print(f"weylgain: note: this mesh (mean edge h = {h:.3g}) resolves eigenvalues up to "
-              f"about {RESOLVED_LAM_H2 / h ** 2:.4g} (lam h^2 <= {RESOLVED_LAM_H2}); at lam = "
-              f"{', '.join(f'{v:g}' for v in unresolved)} the count is exact for the discrete "
-              "problem but not an approximation of the manifold's: use a finer mesh",
-              file=sys.stderr)
+        print(f"weylgain: note: {unresolved_message(h, unresolved)}", file=sys.stderr)
     if plot:
         from ..plotting import plot_counting_function, plot_counting_functions
 

@@ -81,7 +81,7 @@ def _tasks(args: argparse.Namespace) -> list[Any]:
         try:
             with open(args.tasks, encoding="utf-8") as fh:
                 spec = json.load(fh)
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
             raise SpecError(f"cannot read the task file {args.tasks!r}: {exc}")
         if not isinstance(spec, list):
             raise SpecError(f"the task file {args.tasks!r} must hold a JSON list of tasks")
@@ -107,9 +107,16 @@ def run(args: argparse.Namespace) -> int:
     """Run the sweep; return the exit status."""
     from .. import sweep
 
+    import warnings
+
+    from ..errors import ResolutionWarning
+
     tasks = _tasks(args)
-    res = sweep.run(tasks, workers=args.workers, scheduler=args.scheduler, output=args.output,
-                    resume=not args.no_resume, progress=not (args.no_progress or args.json))
+    with warnings.catch_warnings():  # said below in plain words, one note per pencil
+        warnings.simplefilter("ignore", ResolutionWarning)
+        res = sweep.run(tasks, workers=args.workers, scheduler=args.scheduler,
+                        output=args.output, resume=not args.no_resume,
+                        progress=not (args.no_progress or args.json))
     summary = {"mode": res.mode, "tasks": len(res.records), "computed": res.computed,
                "skipped": res.skipped, "output": res.output, "seconds": res.seconds}
     pencils: dict[tuple, dict] = {}
@@ -117,11 +124,26 @@ def run(args: argparse.Namespace) -> int:
         if r["kind"] != "count":
             continue
         t = r["task"]
-        entry = pencils.setdefault((t["mesh"], t["group"], t["lumped"]), {})
-        entry.update(zip(r["result"]["lams"], r["result"]["counts"]))
-    counts = [{"mesh": m, "group": g, "lumped": lumped,
-               "lams": sorted(d), "counts": [d[x] for x in sorted(d)]}
-              for (m, g, lumped), d in pencils.items()]
+        entry = pencils.setdefault((t["mesh"], t["group"], t["lumped"]),
+                                   {"counts": {}, "lam_h2": {}, "resolved": {}})
+        result = r["result"]
+        entry["counts"].update(zip(result["lams"], result["counts"]))
+        if "resolved" in result:  # records of older runs may not say
+            entry["mean_edge"] = result["mean_edge"]
+            entry["lam_max_resolved"] = result["lam_max_resolved"]
+            entry["lam_h2"].update(zip(result["lams"], result["lam_h2"]))
+            entry["resolved"].update(zip(result["lams"], result["resolved"]))
+    counts = []
+    for (m, g, lumped), d in pencils.items():
+        lams = sorted(d["counts"])
+        counts.append({"mesh": m, "group": g, "lumped": lumped, "lams": lams,
+                       "counts": [d["counts"][x] for x in lams],
+                       "mean_edge": d.get("mean_edge"),
+                       "lam_max_resolved": d.get("lam_max_resolved"),
+                       "lam_h2": [d["lam_h2"].get(x) for x in lams],
+                       "resolved": [d["resolved"].get(x) for x in lams]})
+    for entry in res.unresolved():  # plain words on stderr, also with --json
+        print(f"weylgain: note: {sweep.unresolved_note(entry)}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary | {"counts": counts}))
         return 0
