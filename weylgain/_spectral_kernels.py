@@ -144,6 +144,10 @@ class MeshDomain:
     """
 
     def __init__(self, mesh: Any) -> None:
+        from .mesh import Mesh
+
+        if not isinstance(mesh, Mesh):
+            raise MeshError(f"a mesh domain needs a weylgain.Mesh; got {type(mesh).__name__}")
         self.mesh = mesh
         self.dim = int(mesh.dim)
         self.ambient_dim = int(mesh.ambient_dim)
@@ -323,6 +327,40 @@ class SpectralKernel:
         }
 
 
+def _kernel_smoothness(kind: str, smoothness: Any) -> float:
+    """The Sobolev order of a kernel: a positive finite number (a clear ParameterError)."""
+    from .errors import ParameterError
+
+    try:
+        ok = not isinstance(smoothness, (bool, str, bytes)) and math.isfinite(float(smoothness))
+        s = float(smoothness) if ok else math.nan
+    except (TypeError, ValueError):
+        s = math.nan
+    if not s > 0:
+        raise ParameterError(f"{kind}: smoothness must be a positive finite number (the Sobolev "
+                             f"order s of the kernel); got {smoothness!r}")
+    return s
+
+
+def _kernel_integer(kind: str, what: str, value: Any, minimum: int) -> int:
+    """An integer size of a kernel (``max_degree``, ``max_level``, ``n_eigenpairs``)."""
+    from .errors import ParameterError
+
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ParameterError(f"{kind}: {what} must be an integer; got {value!r}")
+    if value < minimum:
+        raise ParameterError(f"{kind}: {what} must be at least {minimum}; got {value}")
+    return int(value)
+
+
+def _check_kernel_memory(kind: str, n_entries: float, advice: str) -> None:
+    """Refuse, before allocating, a kernel whose tables (8 bytes an entry) cannot fit."""
+    from .resources import MemoryEstimate, check_memory
+
+    check_memory(MemoryEstimate(f"the {kind}", 8.0 * 4.0 * float(n_entries),
+                                f"about {float(n_entries):.3g} modes"), advice)
+
+
 class SphereKernel(SpectralKernel):
     """Sobolev kernel on S^d through the addition theorem (exact, any d).
 
@@ -338,8 +376,11 @@ class SphereKernel(SpectralKernel):
 
     def __init__(self, dim: int = 2, smoothness: float = 1.5, max_degree: int = 24) -> None:
         self.domain = Sphere(dim)
-        self.smoothness = float(smoothness)
-        self.max_degree = int(max_degree)
+        self.smoothness = _kernel_smoothness("SphereKernel", smoothness)
+        self.max_degree = _kernel_integer("SphereKernel", "max_degree", max_degree, 0)
+        # the anchor set holds about 2 dim_L points of S^d: refuse what cannot fit
+        _check_kernel_memory("SphereKernel", 2.0 * (dim + 1) * float(self.max_degree + 1)
+                             ** (dim - 1) * 2.0 / math.gamma(dim), "lower max_degree")
         ls = np.arange(self.max_degree + 1)
         self.eigenvalues = (ls * (ls + dim - 1)).astype(np.float64)
         self.multiplicities = np.array([harmonic_dimension(int(l), dim) for l in ls], np.int64)
@@ -444,8 +485,11 @@ class TorusKernel(SpectralKernel):
     def __init__(self, dim: int = 2, smoothness: float = 2.0, max_level: int = 100,
                  period: float = 2 * math.pi, origin: float = 0.0) -> None:
         self.domain = FlatTorus(dim, period, origin)
-        self.smoothness = float(smoothness)
-        self.max_level = int(max_level)
+        self.smoothness = _kernel_smoothness("TorusKernel", smoothness)
+        self.max_level = _kernel_integer("TorusKernel", "max_level", max_level, 0)
+        # |k|^2 <= L holds about omega_d L^(d/2) modes (the enumeration keeps a cube slab)
+        _check_kernel_memory("TorusKernel", (dim + 1) * (2.0 * math.sqrt(self.max_level) + 1)
+                             ** dim, "lower max_level")
         modes = _lattice_ball(dim, self.max_level)
         levels = np.sum(modes ** 2, axis=1)
         order = np.lexsort(modes.T[::-1].tolist() + [levels]) if dim else np.argsort(levels)
@@ -554,9 +598,19 @@ class MeshKernel(SpectralKernel):
         from .spectrum import eigenvalues as fem_eigenpairs
 
         self.domain = MeshDomain(mesh)
-        self.smoothness = float(smoothness)
+        self.smoothness = _kernel_smoothness("MeshKernel", smoothness)
+        n_eigenpairs = _kernel_integer("MeshKernel", "n_eigenpairs", n_eigenpairs, 1)
+        try:
+            cluster_tol = float(cluster_tol)
+        except (TypeError, ValueError):
+            cluster_tol = math.nan
+        if not (math.isfinite(cluster_tol) and 0 <= cluster_tol < 1):
+            from .errors import ParameterError
+
+            raise ParameterError(f"MeshKernel: cluster_tol must be a number in [0, 1) (a "
+                                 f"relative gap); got {cluster_tol!r}")
         K, M = laplacian(mesh)
-        k = min(int(n_eigenpairs) + 1, mesh.n_vertices)
+        k = min(n_eigenpairs + 1, mesh.n_vertices)
         vals, vecs = fem_eigenpairs(K, M, k, return_eigenvectors=True)
         vals = np.maximum(vals, 0.0)
         scale = max(1.0, float(vals[-1]))

@@ -148,6 +148,16 @@ def _positive_float(v: Any, what: str) -> float:
     return x
 
 
+def _count_arg(v: Any, what: str, minimum: int) -> int:
+    """An integer option of measure_gain (``level``, ``n_points``, ...), at least ``minimum``."""
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        if not (isinstance(v, (float, np.floating)) and math.isfinite(v) and v == int(v)):
+            raise SpecError(f"{what} must be an integer; got {v!r}")
+    if int(v) < minimum:
+        raise SpecError(f"{what} must be at least {minimum}; got {int(v)}")
+    return int(v)
+
+
 def _fmt_num(x: float) -> str:
     if x == int(x) and abs(x) < 1e15:
         return f"{int(x):,}"
@@ -703,9 +713,13 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     M = sym.parse_manifold(manifold) if isinstance(manifold, str) else manifold
     G = sym.resolve_group(group, M)
     geo = sym.quotient_geometry(M, G)
-    n_points = int(n_points)
-    if n_points < 4:
-        raise SpecError(f"n_points must be at least 4; got {n_points}")
+    n_points = _count_arg(n_points, "n_points", 4)
+    if level is not None:
+        level = _count_arg(level, "level", 0)
+    if lam_max_h2 is not None:
+        lam_max_h2 = _positive_float(lam_max_h2, "lam_max_h2")
+    min_count = _count_arg(min_count, "min_count", 1)
+    target_count = _count_arg(target_count, "target_count", 1)
     if _needs_exact_counts(M, G):
         return _measure_from_exact_counts(M, G, geo, manifold, n_points=n_points,
                                           min_count=min_count, t0=t0)

@@ -422,6 +422,8 @@ def to_meshio(mesh: Mesh) -> Any:
         For periodic meshes, 4-simplices (meshio has no such cell type) or when meshio is
         missing.
     """
+    if not isinstance(mesh, Mesh):
+        raise MeshError(f"to_meshio needs a weylgain Mesh; got {type(mesh).__name__}")
     if mesh.is_periodic:
         raise MeshError("a periodic (flat torus) mesh cannot be exported: file formats have "
                         "no notion of periods")

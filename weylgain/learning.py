@@ -219,6 +219,25 @@ def random_target(kernel: SpectralKernel, smoothness: float | None = None, group
     return SpectralTarget(kernel, tuple(c * scale for c in coefs), s, unscaled.group)
 
 
+def _sequence(value: Any, what: str) -> list:
+    """A sequence argument as a list (a clear ParameterError for a number or a string)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise ParameterError(f"{what} must be a sequence; got {value!r}")
+    return list(value)
+
+
+def _whole(value: Any, what: str) -> int:
+    """An integer argument (integral floats too); a clear ParameterError otherwise."""
+    try:
+        out = int(value)
+        ok = not isinstance(value, (bool, str, bytes)) and float(value) == out
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"{what} must be an integer; got {value!r}")
+    return out
+
+
 def _check_noise(noise: Any) -> None:
     """A noise level is a finite number >= 0 (a negative sigma would silently mean |sigma|)."""
     try:
@@ -426,13 +445,22 @@ def fit_krr(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, ridge: float |
     if invariance not in INVARIANCE_METHODS:
         raise WeylgainError(
             f"invariance must be one of {INVARIANCE_METHODS}; got {invariance!r}")
+    if not isinstance(kernel, SpectralKernel):
+        raise ParameterError(f"fit_krr needs a kernel (SphereKernel, TorusKernel or "
+                             f"MeshKernel); got {type(kernel).__name__}")
     dom = kernel.domain
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError("X and y must be real arrays of shapes (n, D) and (n,)") from None
     if X.ndim != 2 or X.shape[1] != dom.ambient_dim or y.shape != (len(X),):
         raise WeylgainError(
             f"X must have shape (n, {dom.ambient_dim}) and y shape (n,); got {X.shape} and "
             f"{y.shape}")
+    if not (np.isfinite(X).all() and np.isfinite(y).all()):
+        raise ParameterError("X and y must be finite (no NaN or inf); drop or impute the "
+                             "missing samples first")
     if invariance != "none" and group is None:
         raise WeylgainError(f"invariance={invariance!r} needs a group (group=...)")
     act = None if group is None else _action(group, kernel)
@@ -697,21 +725,39 @@ def learning_curve(kernel: SpectralKernel, target: Callable[[np.ndarray], np.nda
     -------
     LearningCurve
     """
+    if not isinstance(kernel, SpectralKernel):
+        raise ParameterError(f"learning_curve needs a kernel (SphereKernel, TorusKernel or "
+                             f"MeshKernel); got {type(kernel).__name__}")
+    if not callable(target):
+        raise ParameterError(f"target must be a function of the points (n, D) -> (n,); got "
+                             f"{type(target).__name__}")
+    if isinstance(methods, str):
+        methods = (methods,)
     methods = tuple(methods)
     for m in methods:
         if m not in INVARIANCE_METHODS:
-            raise WeylgainError(f"unknown method {m!r}; expected one of {INVARIANCE_METHODS}")
-    n_values = np.array(sorted(int(n) for n in n_values))
+            raise ParameterError(f"unknown method {m!r}; expected one of {INVARIANCE_METHODS}")
+    n_values = np.array(sorted(_whole(n, "each of n_values") for n in _sequence(n_values,
+                                                                                "n_values")))
     if len(n_values) < 2 or n_values[0] < 2:
-        raise WeylgainError("n_values needs at least two sample sizes >= 2")
-    if seeds < 1:
-        raise WeylgainError("seeds must be >= 1")
+        raise ParameterError("n_values needs at least two sample sizes >= 2")
+    if _whole(seeds, "seeds") < 1:
+        raise ParameterError("seeds must be >= 1")
+    if _whole(n_test, "n_test") < 1:
+        raise ParameterError(f"n_test must be at least 1; got {n_test}")
+    if _whole(seed, "seed") < 0:
+        raise ParameterError(f"seed must be an integer >= 0; got {seed}")
     if isinstance(ridge, str):
         if ridge not in ("loocv", "rate", "oracle"):
-            raise WeylgainError(
+            raise ParameterError(
                 f"ridge must be a number, 'loocv', 'rate' or 'oracle'; got {ridge!r}")
-    elif not float(ridge) > 0:
-        raise WeylgainError(f"ridge must be positive; got {ridge!r}")
+    else:
+        try:
+            ok = bool(float(ridge) > 0 and math.isfinite(float(ridge)))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ParameterError(f"ridge must be a positive finite number; got {ridge!r}")
     _check_noise(noise)
     if ridge == "oracle" and "augment" in methods and n_augment is not None:
         raise WeylgainError("the oracle ridge supports augmentation by all elements only")
@@ -942,7 +988,9 @@ def experiment(domain: str = "T2", group: str = "signs2", *, n_values: Sequence[
     """
     from .errors import SpecError
 
-    key = domain.strip().upper().replace("^", "")
+    if _whole(seed, "seed") < 0:
+        raise ParameterError(f"seed must be an integer >= 0; got {seed}")
+    key = domain.strip().upper().replace("^", "") if isinstance(domain, str) else None
     if key not in _PRESETS:
         raise SpecError(f"unknown experiment domain {domain!r}; expected one of {sorted(_PRESETS)}")
     preset = _PRESETS[key]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -215,13 +216,20 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
     CountingError
         A count could not be certified, or MUMPS failed (its INFOG(1), INFOG(2) are quoted).
     """
+    try:
+        lam_arr = np.atleast_1d(np.asarray(lams, dtype=np.float64))
+    except (TypeError, ValueError):
+        lam_arr = np.array([np.nan])
+    if lam_arr.ndim != 1 or lam_arr.size == 0 or not np.isfinite(lam_arr).all():
+        raise SpecError(f"lams must be a non-empty 1-d sequence of finite numbers; got {lams!r}")
+    if not isinstance(mesh, (str, os.PathLike)) or not os.fspath(mesh):
+        raise SpecError(f"mesh must be a mesh spec (e.g. 'box:3:40') or a mesh file path; got "
+                        f"{mesh!r}")
+    mesh = os.fspath(mesh)
     MPI, Context = _import_stack()
     comm = MPI.COMM_WORLD if comm is None else comm
     rank, size = comm.rank, comm.size
     t0 = time.perf_counter()
-    lam_arr = np.atleast_1d(np.asarray(lams, dtype=np.float64))
-    if lam_arr.ndim != 1 or lam_arr.size == 0 or not np.isfinite(lam_arr).all():
-        raise SpecError(f"lams must be a non-empty 1-d sequence of finite numbers; got {lams!r}")
     from .sweep import _load_mesh
 
     msh = _load_mesh(mesh)

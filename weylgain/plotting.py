@@ -13,6 +13,7 @@ Jupyter shows it inline.
 from __future__ import annotations
 
 import math
+import os
 from typing import Any, Sequence
 
 import numpy as np
@@ -64,15 +65,62 @@ def _new_figure(ncols: int, path: Any, figsize: tuple[float, float]) -> tuple[An
     return fig, (axes[0] if ncols == 1 else axes)
 
 
+def _check_path(path: Any) -> Any:
+    """``path`` if a picture can be saved there, checked before anything is drawn.
+
+    A file-like object (with ``write``) is passed through. A file name must end in one of
+    :data:`PLOT_FORMATS`, must not be a directory, and its folder must exist and be
+    writable; otherwise a :class:`SpecError` says what is wrong (matplotlib's own errors
+    would come only after the drawing, and as raw ``OSError``/``ValueError``).
+    """
+    if path is None or hasattr(path, "write"):
+        return path
+    try:
+        name = os.fspath(path)
+    except TypeError:
+        raise SpecError(f"path must be a file name (str or path-like) or a file object; got "
+                        f"{type(path).__name__}") from None
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if os.path.isdir(name):
+        raise SpecError(f"path {name!r} is a directory; give a file name such as "
+                        f"{os.path.join(name, 'plot.png')!r}")
+    ext = os.path.splitext(name)[1].lower().lstrip(".")
+    if ext not in PLOT_FORMATS:
+        shown = f"'.{ext}'" if ext else "no extension"
+        raise SpecError(f"path {name!r}: {shown} is not a picture format weylgain writes; "
+                        f"use a file name ending in {', '.join('.' + f for f in PLOT_FORMATS)}")
+    folder = os.path.dirname(os.path.abspath(name))
+    if not os.path.isdir(folder):
+        raise SpecError(f"path {name!r}: the folder {folder!r} does not exist (or is not a "
+                        "folder); create it first")
+    if (not os.access(folder, os.W_OK | os.X_OK)
+            or (os.path.exists(name) and not os.access(name, os.W_OK))):
+        raise SpecError(f"path {name!r}: cannot write there (permission denied); choose "
+                        "another folder")
+    return path
+
+
 def _save(fig: Any, path: Any, made_here: bool) -> None:
     if path is None:
         return
-    fig.savefig(path, dpi=_DPI)
+    try:
+        fig.savefig(path, dpi=_DPI)
+    except OSError as exc:  # the folder went away, or was never writable (checked before)
+        raise SpecError(f"cannot save the picture to {path!r}: {exc.strerror or exc}") from None
     if made_here:
         import matplotlib.pyplot as plt
 
         if plt.fignum_exists(getattr(fig, "number", -1)):
             plt.close(fig)
+
+
+def _need(obj: Any, attributes: tuple[str, ...], what: str, expected: str) -> None:
+    """A clear SpecError when ``obj`` is not the result object a picture is drawn from."""
+    missing = [a for a in attributes if not hasattr(obj, a)]
+    if missing:
+        raise SpecError(f"{what} draws {expected}; got {type(obj).__name__} (no "
+                        f"{', '.join(missing)})")
 
 
 def _check_axes(axes: Any, n: int, what: str) -> list:
@@ -116,15 +164,24 @@ def plot_counting_function(lams: Any, counts: Any, dimension: float, volume: flo
         counts, drawn as steps held until the next threshold), the one-term Weyl curve
         (label "Weyl") and, with a boundary, the two-term curve ("two-term Weyl").
     """
+    path = _check_path(path)
     from . import weyl_count
 
-    lam = np.asarray(lams, dtype=np.float64).ravel()
-    cnt = np.asarray(counts, dtype=np.float64).ravel()
+    try:
+        lam = np.asarray(lams, dtype=np.float64).ravel()
+        cnt = np.asarray(counts, dtype=np.float64).ravel()
+        dimension, volume = float(dimension), float(volume)
+        boundary_volume = float(boundary_volume)
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"lams, counts, dimension, volume and boundary_volume must be real "
+                        f"numbers (lams and counts of one length): {exc}") from None
     if lam.size == 0 or lam.shape != cnt.shape:
         raise SpecError(f"lams and counts must be non-empty and of one length; got "
                         f"{lam.size} and {cnt.size}")
     if not (np.isfinite(lam).all() and np.isfinite(cnt).all()):
         raise SpecError("lams and counts must be finite")
+    if not (math.isfinite(dimension) and dimension >= 0):
+        raise SpecError(f"dimension must be a finite number >= 0; got {dimension}")
     made_here = ax is None
     if made_here:
         fig, ax = _new_figure(1, path, (6.0, 4.2))
@@ -171,6 +228,7 @@ def plot_counting_functions(panels: Sequence[dict], *, axes: Any = None,
     -------
     ndarray of matplotlib Axes, shape (len(panels),)
     """
+    path = _check_path(path)
     panels = list(panels)
     if not panels:
         raise SpecError("plot_counting_functions needs at least one panel")
@@ -208,6 +266,10 @@ def plot_exact_counts(result: Any, *, axes: Any = None, path: Any = None) -> Any
         (line "multiplicity / ``|G|``", the average share). Right: the cumulative count N_G(λ)
         (steps "N_G(λ)") and the Weyl prediction ("Weyl").
     """
+    path = _check_path(path)
+    _need(result, ("eigenvalues", "multiplicities", "full_multiplicities", "manifold",
+                   "group_name"), "plot_exact_counts",
+          "an ExactCounts (from weylgain.exact_counts)")
     eig = np.asarray(result.eigenvalues, dtype=np.float64)
     mult = np.asarray(result.multiplicities, dtype=np.float64)
     full = np.asarray(result.full_multiplicities, dtype=np.float64)
@@ -291,7 +353,13 @@ def plot_gain(report: Any, *, n_range: tuple[float, float] = (10.0, 1e6),
         n_plain(ε)/n_invariant(ε) = (vol M/vol M/G) ε^(-(d-d_G)/(2s)) ("sample ratio"),
         flat at the group order for a linear gain. ``report.n`` and ``report.eps`` are marked.
     """
-    lo, hi = (float(x) for x in n_range)
+    path = _check_path(path)
+    _need(report, ("sigma", "vol_M", "vol_quotient", "risk_exponent", "d", "d_G", "s"),
+          "plot_gain", "a GainReport (from weylgain.predict_gain)")
+    try:
+        lo, hi = (float(x) for x in n_range)
+    except (TypeError, ValueError):
+        raise SpecError(f"n_range must be two numbers 0 < low < high; got {n_range!r}") from None
     if not (0 < lo < hi and math.isfinite(hi)):
         raise SpecError(f"n_range must be 0 < low < high; got {n_range}")
     n = np.geomspace(lo, hi, 200)
@@ -305,7 +373,11 @@ def plot_gain(report: Any, *, n_range: tuple[float, float] = (10.0, 1e6),
         if not eps_lo < eps_hi:  # a flat invariant risk (d_G = 0 learns parametrically)
             eps_lo, eps_hi = float(risk.min()), float(risk.max())
     else:
-        eps_lo, eps_hi = (float(x) for x in eps_range)
+        try:
+            eps_lo, eps_hi = (float(x) for x in eps_range)
+        except (TypeError, ValueError):
+            raise SpecError(f"eps_range must be two numbers 0 < low < high; got {eps_range!r}"
+                            ) from None
     if not (0 < eps_lo < eps_hi):
         raise SpecError(f"eps_range must be 0 < low < high; got {(eps_lo, eps_hi)}")
     eps = np.geomspace(eps_lo, eps_hi, 200)
@@ -368,6 +440,9 @@ def plot_learning_curve(curve: Any, ax: Any = None, path: str | None = None,
     -------
     matplotlib Axes
     """
+    path = _check_path(path)
+    _need(curve, ("n_values", "methods", "risks", "exponents", "mean_risk"),
+          "plot_learning_curve", "a LearningCurve (from weylgain.learning_curve)")
     made_here = ax is None
     if made_here:
         fig, ax = _new_figure(1, path, (6.0, 4.2))
@@ -556,6 +631,7 @@ def plot_quotient_mesh(mesh: Any, group: Any = None, *, color_by: str = "orbit",
     GroupError
         A continuous group (no vertex orbits), or a mesh the group does not map to itself.
     """
+    path = _check_path(path)
     from .quotient import Quotient, quotient
 
     if color_by not in ("orbit", "domain"):

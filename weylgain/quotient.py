@@ -417,6 +417,20 @@ def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: in
     """
     if not isinstance(mesh, Mesh):
         raise GroupError(f"quotient needs a weylgain.Mesh; got {type(mesh).__name__}")
+    from .errors import ParameterError
+
+    try:
+        tol_ok = not isinstance(tol, (bool, str)) and math.isfinite(float(tol)) and tol >= 0
+    except (TypeError, ValueError):
+        tol_ok = False
+    if not tol_ok:
+        raise ParameterError(f"tol must be a finite number >= 0 (the vertex matching "
+                             f"tolerance); got {tol!r}")
+    if resolution is not None and (isinstance(resolution, bool)
+                                   or not isinstance(resolution, (int, np.integer))
+                                   or resolution < 1):
+        raise ParameterError(f"resolution must be a positive integer (or None for the "
+                             f"default); got {resolution!r}")
     if isinstance(group, FiniteGroup):
         return _finite_quotient(mesh, group, tol)
     if isinstance(group, ContinuousGroup):

@@ -398,6 +398,19 @@ class EigenCounter:
 
 
 # ----------------------------------------------------------------------------- public API
+def _as_threshold(value: Any, what: str = "lam", error: type = CountingError) -> float:
+    """A threshold or shift as a finite float; ``error`` for text, None, arrays, complex."""
+    try:
+        bad = (value is None or isinstance(value, (str, bytes, complex, np.complexfloating))
+               or np.ndim(value) != 0)
+        out = math.nan if bad else float(value)
+    except (TypeError, ValueError):
+        out = math.nan
+    if not math.isfinite(out):
+        raise error(f"{what} must be a finite real number; got {value!r}")
+    return out
+
+
 def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
                       return_info: bool = False, mesh: Any = None) -> int | CountResult:
     """Exact number of eigenvalues <= ``lam`` of the pencil ``K u = lam M u``.
@@ -465,6 +478,7 @@ def count_eigenvalues(K: Any, M: Any, lam: float, *, backend: str | None = None,
     >>> count_eigenvalues(K, M, 1.5), count_eigenvalues(K, M, 2.0)
     (2, 3)
     """
+    lam = _as_threshold(lam)  # before the pencil is checked and stored
     counter = EigenCounter(K, M, backend=backend, mesh=mesh)
     try:
         result = counter._resolved_count(lam, warn=True, stacklevel=3)
@@ -585,6 +599,8 @@ def _eigenvalues(counter: EigenCounter, k: Any, return_eigenvectors: bool,
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
         raise EigenvalueError(f"k must be an integer in [1, {n}]; got {k!r}")
     k = int(k)
+    if sigma is not None:
+        sigma = _as_threshold(sigma, "sigma", EigenvalueError)
     pencil = counter.pencil
     if n <= _DENSE_LIMIT or k > n // 3:
         vals, vecs = sla.eigh(pencil.dense(pencil.k_values), pencil.dense(pencil.m_values),

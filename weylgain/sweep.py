@@ -60,12 +60,44 @@ def _key(kind: str, params: dict) -> str:
 
 
 def _lams_tuple(lams: Any, what: str = "lams") -> tuple[float, ...]:
-    arr = np.atleast_1d(np.asarray(lams, dtype=np.float64))
+    try:
+        arr = np.atleast_1d(np.asarray(lams, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise SpecError(f"{what} must be a non-empty 1-d sequence of numbers; got {lams!r}"
+                        ) from None
     if arr.ndim != 1 or arr.size == 0:
         raise SpecError(f"{what} must be a non-empty 1-d sequence of numbers; got shape {arr.shape}")
     if not np.isfinite(arr).all():
         raise SpecError(f"{what} must be finite; got {arr.tolist()}")
     return tuple(float(x) for x in arr)
+
+
+def _integer(value: Any, what: str, minimum: int | None = None) -> int:
+    """``value`` as an int (integral floats and digit strings of a JSON task file too)."""
+    try:
+        out = int(value)
+        ok = not isinstance(value, bool) and float(value) == out
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise SpecError(f"{what} must be an integer; got {value!r}")
+    if minimum is not None and out < minimum:
+        raise SpecError(f"{what} must be at least {minimum}; got {out}")
+    return out
+
+
+def _real(value: Any, what: str, *, positive: bool = False,
+          non_negative: bool = False) -> float:
+    """``value`` as a finite float (positive or non-negative when asked)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise SpecError(f"{what} must be a number; got {value!r}") from None
+    if not math.isfinite(out) or (positive and out <= 0) or (non_negative and out < 0):
+        need = "positive" if positive else "non-negative" if non_negative else ""
+        raise SpecError(f"{what} must be a finite {need + ' ' if need else ''}number; got "
+                        f"{value!r}")
+    return out
 
 
 def _check_str(value: Any, what: str) -> str:
@@ -102,6 +134,8 @@ class CountTask:
         object.__setattr__(self, "lams", _lams_tuple(self.lams))
         if self.group is not None:
             object.__setattr__(self, "group", _check_str(self.group, "group"))
+        if not isinstance(self.lumped, (bool, np.bool_)) and self.lumped not in (0, 1):
+            raise SpecError(f"lumped must be True or False; got {self.lumped!r}")
         object.__setattr__(self, "lumped", bool(self.lumped))
 
     def params(self) -> dict[str, Any]:
@@ -139,8 +173,8 @@ class ExactTask:
         object.__setattr__(self, "manifold", _check_str(self.manifold, "manifold"))
         object.__setattr__(self, "group", _check_str(self.group, "group"))
         object.__setattr__(self, "lam", _lams_tuple(self.lam, "lam")[0])
-        object.__setattr__(self, "radius", float(self.radius))
-        object.__setattr__(self, "length", float(self.length))
+        object.__setattr__(self, "radius", _real(self.radius, "radius", positive=True))
+        object.__setattr__(self, "length", _real(self.length, "length", positive=True))
 
     def params(self) -> dict[str, Any]:
         return {"manifold": self.manifold, "group": self.group, "lam": self.lam,
@@ -174,10 +208,11 @@ class GainTask:
         object.__setattr__(self, "manifold", _check_str(self.manifold, "manifold"))
         object.__setattr__(self, "group", _check_str(self.group, "group"))
         if self.level is not None:
-            object.__setattr__(self, "level", int(self.level))
-        object.__setattr__(self, "n_points", int(self.n_points))
+            object.__setattr__(self, "level", _integer(self.level, "level", 0))
+        object.__setattr__(self, "n_points", _integer(self.n_points, "n_points", 1))
         if self.lam_max_h2 is not None:
-            object.__setattr__(self, "lam_max_h2", float(self.lam_max_h2))
+            object.__setattr__(self, "lam_max_h2",
+                               _real(self.lam_max_h2, "lam_max_h2", positive=True))
 
     def params(self) -> dict[str, Any]:
         return {"manifold": self.manifold, "group": self.group, "level": self.level,
@@ -221,16 +256,22 @@ class LearnTask:
     def __post_init__(self) -> None:
         object.__setattr__(self, "domain", _check_str(self.domain, "domain"))
         object.__setattr__(self, "group", _check_str(self.group, "group"))
-        object.__setattr__(self, "seed", int(self.seed))
+        object.__setattr__(self, "seed", _integer(self.seed, "seed", 0))
         if self.n_values is not None:
-            object.__setattr__(self, "n_values", tuple(int(n) for n in self.n_values))
-        object.__setattr__(self, "seeds", int(self.seeds))
+            if isinstance(self.n_values, (str, bytes)) or not hasattr(self.n_values, "__iter__"):
+                raise SpecError(f"n_values must be a sequence of sample sizes; got "
+                                f"{self.n_values!r}")
+            object.__setattr__(self, "n_values",
+                               tuple(_integer(n, "each of n_values", 1) for n in self.n_values))
+        object.__setattr__(self, "seeds", _integer(self.seeds, "seeds", 1))
         if self.noise is not None:
-            object.__setattr__(self, "noise", float(self.noise))
+            object.__setattr__(self, "noise", _real(self.noise, "noise", non_negative=True))
         if not isinstance(self.ridge, str):
-            object.__setattr__(self, "ridge", float(self.ridge))
+            object.__setattr__(self, "ridge", _real(self.ridge, "ridge", positive=True))
+        if isinstance(self.methods, (str, bytes)) or not hasattr(self.methods, "__iter__"):
+            raise SpecError(f"methods must be a sequence of method names; got {self.methods!r}")
         object.__setattr__(self, "methods", tuple(str(m) for m in self.methods))
-        object.__setattr__(self, "n_test", int(self.n_test))
+        object.__setattr__(self, "n_test", _integer(self.n_test, "n_test", 1))
 
     def params(self) -> dict[str, Any]:
         return {"domain": self.domain, "group": self.group, "seed": self.seed,
@@ -291,9 +332,7 @@ def count_tasks(mesh: str, lams: Sequence[float], *, group: str | None = None,
     list of CountTask
     """
     values = sorted(_lams_tuple(lams))
-    per_task = int(per_task)
-    if per_task < 1:
-        raise SpecError(f"per_task must be at least 1; got {per_task}")
+    per_task = _integer(per_task, "per_task", 1)
     n_tasks = max(1, math.ceil(len(values) / per_task))
     return [CountTask(mesh, tuple(values[i::n_tasks]), group=group, lumped=lumped)
             for i in range(n_tasks)]
@@ -301,7 +340,10 @@ def count_tasks(mesh: str, lams: Sequence[float], *, group: str | None = None,
 
 def learning_seeds(domain: str, group: str, seeds: Iterable[int], **options: Any) -> list[LearnTask]:
     """One :class:`LearnTask` per master seed (other options as for :class:`LearnTask`)."""
-    return [LearnTask(domain, group, seed=int(s), **options) for s in seeds]
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise SpecError(f"seeds must be an iterable of master seeds; got {seeds!r}")
+    return [LearnTask(domain, group, seed=_integer(s, "each seed", 0), **options)
+            for s in seeds]
 
 
 # ============================================================================== execution
@@ -538,7 +580,8 @@ def _read_done(path: str) -> dict[str, dict]:
     done: dict[str, dict] = {}
     if not os.path.exists(path):
         return done
-    with open(path, encoding="utf-8") as fh:
+    # undecodable bytes (not a results file, or a torn write) make lines that do not parse
+    with open(path, encoding="utf-8", errors="replace") as fh:
         for line in fh:
             line = line.strip()
             if not line:
@@ -552,16 +595,46 @@ def _read_done(path: str) -> dict[str, dict]:
     return done
 
 
+def _check_output(output: Any) -> str:
+    """The results file as a str, checked before any task runs (a clear SpecError)."""
+    try:
+        path = os.fspath(output)
+    except TypeError:
+        raise SpecError(f"output must be a file name (str or path-like) or None; got "
+                        f"{type(output).__name__}") from None
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not path.strip():
+        raise SpecError("output must be a non-empty file name (or None: keep the records in "
+                        "memory)")
+    if os.path.isdir(path):
+        raise SpecError(f"output {path!r} is a directory; give a file name inside it, e.g. "
+                        f"{os.path.join(path, 'results.jsonl')!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise SpecError(f"cannot write the results file {path!r}: the folder {folder!r} does "
+                        "not exist (or is not a folder); create it first")
+    if os.path.exists(path):
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise SpecError(f"cannot write the results file {path!r}: permission denied")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise SpecError(f"cannot write the results file {path!r}: the folder {folder!r} is "
+                        "not writable; choose another --output")
+    return path
+
+
 class _Writer:
     """Appends one JSON line per record, flushed at once (a crash loses at most a torn line)."""
 
     def __init__(self, path: str | None, resume: bool) -> None:
         self.fh = None
         if path is not None:
-            folder = os.path.dirname(os.path.abspath(path))
-            os.makedirs(folder, exist_ok=True)
             mode = "a" if resume else "w"
-            self.fh = open(path, mode, encoding="utf-8")
+            try:
+                self.fh = open(path, mode, encoding="utf-8")
+            except OSError as exc:  # checked before; the folder may have gone since
+                raise SpecError(f"cannot write the results file {path!r}: "
+                                f"{exc.strerror or exc}") from None
             if resume and self.fh.tell() > 0:
                 # a torn last line from a killed run must not swallow the next record
                 with open(path, "rb") as rb:
@@ -582,6 +655,9 @@ class _Writer:
 
 def _as_tasks(tasks: Iterable[Any]) -> list[Task]:
     out: list[Task] = []
+    if isinstance(tasks, (str, bytes, dict)) or not hasattr(tasks, "__iter__"):
+        raise SpecError(f"tasks must be an iterable of task specs (CountTask, ..., or dicts "
+                        f"with a 'kind'); got {type(tasks).__name__}")
     for t in tasks:
         if isinstance(t, dict):
             t = task_from_dict(t)
@@ -651,7 +727,11 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
         if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
             raise SpecError(f"workers must be a positive integer; got {workers!r}")
         workers = int(workers)
-    path = None if output is None else os.fspath(output)
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise SpecError(f"scheduler must be the address of a Dask scheduler "
+                        f"('tcp://host:port'); got {scheduler!r}")
+    retries = _integer(retries, "retries", 0)
+    path = None if output is None else _check_output(output)
     done = _read_done(path) if (path is not None and resume) else {}
     todo = [t for k, t in unique.items() if k not in done]
     skipped = len(unique) - len(todo)

@@ -25,14 +25,14 @@ def check_plot_path(path: str | None) -> str | None:
     """
     if path is None:
         return None
+    if os.path.isdir(path):
+        raise SpecError(f"--plot {path}: is a folder; give a file name such as "
+                        f"{os.path.join(path, 'plot.png')}")
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in PLOT_FORMATS:
         shown = f"'.{ext}'" if ext else "no extension"
         raise SpecError(f"--plot {path}: {shown} is not a picture format weylgain writes; "
                         f"use a file name ending in {', '.join('.' + f for f in PLOT_FORMATS)}")
-    if os.path.isdir(path):
-        raise SpecError(f"--plot {path}: is a folder; give a file name such as "
-                        f"{os.path.join(path, 'plot.png')}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise SpecError(f"--plot {path}: the folder {folder} does not exist; create it first")

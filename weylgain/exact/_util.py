@@ -74,9 +74,21 @@ def _group_name(group: Any) -> str:
     return "custom"
 
 
+def _refuse_spec_string(group: Any) -> None:
+    """The low-level exact counts take group objects or matrices, not spec strings."""
+    if isinstance(group, str):
+        raise SpecError(f"this function takes a group object or generator matrices; for the "
+                        f"spec {group!r} pass weylgain.groups.named({group!r}, dim=D), or use "
+                        "weylgain.exact_counts, which reads specs")
+
+
 def _as_generator_arrays(matrices: Any, translations: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Validate raw generators: (g, D, D) matrices and (g, D) translations (fractions)."""
-    linear = np.array(matrices, dtype=np.float64)
+    _refuse_spec_string(matrices)
+    try:
+        linear = np.array(matrices, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GroupError("generators must be real (g, D, D) matrices") from None
     if linear.ndim == 2:
         linear = linear[None]
     if linear.ndim != 3 or linear.shape[1] != linear.shape[2] or linear.shape[1] < 1:

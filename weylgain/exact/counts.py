@@ -157,7 +157,7 @@ class ExactCounts:
     def count_at(self, lam: float) -> int:
         """``N_G(lam)`` for any ``lam <= self.lam`` from the stored spectrum."""
         lam = _check_lam(lam)
-        if lam > self.lam * (1 + 1e-12) + 1e-12:
+        if lam > self.lam + 1e-12 * max(1.0, abs(self.lam)):  # (negative cut-offs too)
             raise SpecError(f"count_at({lam}) beyond the computed cut-off {self.lam}")
         eig = np.asarray(self.eigenvalues, dtype=np.float64)
         mult = np.asarray(self.multiplicities, dtype=np.int64)

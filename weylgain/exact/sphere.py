@@ -161,6 +161,12 @@ def sphere_invariant_dimensions(group: Any, max_degree: int, *, dim: int | None 
     -------
     ndarray of shape (max_degree + 1,), int64
     """
+    try:
+        ok = not isinstance(max_degree, (bool, str)) and int(max_degree) == max_degree
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise SpecError(f"max_degree must be an integer; got {max_degree!r}")
     max_degree = int(max_degree)
     if max_degree > 0:  # the series are (3 or more) x (max_degree + 1) long doubles
         from ..resources import check_memory, exact_table_memory
@@ -193,6 +199,9 @@ def sphere_invariant_dimensions(group: Any, max_degree: int, *, dim: int | None 
 
 
 def _sphere_dimension_of(group: Any, dim: int | None) -> int:
+    from ._util import _refuse_spec_string
+
+    _refuse_spec_string(group)
     if dim is not None:
         return int(dim)
     if group is None or _is_continuous_group(group):

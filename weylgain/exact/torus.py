@@ -105,6 +105,9 @@ def _n2_max(lam: float, length: float) -> int:
 
 
 def _torus_dim(group: Any, translations: Any, dim: int | None) -> int:
+    from ._util import _refuse_spec_string
+
+    _refuse_spec_string(group)
     if dim is not None:
         return int(dim)
     if group is None or _is_continuous_group(group):

@@ -60,8 +60,13 @@ class AffineMap:
     translation: np.ndarray
 
     def __post_init__(self) -> None:
-        lin = _snap(np.asarray(self.linear, dtype=np.float64))
-        tr = np.asarray(self.translation, dtype=np.float64)
+        try:
+            lin = _snap(np.asarray(self.linear, dtype=np.float64))
+            tr = np.asarray(self.translation, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise GroupError("an affine map needs a real (D, D) matrix and a real translation "
+                             f"of shape (D,); got {self.linear!r} and {self.translation!r}"
+                             ) from None
         if lin.ndim != 2 or lin.shape[0] != lin.shape[1]:
             raise GroupError(f"linear part must be a square (D, D) matrix; got shape {lin.shape}")
         if tr.shape != (lin.shape[0],):
@@ -488,7 +493,13 @@ def from_generators(
         Non-square, non-orthogonal or non-finite matrices, shape mismatches, translations with
         a linear part that is not a signed permutation.
     """
-    mats = np.asarray(matrices, dtype=np.float64)
+    if isinstance(matrices, str):
+        raise GroupError(f"from_generators takes generator matrices; for the group spec "
+                         f"{matrices!r} use weylgain.groups.named({matrices!r})")
+    try:
+        mats = np.asarray(matrices, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GroupError("from_generators takes real (g, D, D) generator matrices") from None
     if mats.ndim == 2 and mats.shape[0] == mats.shape[1] and mats.size:
         mats = mats[None]
     if mats.ndim != 3 or mats.shape[1] != mats.shape[2]:

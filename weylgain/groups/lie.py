@@ -312,7 +312,12 @@ def lie_group(algebra: Any, generators: Any = None, name: str | None = None,
     >>> lie_group([J], name="circle(1,2)").lie_dimension   # (e^{it} z1, e^{2it} z2)
     1
     """
-    alg = np.asarray(algebra, dtype=np.float64) if not isinstance(algebra, np.ndarray) else algebra
+    try:
+        alg = (np.asarray(algebra, dtype=np.float64) if not isinstance(algebra, np.ndarray)
+               else algebra)
+    except (TypeError, ValueError):
+        raise GroupError(f"the Lie algebra basis must be real matrices of shape (m, D, D); got "
+                         f"{algebra!r}") from None
     if alg.ndim == 2 and alg.shape[0] == alg.shape[1] and alg.size:
         alg = alg[None]
     if alg.ndim != 3:

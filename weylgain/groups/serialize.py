@@ -163,11 +163,18 @@ def load_group_file(path: str | Path) -> tuple[str, Any]:
     GroupError
         Invalid group data.
     """
-    p = Path(path)
     try:
-        text = p.read_text()
+        p = Path(path)
+    except TypeError:
+        raise SpecError(f"a group file must be a path (str or path-like); got "
+                        f"{type(path).__name__}") from None
+    try:
+        text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(f"cannot read the group file {str(p)!r}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"group file {str(p)!r} is not a UTF-8 text (JSON) file: byte "
+                        f"{exc.start} cannot be decoded") from None
     try:
         d = json.loads(text)
     except json.JSONDecodeError as exc:
