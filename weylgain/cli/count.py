@@ -16,8 +16,9 @@ from ..resolution import RESOLVED_LAM_H2  # noqa: F401  (the rule lives in weylg
 from ._plot import add_plot_argument, check_plot_path
 
 DEFAULT_MESH = "sphere:5"
-# perfect squares (L+1)^2 sit between sphere clusters l(l+1), where N = lam exactly on S^2
-DEFAULT_LAMS = (36.0, 100.0, 225.0, 400.0)
+# perfect squares (L+1)^2 sit between sphere clusters l(l+1), where N = lam exactly on S^2;
+# all four are within what sphere:5 resolves (lam h^2 <= 0.5 up to about 350)
+DEFAULT_LAMS = (36.0, 100.0, 196.0, 324.0)
 
 
 def add_parser(subparsers: Any) -> None:
