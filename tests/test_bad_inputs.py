@@ -18,7 +18,7 @@ import pytest
 import scipy.sparse as sps
 
 import weylgain
-from weylgain import Mesh, groups, meshes, mpi, plotting, sweep
+from weylgain import Mesh, groups, learning, meshes, mpi, plotting, sweep
 from weylgain import io as wio
 from weylgain import resources as res
 from weylgain.errors import (CountingError, EigenvalueError, FitError, GroupError, MatrixError,
@@ -555,7 +555,7 @@ API_CASES = [
      FitError, "distinct"),
     ("weyl_fit negative dimension", lambda p: weylgain.weyl_fit([1.0, 2.0, 4.0], [1.0, 2.0, 4.0],
                                                                 dimension=-2),
-     FitError, "dimension must be positive"),
+     FitError, "dimension must be a positive finite number"),
     ("weyl_fit text", lambda p: weylgain.weyl_fit(["a", "b", "c"], [1, 2, 3]), FitError,
      "numbers"),
     # ------------------------------------------------------------ groups
@@ -989,6 +989,104 @@ API_CASES = [
      SpecError, "finite numbers"),
     ("count_distributed mesh None", lambda p: mpi.count_distributed(None, [1.0]), SpecError,
      "mesh must be a mesh spec"),
+    # ------------------------------------------------------------ found by fuzzing every option
+    ("weyl_fit dimension text", lambda p: weylgain.weyl_fit([1.0, 2.0, 4.0], [1, 2, 4],
+                                                            dimension="two"),
+     FitError, "dimension must be a positive finite number"),
+    ("weyl_fit dimension inf", lambda p: weylgain.weyl_fit([1.0, 2.0, 4.0], [1, 2, 4],
+                                                           dimension=np.inf),
+     FitError, "dimension must be a positive finite number"),
+    ("exact radius text", lambda p: weylgain.exact_counts("S2", "C4", 10.0, radius="one"),
+     SpecError, "radius must be a positive finite number"),
+    ("exact radius inf", lambda p: weylgain.exact_counts("S2", "C4", 10.0, radius=np.inf),
+     SpecError, "radius must be a positive finite number"),
+    ("sphere_invariant_count dim text", lambda p: weylgain.sphere_invariant_count(
+        groups.named("C4", dim=3), 10.0, dim="three"), SpecError, "dim must be an integer"),
+    ("sphere_invariant_count max_order text", lambda p: weylgain.sphere_invariant_count(
+        groups.named("C4", dim=3), 10.0, max_order="many"), SpecError,
+     "max_order must be an integer"),
+    ("sphere_invariant_count group a number", lambda p: weylgain.sphere_invariant_count(
+        3.5, 10.0), GroupError, "generator matrices"),
+    ("sphere_invariant_dimensions dim nan", lambda p: weylgain.sphere_invariant_dimensions(
+        groups.named("C4", dim=3), 4, dim=np.nan), SpecError, "dim must be an integer"),
+    ("torus_invariant_count length text", lambda p: weylgain.torus_invariant_count(
+        -np.eye(2)[None], 10.0, "2pi"), SpecError, "length must be a positive finite number"),
+    ("torus_invariant_spectrum dim 2.5", lambda p: weylgain.torus_invariant_spectrum(
+        -np.eye(2)[None], 10.0, dim=2.5), SpecError, "dim must be an integer"),
+    ("on_factor index text", lambda p: weylgain.on_factor(groups.named("SO(3)", dim=3), "first",
+                                                          2),
+     GroupError, "index must be an integer"),
+    ("on_factor copies huge", lambda p: weylgain.on_factor(groups.named("SO(3)", dim=3), 0,
+                                                           10**12),
+     GroupError, "factors weylgain builds matrices for"),
+    ("diagonal copies huge", lambda p: weylgain.diagonal(groups.named("SO(3)", dim=3), 10**12),
+     GroupError, "factors weylgain builds matrices for"),
+    ("permute_factors generators of text", lambda p: weylgain.permute_factors(
+        3, 3, generators=["abc"]), GroupError, "lists of integers"),
+    ("permute_factors factor_ambient 0", lambda p: weylgain.permute_factors(3, 0), GroupError,
+     "factor_ambient must be a positive integer"),
+    ("named dim huge", lambda p: groups.named("C4", dim=10**12), SpecError,
+     "ambient dimensions"),
+    ("subtorus generators a number", lambda p: weylgain.subtorus([[1, 0]], generators=3),
+     GroupError, "generators must be a sequence"),
+    ("from_generators translations text", lambda p: weylgain.from_generators(
+        QUARTER_TURN[None], "half"), GroupError, "translations must be real numbers"),
+    ("weld tol text", lambda p: weld(Mesh(SQ_V, SQ), "small"), ParameterError, "tol"),
+    ("sample from None", lambda p: learning.sample(None, 10), ParameterError,
+     "needs a domain"),
+    ("sample n 0", lambda p: learning.sample(_torus_kernel(), 0), ParameterError,
+     "n must be at least 1"),
+    ("sample n text", lambda p: learning.sample(_torus_kernel(), "ten"), ParameterError,
+     "n must be an integer"),
+    ("sample n huge", lambda p: learning.sample(_torus_kernel(), 10**14), ResourceError,
+     "would need"),
+    ("sample target not callable", lambda p: learning.sample(_torus_kernel(), 5, target=3.0),
+     ParameterError, "target must be a function"),
+    ("sample target of the wrong shape", lambda p: learning.sample(
+        _torus_kernel(), 5, target=lambda x: x), ParameterError, "one value per point"),
+    ("sample seed negative", lambda p: learning.sample(_torus_kernel(), 5, seed=-1),
+     ParameterError, "seed must be"),
+    ("random_target of None", lambda p: learning.random_target(None), ParameterError,
+     "needs a kernel"),
+    ("random_target smoothness nan", lambda p: learning.random_target(_torus_kernel(), np.nan),
+     ParameterError, "smoothness must be a positive finite number"),
+    ("random_target norm negative", lambda p: learning.random_target(_torus_kernel(), norm=-1),
+     ParameterError, "norm must be a finite number >= 0"),
+    ("random_target seed text", lambda p: learning.random_target(_torus_kernel(), seed="x"),
+     ParameterError, "seed must be"),
+    ("fit_krr ridge text", lambda p: weylgain.fit_krr(*_torus_data(), _torus_kernel(),
+                                                      ridge=[1e-3]),
+     WeylgainError, "ridge must be positive"),
+    ("fit_krr ridge_grid empty", lambda p: weylgain.fit_krr(*_torus_data(), _torus_kernel(),
+                                                            ridge_grid=[]),
+     ParameterError, "ridge_grid must be a non-empty"),
+    ("fit_krr ridge_grid negative", lambda p: weylgain.fit_krr(*_torus_data(), _torus_kernel(),
+                                                               ridge_grid=[-1.0, 1.0]),
+     ParameterError, "ridge_grid must be"),
+    ("fit_krr not a kernel", lambda p: weylgain.fit_krr(*_torus_data(), "torus"),
+     ParameterError, "needs a kernel"),
+    ("SphereKernel smoothness text", lambda p: weylgain.SphereKernel(2, "smooth"),
+     ParameterError, "smoothness must be a positive finite number"),
+    ("SphereKernel max_degree huge", lambda p: weylgain.SphereKernel(2, 1.5, 10**12),
+     ResourceError, "would need"),
+    ("TorusKernel max_level text", lambda p: weylgain.TorusKernel(2, 2.0, "eight"),
+     ParameterError, "max_level must be an integer"),
+    ("MeshKernel cluster_tol 2", lambda p: weylgain.MeshKernel(meshes.sphere(1),
+                                                               cluster_tol=2.0),
+     ParameterError, "cluster_tol"),
+    ("orbit_colors of None", lambda p: plotting.orbit_colors(None, [0]), MeshError,
+     "need a weylgain.Mesh"),
+    ("orbit_colors labels of text", lambda p: plotting.orbit_colors(meshes.sphere(0),
+                                                                    ["a"] * 12),
+     MeshError, "integer orbit labels"),
+    ("orbit_colors fractional labels", lambda p: plotting.orbit_color_indices(
+        meshes.sphere(0), np.full(12, 0.5)), MeshError, "integer orbit labels"),
+    ("plot panels of numbers", lambda p: plotting.plot_counting_functions([1, 2]), SpecError,
+     "panel 0 must be a dict"),
+    ("plot panel missing keys", lambda p: plotting.plot_counting_functions(
+        [dict(lams=[1.0], counts=[1])]), SpecError, "missing ['dimension', 'volume']"),
+    ("plot panels a number", lambda p: plotting.plot_counting_functions(3), SpecError,
+     "sequence of dicts"),
 ]
 
 

@@ -48,6 +48,7 @@ from ._spectral_kernels import (
     Sphere,
     SphereKernel,
     TorusKernel,
+    _kernel_smoothness,
 )
 from .errors import ParameterError, WeylgainError
 
@@ -77,7 +78,13 @@ INVARIANCE_METHODS = ("none", "average", "augment", "canonical", "specavg")
 
 
 def _rng(seed: Any) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise ParameterError(f"seed must be an integer >= 0, a SeedSequence or a numpy "
+                             f"Generator; got {seed!r}") from None
 
 
 def _action(group: Any, kernel: SpectralKernel) -> GroupAction:
@@ -196,8 +203,20 @@ def random_target(kernel: SpectralKernel, smoothness: float | None = None, group
     -------
     SpectralTarget
     """
+    if not isinstance(kernel, SpectralKernel):
+        raise ParameterError(f"random_target needs a kernel (SphereKernel, TorusKernel or "
+                             f"MeshKernel); got {type(kernel).__name__}")
     rng = _rng(seed)
-    s = kernel.smoothness if smoothness is None else float(smoothness)
+    s = kernel.smoothness if smoothness is None else _kernel_smoothness("random_target",
+                                                                        smoothness)
+    for what, value in (("max_eigenvalue", max_eigenvalue), ("norm", norm)):
+        try:
+            ok = value is None or (not isinstance(value, (bool, str, bytes))
+                                   and math.isfinite(float(value)) and float(value) >= 0)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ParameterError(f"{what} must be a finite number >= 0; got {value!r}")
     dg = quotient_dimension(kernel, group)
     act = None if group is None else _action(group, kernel)
     coefs = []
@@ -269,10 +288,26 @@ def sample(domain: Any, n: int, target: Callable[[np.ndarray], np.ndarray] | Non
     """
     if isinstance(domain, SpectralKernel):
         domain = domain.domain
+    if not isinstance(domain, (Sphere, FlatTorus, MeshDomain)):
+        raise ParameterError(f"sample needs a domain (Sphere, FlatTorus, MeshDomain) or a "
+                             f"kernel; got {type(domain).__name__}")
     _check_noise(noise)
+    n = _whole(n, "n")
+    if n < 1:
+        raise ParameterError(f"n must be at least 1; got {n}")
+    if target is not None and not callable(target):
+        raise ParameterError(f"target must be a function of the points (n, D) -> (n,); got "
+                             f"{type(target).__name__}")
+    from .resources import MemoryEstimate, check_memory
+
+    check_memory(MemoryEstimate(f"{n} sample points", 8.0 * 3 * n * (domain.ambient_dim + 1)),
+                 "draw fewer points")
     rng = _rng(seed)
-    X = domain.sample(int(n), rng)
+    X = domain.sample(n, rng)
     f = np.zeros(len(X)) if target is None else np.asarray(target(X), dtype=np.float64)
+    if f.shape != (len(X),):
+        raise ParameterError(f"target must return one value per point, shape ({len(X)},); got "
+                             f"shape {f.shape}")
     return X, f + noise * rng.standard_normal(len(X))
 
 
@@ -286,7 +321,14 @@ def rate_ridge(n: int, kernel: SpectralKernel, group: Any = None, constant: floa
 
 def _ridge_grid(kernel: SpectralKernel, grid: Sequence[float] | None) -> np.ndarray:
     if grid is not None:
-        return np.asarray(grid, dtype=np.float64)
+        try:
+            out = np.asarray(grid, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            out = np.zeros(0)
+        if out.size == 0 or not (np.isfinite(out).all() and (out > 0).all()):
+            raise ParameterError(f"ridge_grid must be a non-empty sequence of positive finite "
+                                 f"ridges; got {grid!r}")
+        return out
     mu0 = kernel.weights[0] / kernel.domain.volume
     return mu0 * np.logspace(-9, 0, 37)
 
@@ -483,8 +525,13 @@ def fit_krr(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, ridge: float |
     if isinstance(ridge, str):
         if ridge not in ("loocv", "rate"):
             raise WeylgainError(f"ridge must be a number, 'loocv' or 'rate'; got {ridge!r}")
-    elif not float(ridge) > 0:
-        raise WeylgainError(f"ridge must be positive; got {ridge!r}")
+    else:
+        try:
+            ok = bool(float(ridge) > 0 and math.isfinite(float(ridge)))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise WeylgainError(f"ridge must be positive; got {ridge!r}")
     kernel_fn, transform, centers, targets = _design(X, y, kernel, invariance, act,
                                                      n_augment, seed)
     solver = _EigenSolver(kernel_fn(centers, centers), targets)

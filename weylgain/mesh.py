@@ -597,7 +597,10 @@ def coincident_pairs(mesh: Mesh, tol: float | None = None) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     if tol is None:
         tol = COINCIDENT_FRACTION * float(mesh.edge_lengths().min())
-    tol = float(tol)
+    try:
+        tol = float(tol) if not isinstance(tol, (str, bytes)) else np.nan
+    except (TypeError, ValueError):
+        tol = np.nan
     if not np.isfinite(tol) or tol < 0:
         from .errors import ParameterError  # noqa: PLC0415
 

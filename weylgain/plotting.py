@@ -229,9 +229,22 @@ def plot_counting_functions(panels: Sequence[dict], *, axes: Any = None,
     ndarray of matplotlib Axes, shape (len(panels),)
     """
     path = _check_path(path)
+    if isinstance(panels, (str, bytes, dict)) or not hasattr(panels, "__iter__"):
+        raise SpecError(f"panels must be a sequence of dicts; got {type(panels).__name__}")
     panels = list(panels)
     if not panels:
         raise SpecError("plot_counting_functions needs at least one panel")
+    allowed = {"lams", "counts", "dimension", "volume", "boundary_volume", "title", "label"}
+    for i, panel in enumerate(panels):
+        if not isinstance(panel, dict):
+            raise SpecError(f"panel {i} must be a dict of plot_counting_function arguments; "
+                            f"got {type(panel).__name__}")
+        missing = {"lams", "counts", "dimension", "volume"} - set(panel)
+        unknown = set(panel) - allowed
+        if missing or unknown:
+            raise SpecError(f"panel {i}: " + "; ".join(
+                ([f"missing {sorted(missing)}"] if missing else [])
+                + ([f"unknown keys {sorted(unknown)}"] if unknown else [])))
     made_here = axes is None
     if made_here:
         fig, axes = _new_figure(len(panels), path, (5.2 * len(panels), 4.2))
@@ -527,7 +540,19 @@ def orbit_color_indices(mesh: Any, labels: Any) -> np.ndarray:
         joined by an edge never share an index. Indices run over 0 .. k - 1 with k small
         (at most one more than the largest number of neighbours of an orbit).
     """
-    labels = np.asarray(labels, dtype=np.int64)
+    from .mesh import Mesh
+
+    if not isinstance(mesh, Mesh):
+        raise MeshError(f"orbit colours need a weylgain.Mesh; got {type(mesh).__name__}")
+    try:
+        raw = np.asarray(labels)
+        ok = raw.dtype.kind in "iu" or (raw.dtype.kind in "fb" and raw.size
+                                        and np.isfinite(raw).all() and (raw == np.round(raw)).all())
+        labels = raw.astype(np.int64) if ok or raw.size == 0 else None
+    except (TypeError, ValueError):
+        labels = None
+    if labels is None:
+        raise MeshError("labels must be integer orbit labels, one per vertex")
     if labels.shape != (mesh.n_vertices,):
         raise MeshError(f"labels must have one entry per vertex ({mesh.n_vertices}); got "
                         f"shape {labels.shape}")

@@ -891,9 +891,13 @@ def weyl_fit(lams: Any, counts: Any, dimension: float | None = None,
     if np.unique(lam).size < n_params + 1:
         raise FitError("need distinct lam values")
     if dimension is not None:
-        d = float(dimension)
-        if not d > 0:
-            raise FitError(f"dimension must be positive; got {dimension}")
+        try:
+            d = float(dimension) if not isinstance(dimension, (str, bytes, bool)) else math.nan
+        except (TypeError, ValueError):
+            d = math.nan
+        if not (d > 0 and math.isfinite(d) and d <= 1000):
+            raise FitError(f"dimension must be a positive finite number (at most 1000); got "
+                           f"{dimension!r}")
         cols = [lam ** (d / 2)]
         if boundary:
             cols.append(lam ** ((d - 1) / 2))

@@ -74,6 +74,44 @@ def _group_name(group: Any) -> str:
     return "custom"
 
 
+def _check_positive(value: Any, what: str) -> float:
+    """A radius or period: a positive finite number (a clear SpecError)."""
+    try:
+        ok = not isinstance(value, (bool, str, bytes)) and math.isfinite(float(value))
+        out = float(value) if ok else math.nan
+    except (TypeError, ValueError):
+        out = math.nan
+    if not out > 0:
+        raise SpecError(f"{what} must be a positive finite number, got {value!r}")
+    return out
+
+
+def _check_whole(value: Any, what: str, minimum: int = 1) -> int:
+    """An integer option (``dim``, ``max_order``): a clear SpecError otherwise."""
+    try:
+        ok = (not isinstance(value, (bool, str, bytes)) and float(value) == int(value))
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise SpecError(f"{what} must be an integer; got {value!r}")
+    if int(value) < minimum:
+        raise SpecError(f"{what} must be at least {minimum}; got {int(value)}")
+    return int(value)
+
+
+def _matrices_dimension(group: Any) -> int:
+    """D of raw (g, D, D) generator matrices; a GroupError for anything else."""
+    try:
+        shape = np.shape(group)
+    except (TypeError, ValueError):
+        shape = ()
+    if len(shape) not in (2, 3) or shape[-1] != shape[-2] or shape[-1] < 1:
+        raise GroupError(f"group must be a weylgain group (weylgain.groups.named(...)) or "
+                         f"(g, D, D) generator matrices; got {type(group).__name__} of shape "
+                         f"{shape}")
+    return int(shape[-1])
+
+
 def _refuse_spec_string(group: Any) -> None:
     """The low-level exact counts take group objects or matrices, not spec strings."""
     if isinstance(group, str):
@@ -155,6 +193,7 @@ def _known_order(group: Any) -> int | None:
 
 def _linear_elements(group: Any, max_order: int) -> np.ndarray:
     """All linear elements (|G|, D, D) of a finite group acting on a sphere."""
+    max_order = _check_whole(max_order, "max_order")
     if _is_finite_group(group):
         order = _known_order(group)
         if order is not None and order > max_order:

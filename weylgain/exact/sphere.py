@@ -176,6 +176,10 @@ def sphere_invariant_dimensions(group: Any, max_degree: int, *, dim: int | None 
                      "lower lam (the series has sqrt(lam) terms)")
     if max_degree < 0:
         raise SpecError(f"max_degree must be >= 0, got {max_degree}")
+    if dim is not None:
+        from ._util import _check_whole
+
+        dim = _check_whole(dim, "dim")
     if group is None:
         if dim is None:
             raise SpecError("the trivial group needs dim= (the ambient dimension D)")
@@ -199,16 +203,16 @@ def sphere_invariant_dimensions(group: Any, max_degree: int, *, dim: int | None 
 
 
 def _sphere_dimension_of(group: Any, dim: int | None) -> int:
-    from ._util import _refuse_spec_string
+    from ._util import _check_whole, _matrices_dimension, _refuse_spec_string
 
     _refuse_spec_string(group)
     if dim is not None:
-        return int(dim)
+        return _check_whole(dim, "dim")
     if group is None or _is_continuous_group(group):
         raise SpecError("dim= (the ambient dimension D) is required for this group")
     if _is_finite_group(group):
         return int(group.dim)
-    return int(np.shape(group)[-1])
+    return _matrices_dimension(group)
 
 
 def sphere_invariant_spectrum(group: Any, lam: float, *, radius: float = 1.0,
@@ -234,9 +238,10 @@ def sphere_invariant_spectrum(group: Any, lam: float, *, radius: float = 1.0,
     eigenvalues : ndarray of shape (m,), float64
     multiplicities : ndarray of shape (m,), int64
     """
+    from ._util import _check_positive
+
     lam = _check_lam(lam)
-    if not radius > 0:
-        raise SpecError(f"radius must be positive, got {radius!r}")
+    radius = _check_positive(radius, "radius")
     d = _sphere_dimension_of(group, dim)
     kmax = _max_degree(lam, d, radius)
     if kmax < 0:

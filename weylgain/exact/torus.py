@@ -105,16 +105,16 @@ def _n2_max(lam: float, length: float) -> int:
 
 
 def _torus_dim(group: Any, translations: Any, dim: int | None) -> int:
-    from ._util import _refuse_spec_string
+    from ._util import _check_whole, _matrices_dimension, _refuse_spec_string
 
     _refuse_spec_string(group)
     if dim is not None:
-        return int(dim)
+        return _check_whole(dim, "dim")
     if group is None or _is_continuous_group(group):
         raise SpecError("dim= (the torus dimension) is required for this group")
     if _is_finite_group(group):
         return int(group.dim)
-    return int(np.shape(group)[-1])
+    return _matrices_dimension(group)
 
 
 def torus_invariant_shells(group: Any, n2max: int, *, translations: Any = None,
@@ -223,9 +223,10 @@ def torus_invariant_spectrum(group: Any, lam: float, length: float = 2 * math.pi
     eigenvalues : ndarray of shape (m,), float64
     multiplicities : ndarray of shape (m,), int64
     """
+    from ._util import _check_positive
+
     lam = _check_lam(lam)
-    if not length > 0:
-        raise SpecError(f"length must be positive, got {length!r}")
+    length = _check_positive(length, "length")
     d = _torus_dim(group, translations, dim)
     n2max = _n2_max(lam, length)
     if n2max < 0:

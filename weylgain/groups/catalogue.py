@@ -202,8 +202,12 @@ def named(spec: str, dim: int | None = None) -> Any:
     if not isinstance(spec, str):
         raise SpecError(f"a group spec must be a string; got {type(spec).__name__}")
     s = spec.strip()
-    if dim is not None and (not isinstance(dim, (int, np.integer)) or dim < 1):
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))
+                            or dim < 1):
         raise SpecError(f"dim must be a positive integer; got {dim!r}")
+    if dim is not None and dim > 10_000:
+        raise SpecError(f"dim = {dim} is beyond the 10000 ambient dimensions weylgain builds "
+                        "group matrices for")
     dim = None if dim is None else int(dim)
 
     # ---- continuous groups

@@ -520,7 +520,10 @@ def from_generators(
     if translations is None:
         trs = np.zeros((g, D))
     else:
-        trs = np.asarray(translations, dtype=np.float64)
+        try:
+            trs = np.asarray(translations, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise GroupError(f"translations must be real numbers of shape ({g}, {D})") from None
         if trs.ndim == 1 and g == 1:
             trs = trs[None]
         if trs.shape != (g, D):

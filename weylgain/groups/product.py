@@ -117,9 +117,15 @@ def diagonal(group: Any, copies: int) -> Any:
     return FiniteGroup(g.name, gens, k * a, g.closed_order, g.description, struct, label)
 
 
-def _copies(copies: Any) -> int:
+_MAX_COPIES = 1000  # products of more factors: matrices of (copies D)^2 entries each
+
+
+def _copies(copies: Any, what: str = "copies") -> int:
     if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
-        raise GroupError(f"copies must be a positive integer; got {copies!r}")
+        raise GroupError(f"{what} must be a positive integer; got {copies!r}")
+    if copies > _MAX_COPIES:
+        raise GroupError(f"{what} = {copies} is more than the {_MAX_COPIES} factors weylgain "
+                         "builds matrices for (each group matrix has (copies D)^2 entries)")
     return int(copies)
 
 
@@ -136,8 +142,15 @@ def on_factor(group: Any, index: int, copies: int | Sequence[int]) -> Any:
         sizes of all factors (for products of different factors).
     """
     g = _canonical(group)
-    blocks = [g.dim] * _copies(copies) if isinstance(copies, (int, np.integer)) else \
-        [int(b) for b in copies]
+    if isinstance(copies, (int, np.integer)):
+        blocks = [g.dim] * _copies(copies)
+    elif isinstance(copies, (list, tuple, np.ndarray)) and len(copies):
+        blocks = [_copies(b, "each factor's ambient size") for b in copies]
+    else:
+        raise GroupError(f"copies must be a positive integer or a sequence of factor sizes; got "
+                         f"{copies!r}")
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+        raise GroupError(f"index must be an integer (0-based factor index); got {index!r}")
     if not 0 <= index < len(blocks):
         raise GroupError(f"factor index {index} is out of range for {len(blocks)} factors "
                          "(0-based in Python, 1-based in specs G@i)")
@@ -192,7 +205,7 @@ def permute_factors(copies: int, factor_ambient: int, generators: Any = None,
     FactorStructure (trivial connected part, these permutations).
     """
     k = _copies(copies)
-    a = _copies(factor_ambient)
+    a = _copies(factor_ambient, "factor_ambient")
     order: int | None
     if generators is None:
         perms = []
@@ -203,7 +216,11 @@ def permute_factors(copies: int, factor_ambient: int, generators: Any = None,
         order = math.factorial(k)
         name = name or f"Sym({k})"
     else:
-        perms = [list(map(int, p)) for p in generators]
+        try:
+            perms = [list(map(int, p)) for p in generators]
+        except (TypeError, ValueError):
+            raise GroupError(f"generators must be permutations of the factor indices 0..{k - 1} "
+                             f"(lists of integers); got {generators!r}") from None
         for p in perms:
             if sorted(p) != list(range(k)):
                 raise GroupError(f"{p} is not a permutation of the factor indices 0..{k - 1}")

@@ -190,5 +190,9 @@ def subtorus(directions: Any, generators: Any = None, name: str | None = None,
         Non-integer or dependent directions, a generator that is not a torus isometry or does
         not normalize the subtorus.
     """
+    if generators is not None and (isinstance(generators, (str, bytes, dict))
+                                   or not hasattr(generators, "__iter__")):
+        raise GroupError(f"generators must be a sequence of AffineMaps or dicts with 'linear' "
+                         f"and 'translation'; got {generators!r}")
     gens = () if generators is None else tuple(generators)
     return TorusGroup(name or "subtorus", directions, gens, description)
