@@ -105,7 +105,12 @@ class FlatTorus:
     def __post_init__(self) -> None:
         if not isinstance(self.dim, (int, np.integer)) or self.dim < 1:
             raise WeylgainError(f"torus dimension must be a positive integer; got {self.dim!r}")
-        if not self.period > 0:
+        try:
+            ok = (not isinstance(self.period, (bool, str, bytes))
+                  and math.isfinite(float(self.period)) and float(self.period) > 0)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
             raise WeylgainError(f"torus period must be positive; got {self.period!r}")
 
     @property
@@ -376,6 +381,9 @@ class SphereKernel(SpectralKernel):
 
     def __init__(self, dim: int = 2, smoothness: float = 1.5, max_degree: int = 24) -> None:
         self.domain = Sphere(dim)
+        if isinstance(dim, (int, np.integer)) and dim > 64:
+            raise WeylgainError(f"SphereKernel: dim = {dim} is beyond the 64 dimensions its "
+                                "harmonic tables are computed for")
         self.smoothness = _kernel_smoothness("SphereKernel", smoothness)
         self.max_degree = _kernel_integer("SphereKernel", "max_degree", max_degree, 0)
         # the anchor set holds about 2 dim_L points of S^d: refuse what cannot fit
@@ -485,6 +493,9 @@ class TorusKernel(SpectralKernel):
     def __init__(self, dim: int = 2, smoothness: float = 2.0, max_level: int = 100,
                  period: float = 2 * math.pi, origin: float = 0.0) -> None:
         self.domain = FlatTorus(dim, period, origin)
+        if isinstance(dim, (int, np.integer)) and dim > 64:
+            raise WeylgainError(f"TorusKernel: dim = {dim} is beyond the 64 dimensions its "
+                                "mode tables are computed for")
         self.smoothness = _kernel_smoothness("TorusKernel", smoothness)
         self.max_level = _kernel_integer("TorusKernel", "max_level", max_level, 0)
         # |k|^2 <= L holds about omega_d L^(d/2) modes (the enumeration keeps a cube slab)

@@ -125,7 +125,10 @@ def _density_at_quadrature(mesh: Mesh, density: Density, bary: np.ndarray) -> np
             )
         vals = vals.reshape(m, Q)
     else:
-        arr = np.asarray(density)
+        try:
+            arr = np.asarray(density)
+        except (TypeError, ValueError):  # ragged nested lists
+            arr = np.zeros(0, dtype=object)
         if arr.dtype.kind not in "iuf" or arr.shape != (m,):
             raise MeshError(
                 f"density must be a callable or a real array with one value per simplex, "

@@ -211,7 +211,7 @@ def random_target(kernel: SpectralKernel, smoothness: float | None = None, group
                                                                         smoothness)
     for what, value in (("max_eigenvalue", max_eigenvalue), ("norm", norm)):
         try:
-            ok = value is None or (not isinstance(value, (bool, str, bytes))
+            ok = (value is None and what != "norm") or (not isinstance(value, (bool, str, bytes))
                                    and math.isfinite(float(value)) and float(value) >= 0)
         except (TypeError, ValueError):
             ok = False

@@ -123,10 +123,18 @@ def _need(obj: Any, attributes: tuple[str, ...], what: str, expected: str) -> No
                         f"{', '.join(missing)})")
 
 
+def _check_ax(ax: Any, what: str) -> None:
+    """A matplotlib Axes (anything that draws like one), or a clear SpecError."""
+    if not all(callable(getattr(ax, name, None)) for name in ("plot", "step", "set_xlabel")):
+        raise SpecError(f"{what} draws into matplotlib Axes; got {type(ax).__name__}")
+
+
 def _check_axes(axes: Any, n: int, what: str) -> list:
     axes = list(np.ravel(np.asarray(axes, dtype=object)))
     if len(axes) != n:
         raise SpecError(f"{what} draws {n} panels; pass {n} Axes (got {len(axes)})")
+    for ax in axes:
+        _check_ax(ax, what)
     return axes
 
 
@@ -185,6 +193,8 @@ def plot_counting_function(lams: Any, counts: Any, dimension: float, volume: flo
     made_here = ax is None
     if made_here:
         fig, ax = _new_figure(1, path, (6.0, 4.2))
+    else:
+        _check_ax(ax, "plot_counting_function")
     order = np.argsort(lam, kind="stable")
     lam, cnt = lam[order], cnt[order]
     ax.step(lam, cnt, where="post", color="C0", lw=1.6, label=label)

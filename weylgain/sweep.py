@@ -731,6 +731,12 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
         raise SpecError(f"scheduler must be the address of a Dask scheduler "
                         f"('tcp://host:port'); got {scheduler!r}")
     retries = _integer(retries, "retries", 0)
+    if workers is not None and workers > 4 * (os.cpu_count() or 1) + 64:
+        raise SpecError(f"workers = {workers} local worker processes is far more than this "
+                        f"machine's {os.cpu_count()} cores; use a Dask cluster (scheduler=) "
+                        "for more")
+    if client is not None and not callable(getattr(client, "submit", None)):
+        raise SpecError(f"client must be a dask.distributed Client; got {type(client).__name__}")
     path = None if output is None else _check_output(output)
     done = _read_done(path) if (path is not None and resume) else {}
     todo = [t for k, t in unique.items() if k not in done]
@@ -788,7 +794,11 @@ def _run_dask(todo: list[Task], records: dict, writer: _Writer, *, workers: int 
     if client is not None:
         mode = "client"
     elif scheduler is not None:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)
+        except (OSError, ValueError, TypeError) as exc:  # malformed or unreachable address
+            raise SpecError(f"cannot connect to the Dask scheduler {scheduler!r} ({exc}); give "
+                            "its address as tcp://host:port") from None
         mode = scheduler
     else:
         # one thread per worker process: the factorizations are single-threaded and the

@@ -96,6 +96,9 @@ def _check_whole(value: Any, what: str, minimum: int = 1) -> int:
         raise SpecError(f"{what} must be an integer; got {value!r}")
     if int(value) < minimum:
         raise SpecError(f"{what} must be at least {minimum}; got {int(value)}")
+    if what == "dim" and int(value) > 10_000:
+        raise SpecError(f"dim = {int(value)} is beyond the 10000 dimensions weylgain builds "
+                        "group matrices for")
     return int(value)
 
 

@@ -66,7 +66,10 @@ class TorusGroup:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        raw = np.asarray(self.directions)
+        try:
+            raw = np.asarray(self.directions)
+        except (TypeError, ValueError) as exc:
+            raise GroupError("subtorus directions must be integer vectors") from exc
         try:
             v = np.array(raw, dtype=np.float64)
         except (TypeError, ValueError) as exc:
