@@ -128,6 +128,9 @@ def run(args: argparse.Namespace) -> int:
         return _run_mpi(args, lams)
     plot = check_plot_path(getattr(args, "plot", None))
     plot_mesh = check_plot_path(getattr(args, "plot_mesh", None))
+    if args.group is not None and not args.group.strip():
+        raise SpecError("--group is empty; give a group spec (e.g. C4, I, SO(2)) or leave "
+                        "--group out to count on the mesh itself")
     if plot_mesh and not args.group:
         raise SpecError("--plot-mesh draws the orbits of a group: give --group too")
     if plot and args.plot_points < 1:

@@ -72,6 +72,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the experiment; return the exit status."""
     from ..learning import experiment
 
+    if args.group is not None and not args.group.strip():
+        from ..errors import SpecError
+
+        raise SpecError("--group is empty; give a group spec (e.g. signs2, C4, SO(2)) or "
+                        "leave --group out for the default")
     group = args.group or ("signs2" if args.manifold == "T2" else "SO(2)")
     n_values = args.n or [16, 32, 64, 128, 256, 512]
     methods = ("none", "average") + (("specavg",) if args.specavg else ())

@@ -29,16 +29,24 @@ def _binomial(n: int, r: int) -> int:
 
 def _max_degree(lam: float, dim: int, radius: float) -> int:
     """Largest k >= 0 with k(k+dim-2)/radius^2 <= lam, or -1 when lam < 0."""
-    scaled = float(lam) * float(radius) ** 2
+    try:
+        scaled = float(lam) * float(radius) ** 2
+    except OverflowError:
+        scaled = math.inf
+    if not math.isfinite(scaled):
+        raise SpecError(f"lam radius^2 = {lam!r} x {radius!r}^2 is beyond floating point; no "
+                        "table of harmonics that large can be computed")
     tol = 1e-12 * max(1.0, abs(scaled))
     if scaled < -tol:
         return -1
     b = dim - 2
-    k = int(math.floor((-b + math.sqrt(b * b + 4.0 * max(scaled, 0.0))) / 2.0))
-    k = max(k, 0)
-    while k * (k + b) > scaled + tol:
+    # exact integers: k (k + b) is an integer, so k (k + b) <= scaled + tol iff it is <= the
+    # floor of it (float square roots of huge values are off by far more than one)
+    top = int(math.floor(max(scaled, 0.0) + tol))
+    k = max((math.isqrt(b * b + 4 * top) - b) // 2, 0)
+    while k > 0 and k * (k + b) > top:
         k -= 1
-    while (k + 1) * (k + 1 + b) <= scaled + tol:
+    while (k + 1) * (k + 1 + b) <= top:
         k += 1
     return k
 
