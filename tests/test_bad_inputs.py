@@ -1112,6 +1112,22 @@ API_CASES = [
     ("plot_gain into numbers", lambda p: plotting.plot_gain(weylgain.predict_gain("T2", "mirror"),
                                                             axes=[1, 2]),
      SpecError, "draws into matplotlib Axes"),
+    ("plot_quotient_mesh into a string", lambda p: plotting.plot_quotient_mesh(
+        meshes.sphere(0), "C2", ax="left"), SpecError, "draws into a matplotlib Axes"),
+    ("count_distributed comm a string", lambda p: mpi.count_distributed("sphere:1", [1.0],
+                                                                        comm="world"),
+     SpecError, "comm must be an mpi4py communicator"),
+    ("learning_curve methods a number", lambda p: weylgain.learning_curve(
+        _torus_kernel(), np.cos, "signs2", methods=3, show_progress=False), ParameterError,
+     "methods must be a sequence"),
+    ("learning_curve no methods", lambda p: weylgain.learning_curve(
+        _torus_kernel(), np.cos, "signs2", methods=(), show_progress=False), ParameterError,
+     "at least one"),
+    ("learning_curve n_test huge", lambda p: weylgain.learning_curve(
+        _torus_kernel(), np.cos, "signs2", n_test=10**13, show_progress=False), ResourceError,
+     "would need"),
+    ("measure_gain n_points huge", lambda p: weylgain.measure_gain("S2", "C4", n_points=10**12),
+     SpecError, "far more than a fit needs"),
 ]
 
 

@@ -714,6 +714,9 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     G = sym.resolve_group(group, M)
     geo = sym.quotient_geometry(M, G)
     n_points = _count_arg(n_points, "n_points", 4)
+    if n_points > 10_000:  # each threshold is one factorization
+        raise SpecError(f"n_points = {n_points} thresholds is far more than a fit needs (about "
+                        "10 to 40); each costs one factorization")
     if level is not None:
         level = _count_arg(level, "level", 0)
     if lam_max_h2 is not None:

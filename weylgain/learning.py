@@ -780,7 +780,9 @@ def learning_curve(kernel: SpectralKernel, target: Callable[[np.ndarray], np.nda
                              f"{type(target).__name__}")
     if isinstance(methods, str):
         methods = (methods,)
-    methods = tuple(methods)
+    methods = tuple(_sequence(methods, "methods"))
+    if not methods:
+        raise ParameterError(f"methods must name at least one of {INVARIANCE_METHODS}")
     for m in methods:
         if m not in INVARIANCE_METHODS:
             raise ParameterError(f"unknown method {m!r}; expected one of {INVARIANCE_METHODS}")
@@ -792,6 +794,10 @@ def learning_curve(kernel: SpectralKernel, target: Callable[[np.ndarray], np.nda
         raise ParameterError("seeds must be >= 1")
     if _whole(n_test, "n_test") < 1:
         raise ParameterError(f"n_test must be at least 1; got {n_test}")
+    from .resources import MemoryEstimate, check_memory
+
+    check_memory(MemoryEstimate(f"{n_test} test points", 8.0 * 4 * n_test
+                                * (kernel.domain.ambient_dim + 2)), "lower n_test")
     if _whole(seed, "seed") < 0:
         raise ParameterError(f"seed must be an integer >= 0; got {seed}")
     if isinstance(ridge, str):

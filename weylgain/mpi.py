@@ -226,6 +226,9 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
         raise SpecError(f"mesh must be a mesh spec (e.g. 'box:3:40') or a mesh file path; got "
                         f"{mesh!r}")
     mesh = os.fspath(mesh)
+    if comm is not None and not all(hasattr(comm, a) for a in ("rank", "size", "Allreduce")):
+        raise SpecError(f"comm must be an mpi4py communicator (e.g. MPI.COMM_WORLD); got "
+                        f"{type(comm).__name__}")
     MPI, Context = _import_stack()
     comm = MPI.COMM_WORLD if comm is None else comm
     rank, size = comm.rank, comm.size

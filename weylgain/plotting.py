@@ -671,6 +671,10 @@ def plot_quotient_mesh(mesh: Any, group: Any = None, *, color_by: str = "orbit",
 
     if color_by not in ("orbit", "domain"):
         raise SpecError(f"color_by must be 'orbit' or 'domain'; got {color_by!r}")
+    if ax is not None and not all(callable(getattr(ax, a, None)) for a in ("scatter",
+                                                                          "add_collection")):
+        raise SpecError(f"plot_quotient_mesh draws into a matplotlib Axes; got "
+                        f"{type(ax).__name__}")
     if isinstance(mesh, Quotient):
         q = mesh
     else:
@@ -719,6 +723,9 @@ def plot_quotient_mesh(mesh: Any, group: Any = None, *, color_by: str = "orbit",
         else:
             fig = _pyplot().figure(figsize=(5.6, 5.2), layout="constrained")
         ax = fig.add_subplot(projection="3d" if three_d else None)
+    elif three_d and not callable(getattr(ax, "add_collection3d", None)):
+        raise SpecError("plot_quotient_mesh draws a surface in 3-D: pass a 3-D Axes "
+                        "(fig.add_subplot(projection='3d'))")
     if three_d:
         from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
