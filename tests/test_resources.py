@@ -386,7 +386,7 @@ def test_a_refused_backend_falls_back_to_one_that_fits(backend, monkeypatch):
 
     monkeypatch.setattr(res, func, huge)
     result = weylgain.count_eigenvalues(K, M, lam, backend=backend, return_info=True)
-    assert result.count == truth and result.backend == "superlu"
+    assert result.count == truth and result.backend in ("mumps", "superlu")  # the next routes
     assert any("would need about" in r and r.startswith(backend) for r in result.reasons)
 
 
