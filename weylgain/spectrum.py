@@ -353,9 +353,7 @@ class EigenCounter:
 
     def _certified_count(self, lam: float) -> CountResult:
         """The certified count at ``lam`` (guards, recovery, fallbacks; no resolution)."""
-        lam = float(lam)
-        if not np.isfinite(lam):
-            raise CountingError(f"lam must be finite; got {lam}")
+        lam = _as_threshold(lam)  # text, None, arrays, complex, NaN: a CountingError
         tol = self.tolerance(lam)
         if self.n <= _DENSE_LIMIT:
             # the inertia of a backward-stable LDL^T is exact unless an eigenvalue lies

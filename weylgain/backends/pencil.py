@@ -36,7 +36,12 @@ def _as_canonical_csr(A: Any, name: str) -> sp.csr_matrix:
             B = B.copy()  # sum_duplicates works in place: never on the caller's matrix
             B.sum_duplicates()
     else:
-        arr = np.asarray(A)
+        try:
+            arr = np.asarray(A)
+        except (ValueError, TypeError) as exc:  # ragged nested lists
+            raise MatrixError(f"{name} must be a real scipy sparse matrix or a rectangular "
+                              f"array; got {type(A).__name__} that numpy cannot read ({exc})"
+                              ) from None
         if arr.dtype == object or arr.dtype.kind not in "iuf":
             raise MatrixError(f"{name} must be a real scipy sparse matrix or array; got {arr.dtype}")
         if arr.ndim != 2:
