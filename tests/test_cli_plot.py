@@ -95,7 +95,7 @@ def test_plot_path_that_is_a_folder(tmp_path, capsys):
     folder = tmp_path / "out.png"
     folder.mkdir()
     assert main(["gain", "T2", "mirror", "--plot", str(folder)]) == 2
-    assert "is a folder" in capsys.readouterr().err
+    assert "is a directory" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,

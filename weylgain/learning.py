@@ -452,6 +452,22 @@ def _specavg_cutoff(n: int, kernel: SpectralKernel, max_eigenvalue: float | None
     return max(1, int(np.sum(cum <= cutoff)))
 
 
+
+def _check_ridge(ridge: Any, rules: tuple[str, ...]) -> None:
+    """A positive finite number or one of the named rules; else a ParameterError."""
+    if isinstance(ridge, str):
+        if ridge not in rules:
+            names = ", ".join(repr(r) for r in rules)
+            raise ParameterError(f"ridge must be a positive number or one of {names}; "
+                                 f"got {ridge!r}")
+        return
+    try:
+        ok = bool(float(ridge) > 0 and math.isfinite(float(ridge)))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"ridge must be positive and finite; got {ridge!r}")
+
 def fit_krr(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, ridge: float | str = "loocv",
             invariance: str = "none", group: Any = None, *, n_augment: int | None = None,
             ridge_grid: Sequence[float] | None = None, cutoff: int | None = None,
@@ -521,17 +537,7 @@ def fit_krr(X: np.ndarray, y: np.ndarray, kernel: SpectralKernel, ridge: float |
             modes += Q.shape[1]
         return FittedModel("specavg", kernel, act, None, n, modes, _spectral=tuple(parts))
 
-    # validate the ridge before any kernel matrix is built
-    if isinstance(ridge, str):
-        if ridge not in ("loocv", "rate"):
-            raise WeylgainError(f"ridge must be a number, 'loocv' or 'rate'; got {ridge!r}")
-    else:
-        try:
-            ok = bool(float(ridge) > 0 and math.isfinite(float(ridge)))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise WeylgainError(f"ridge must be positive; got {ridge!r}")
+    _check_ridge(ridge, ("loocv", "rate"))  # before any kernel matrix is built
     kernel_fn, transform, centers, targets = _design(X, y, kernel, invariance, act,
                                                      n_augment, seed)
     solver = _EigenSolver(kernel_fn(centers, centers), targets)
@@ -800,17 +806,7 @@ def learning_curve(kernel: SpectralKernel, target: Callable[[np.ndarray], np.nda
                                 * (kernel.domain.ambient_dim + 2)), "lower n_test")
     if _whole(seed, "seed") < 0:
         raise ParameterError(f"seed must be an integer >= 0; got {seed}")
-    if isinstance(ridge, str):
-        if ridge not in ("loocv", "rate", "oracle"):
-            raise ParameterError(
-                f"ridge must be a number, 'loocv', 'rate' or 'oracle'; got {ridge!r}")
-    else:
-        try:
-            ok = bool(float(ridge) > 0 and math.isfinite(float(ridge)))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise ParameterError(f"ridge must be a positive finite number; got {ridge!r}")
+    _check_ridge(ridge, ("loocv", "rate", "oracle"))
     _check_noise(noise)
     if ridge == "oracle" and "augment" in methods and n_augment is not None:
         raise WeylgainError("the oracle ridge supports augmentation by all elements only")

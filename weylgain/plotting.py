@@ -65,38 +65,39 @@ def _new_figure(ncols: int, path: Any, figsize: tuple[float, float]) -> tuple[An
     return fig, (axes[0] if ncols == 1 else axes)
 
 
-def _check_path(path: Any) -> Any:
+def _check_path(path: Any, label: str = "path") -> Any:
     """``path`` if a picture can be saved there, checked before anything is drawn.
 
     A file-like object (with ``write``) is passed through. A file name must end in one of
     :data:`PLOT_FORMATS`, must not be a directory, and its folder must exist and be
     writable; otherwise a :class:`SpecError` says what is wrong (matplotlib's own errors
-    would come only after the drawing, and as raw ``OSError``/``ValueError``).
+    would come only after the drawing, and as raw ``OSError``/``ValueError``). ``label``
+    names the argument in the messages (``"path"``, or a CLI option such as ``"--plot"``).
     """
     if path is None or hasattr(path, "write"):
         return path
     try:
         name = os.fspath(path)
     except TypeError:
-        raise SpecError(f"path must be a file name (str or path-like) or a file object; got "
-                        f"{type(path).__name__}") from None
+        raise SpecError(f"{label} must be a file name (str or path-like) or a file object; "
+                        f"got {type(path).__name__}") from None
     if isinstance(name, bytes):
         name = os.fsdecode(name)
     if os.path.isdir(name):
-        raise SpecError(f"path {name!r} is a directory; give a file name such as "
+        raise SpecError(f"{label} {name!r} is a directory; give a file name such as "
                         f"{os.path.join(name, 'plot.png')!r}")
     ext = os.path.splitext(name)[1].lower().lstrip(".")
     if ext not in PLOT_FORMATS:
         shown = f"'.{ext}'" if ext else "no extension"
-        raise SpecError(f"path {name!r}: {shown} is not a picture format weylgain writes; "
+        raise SpecError(f"{label} {name!r}: {shown} is not a picture format weylgain writes; "
                         f"use a file name ending in {', '.join('.' + f for f in PLOT_FORMATS)}")
     folder = os.path.dirname(os.path.abspath(name))
     if not os.path.isdir(folder):
-        raise SpecError(f"path {name!r}: the folder {folder!r} does not exist (or is not a "
-                        "folder); create it first")
+        raise SpecError(f"{label} {name!r}: the folder {folder!r} does not exist (or is not "
+                        "a folder); create it first")
     if (not os.access(folder, os.W_OK | os.X_OK)
             or (os.path.exists(name) and not os.access(name, os.W_OK))):
-        raise SpecError(f"path {name!r}: cannot write there (permission denied); choose "
+        raise SpecError(f"{label} {name!r}: cannot write there (permission denied); choose "
                         "another folder")
     return path
 

@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "mpi", False):
         return _run_mpi(args, lams)
     plot = check_plot_path(getattr(args, "plot", None))
-    plot_mesh = check_plot_path(getattr(args, "plot_mesh", None))
+    plot_mesh = check_plot_path(getattr(args, "plot_mesh", None), "--plot-mesh")
     if args.group is not None and not args.group.strip():
         raise SpecError("--group is empty; give a group spec (e.g. C4, I, SO(2)) or leave "
                         "--group out to count on the mesh itself")
