@@ -280,31 +280,36 @@ class EigenCounter:
 
         pencil = self.pencil
         x = self._rng.standard_normal(self.n)
-        b = pencil.M_matvec(x)
         eta = math.inf
         theta = math.inf
         try:
             for step in range(steps):
+                # every vector scaled to max-norm 1 (the estimate does not depend on the
+                # scale of x), so that pencils scaled by 1e+-100 neither over- nor underflow
+                b = pencil.M_matvec(x)
+                sb = float(np.abs(b).max())
+                if not (sb > 0 and math.isfinite(sb)):
+                    return False, f"M x is {sb:.3g} (M at the limits of the double range)", \
+                        0.0, eta
+                b /= sb
                 y = f.solve(b)
                 if step == 0:
                     r = pencil.matvec(f.values, y)
                     r -= b
                     eta = float(np.abs(r).max() / (self._norm_bound(f.sigma) * np.abs(y).max()
-                                                   + np.abs(b).max()))
+                                                   + 1.0))
                     del r
                     if not eta < _BACKWARD_ERROR_LIMIT:
                         return False, f"backward error {eta:.2g}", 0.0, eta
-                My = pencil.M_matvec(y)
-                yMy = dot(y, My)
-                ny = math.sqrt(abs(yMy))
-                if ny == 0 or not math.isfinite(ny):
-                    return True, "", 0.0, eta
-                # x^T M x / y^T M x with y = (K - sigma M)^-1 M x: the Rayleigh-quotient
+                # x^T M x / x^T M y with y = (K - sigma M)^-1 M x: the Rayleigh-quotient
                 # estimate of lam_j - sigma for the eigenvalue lam_j nearest the shift
+                # (here b = M x / sb and y = (K - sigma M)^-1 b)
                 yb = dot(y, b)
-                theta = abs(dot(x, b) / yb) if yb != 0 else 0.0
-                x = y / ny
-                b = My / ny
+                theta = abs(dot(x, b) / yb) / sb if yb != 0 else 0.0
+                sy = float(np.abs(y).max())
+                if not (sy > 0 and math.isfinite(sy)):
+                    return True, "", 0.0, eta
+                x = y / sy
         except (RuntimeError, ValueError, FloatingPointError) as exc:
             return False, f"solve failed ({exc})", 0.0, eta
         return True, "", float(theta), eta
