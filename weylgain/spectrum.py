@@ -367,15 +367,16 @@ class EigenCounter:
         # the chosen backend, then MUMPS when installed (the most accurate solves measured
         # here) and the SuperLU route, each guarded the same way, then dense; SuperLU chosen
         # is the fallback alone (WEYLGAIN_BACKEND=superlu)
-        from .backends import available_backends
-
         chain = [self.backend]
         if self.backend != "superlu":
-            if self.backend != "mumps" and not available_backends().get("mumps"):
-                chain.append("mumps")
-            chain.append("superlu")
+            chain += (["mumps"] if self.backend != "mumps" else []) + ["superlu"]
         reasons: list[str] = []
         for name in chain:
+            if name == "mumps" and name != self.backend:
+                from .backends import available_backends
+
+                if available_backends()["mumps"]:  # probed only when it is needed
+                    continue
             exc = self._failed_analyses.get(name)
             if exc is None:
                 try:
