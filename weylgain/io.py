@@ -454,22 +454,9 @@ def check_output_path(path: str | os.PathLike, what: str = "output file") -> Pat
         If the path is a directory, its folder does not exist or is not a folder, or the
         folder or an existing file is not writable.
     """
-    path = _as_path(path, what)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise MeshError(f"{what} {str(path)!r} is a directory; give a file name inside it")
-    if not folder.exists():
-        raise MeshError(
-            f"cannot write {what} {str(path)!r}: the directory {str(folder)!r} does not exist "
-            "(create it first)"
-        )
-    if not folder.is_dir():
-        raise MeshError(f"cannot write {what} {str(path)!r}: {str(folder)!r} is not a directory")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise MeshError(f"cannot write {what} {str(path)!r}: the file is not writable")
-    if not path.exists() and not os.access(folder, os.W_OK | os.X_OK):
-        raise MeshError(f"cannot write {what} {str(path)!r}: the directory is not writable")
-    return path
+    from ._paths import writable_file
+
+    return Path(writable_file(_as_path(path, what), what, MeshError))
 
 
 def _call_meshio(function: Any, *args: Any) -> tuple[Any, str]:

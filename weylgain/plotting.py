@@ -76,29 +76,14 @@ def _check_path(path: Any, label: str = "path") -> Any:
     """
     if path is None or hasattr(path, "write"):
         return path
-    try:
-        name = os.fspath(path)
-    except TypeError:
-        raise SpecError(f"{label} must be a file name (str or path-like) or a file object; "
-                        f"got {type(path).__name__}") from None
-    if isinstance(name, bytes):
-        name = os.fsdecode(name)
-    if os.path.isdir(name):
-        raise SpecError(f"{label} {name!r} is a directory; give a file name such as "
-                        f"{os.path.join(name, 'plot.png')!r}")
+    from ._paths import writable_file
+
+    name = writable_file(path, label, SpecError, example="plot.png")
     ext = os.path.splitext(name)[1].lower().lstrip(".")
     if ext not in PLOT_FORMATS:
         shown = f"'.{ext}'" if ext else "no extension"
         raise SpecError(f"{label} {name!r}: {shown} is not a picture format weylgain writes; "
                         f"use a file name ending in {', '.join('.' + f for f in PLOT_FORMATS)}")
-    folder = os.path.dirname(os.path.abspath(name))
-    if not os.path.isdir(folder):
-        raise SpecError(f"{label} {name!r}: the folder {folder!r} does not exist (or is not "
-                        "a folder); create it first")
-    if (not os.access(folder, os.W_OK | os.X_OK)
-            or (os.path.exists(name) and not os.access(name, os.W_OK))):
-        raise SpecError(f"{label} {name!r}: cannot write there (permission denied); choose "
-                        "another folder")
     return path
 
 

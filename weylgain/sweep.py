@@ -597,30 +597,9 @@ def _read_done(path: str) -> dict[str, dict]:
 
 def _check_output(output: Any) -> str:
     """The results file as a str, checked before any task runs (a clear SpecError)."""
-    try:
-        path = os.fspath(output)
-    except TypeError:
-        raise SpecError(f"output must be a file name (str or path-like) or None; got "
-                        f"{type(output).__name__}") from None
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    if not path.strip():
-        raise SpecError("output must be a non-empty file name (or None: keep the records in "
-                        "memory)")
-    if os.path.isdir(path):
-        raise SpecError(f"output {path!r} is a directory; give a file name inside it, e.g. "
-                        f"{os.path.join(path, 'results.jsonl')!r}")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise SpecError(f"cannot write the results file {path!r}: the folder {folder!r} does "
-                        "not exist (or is not a folder); create it first")
-    if os.path.exists(path):
-        if not os.access(path, os.R_OK | os.W_OK):
-            raise SpecError(f"cannot write the results file {path!r}: permission denied")
-    elif not os.access(folder, os.W_OK | os.X_OK):
-        raise SpecError(f"cannot write the results file {path!r}: the folder {folder!r} is "
-                        "not writable; choose another --output")
-    return path
+    from ._paths import writable_file
+
+    return writable_file(output, "output", SpecError, example="results.jsonl")
 
 
 class _Writer:
