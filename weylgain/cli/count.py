@@ -89,6 +89,15 @@ def _load_mesh(spec: str):
     return meshes.from_spec(spec)
 
 
+def _orbit_space_line(q: Any, n_nodes: int) -> str:
+    """What the unknowns of a continuous quotient are (not vertex orbits: orbit-space nodes)."""
+    if q.base_mesh is None:
+        return f"M/G = {q.description}\n  one unknown (the constant functions)"
+    shape = "an interval" if q.base_mesh.dim == 1 else f"a {q.base_mesh.dim}-dimensional mesh"
+    return (f"M/G = {q.description}\n  counted on {shape} with {n_nodes} nodes (points of "
+            f"M/G, each one whole {q.group.name} orbit; not vertices of the mesh)")
+
+
 def _plot_grid(lams: list[float], points: int) -> list[float]:
     """The thresholds of the staircase: ``points`` evenly spaced up to max(lams), and lams."""
     top = max(lams)
@@ -170,8 +179,14 @@ def run(args: argparse.Namespace) -> int:
         K, M = q.laplacian(lumped=args.lumped)
         dim, vol = float(q.dimension), float(q.volume)
         bvol = float(q.boundary_volume() or 0.0)
-        report.update(group=args.group, n_orbits=int(K.shape[0]),
-                      quotient_dimension=dim, quotient_volume=vol,
+        if q.kind == "finite":
+            report.update(group=args.group, n_orbits=int(K.shape[0]))
+        else:
+            # the unknowns are nodes of a mesh of the orbit space (an interval for SO(2) on
+            # S^2), not vertex orbits of the input mesh: say so, and under another name
+            report.update(group=args.group, orbit_space=q.description,
+                          orbit_space_nodes=int(K.shape[0]))
+        report.update(quotient_dimension=dim, quotient_volume=vol,
                       quotient_boundary_volume=bvol)
     else:
         bar.step("assembling K, M")
@@ -246,7 +261,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     what = f"{args.mesh}" + (f" / {args.group}" if args.group else "")
     print(f"{what}: {mesh.n_vertices} vertices, {mesh.n_simplices} {mesh.dim}-simplices"
-          + (f", {K.shape[0]} orbits" if args.group else ""))
+          + (f", {K.shape[0]} orbits" if args.group and q.kind == "finite" else ""))
+    if args.group and q.kind != "finite":
+        print(_orbit_space_line(q, int(K.shape[0])))
     print(f"Weyl's law with d = {dim:g}, volume = {vol:.6g}"
           + (f", boundary = {bvol:.6g}" if bvol else ""))
     print(f"{'lam':>12} {'N(lam)':>10} {'Weyl':>12} {'N/Weyl':>8} {'2-term':>12}")
