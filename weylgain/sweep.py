@@ -10,8 +10,12 @@ several tasks share one ordering per worker.
 
 Every result is written, as soon as it arrives, as one JSON line ``{"key": ..., ...}`` to the
 output file; a rerun with the same file skips the keys already there, so an interrupted sweep
-resumes where it stopped. Tasks are pure (the same spec gives the same result), so Dask may
-retry them freely: a worker that dies loses nothing, its tasks are recomputed elsewhere.
+resumes where it stopped. Every line read back is checked (its key recomputed from its task,
+its result's types and lengths), and a line that is not a valid record is reported by line
+number and recomputed, never trusted. Tasks are pure (the same spec gives the same result): a
+worker that dies loses nothing, its tasks are recomputed elsewhere. A task that raises is not
+retried (its error is deterministic): it comes back as an error, the other tasks go on, and
+:func:`run` raises once at the end, naming every failed task.
 
 Dask is optional (``pip install 'weylgain[dask]'``); without it the same API runs serially and
 says so once.
@@ -23,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import threading
 import time
 import warnings
@@ -32,7 +37,7 @@ from typing import Any, Iterable, Sequence, Union
 
 import numpy as np
 
-from .errors import SpecError
+from .errors import SpecError, WeylgainError, WeylgainWarning
 
 __all__ = [
     "CountTask",
@@ -464,6 +469,24 @@ def execute(task: Task) -> dict[str, Any]:
             "seconds": time.perf_counter() - t0, "cpu_seconds": cpu, "worker": worker}
 
 
+def _error_record(task: Task, error_type: str, message: str) -> dict[str, Any]:
+    return {"key": task.key, "kind": task.kind, "task": task.params(),
+            "error": {"type": error_type, "message": message}}
+
+
+def _execute_recorded(task: Task) -> dict[str, Any]:
+    """:func:`execute`, with an exception returned as an error record instead of raised.
+
+    What a task raises is deterministic (bad input, an uncertifiable count, a refused
+    allocation): raised on a Dask worker it would be logged there with its traceback and
+    retried for nothing. Returned as a record it is reported once, by :func:`run`.
+    """
+    try:
+        return execute(task)
+    except Exception as exc:  # noqa: BLE001 - reported by run(), with its type
+        return _error_record(task, type(exc).__name__, str(exc))
+
+
 # ============================================================================== results
 @dataclass(frozen=True)
 class SweepResult:
@@ -476,11 +499,17 @@ class SweepResult:
         ``result`` (the task's answer), ``seconds`` and ``cpu_seconds`` (of the process that
         ran it), ``worker`` (its address, None when serial).
     computed, skipped : int
-        Tasks computed in this run, and tasks found already done in the output file.
+        Tasks computed in this run (failed ones not included), and tasks found already done
+        in the output file.
     mode : str
         ``"serial"``, ``"local:N"`` or the scheduler address.
     output : str or None
     seconds : float
+    failed : tuple of dict
+        One error record per task that raised (``key``, ``kind``, ``task`` and ``error``:
+        ``{"type": ..., "message": ...}``), in task order; not in ``records``, not written to
+        ``output`` (a rerun computes them again). :func:`run` raises when it is not empty;
+        the exception carries this result as ``sweep_result``.
     """
 
     records: tuple
@@ -489,6 +518,7 @@ class SweepResult:
     mode: str
     output: str | None
     seconds: float
+    failed: tuple = ()
 
     def results(self) -> list[dict[str, Any]]:
         """The ``result`` of every task, in task order."""
@@ -551,7 +581,7 @@ class SweepResult:
         return [entry | {"lams": sorted(entry["lams"])} for entry in pencils.values()]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"records": list(self.records)}
+        return asdict(self) | {"records": list(self.records), "failed": list(self.failed)}
 
 
 # ============================================================================== the runner
@@ -575,23 +605,145 @@ def _serial_notice(why: str) -> None:
                       "(pip install 'weylgain[dask]' for workers)", RuntimeWarning, stacklevel=3)
 
 
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _is_count(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+
+def _result_problem(task: Task, result: Any) -> str | None:
+    """Why ``result`` cannot be the answer of ``task`` (types, lengths, thresholds), or None."""
+    if not isinstance(result, dict):
+        return f"its result is a {type(result).__name__}, not an object"
+    if task.kind == "count":
+        lams, counts = result.get("lams"), result.get("counts")
+        if not isinstance(counts, list):
+            return "its result has no list of counts"
+        if not isinstance(lams, list) or not all(_is_number(x) for x in lams):
+            return "its result has no list of thresholds"
+        if tuple(float(x) for x in lams) != task.lams:
+            return f"its thresholds {lams} are not its task's {list(task.lams)}"
+        if len(counts) != len(lams) or not all(_is_count(c) for c in counts):
+            return (f"its counts {counts!r} are not {len(lams)} non-negative integers "
+                    "(one per threshold)")
+        order = np.argsort(np.asarray(lams), kind="stable")
+        if (np.diff(np.asarray(counts)[order]) < 0).any():
+            return f"its counts {counts} decrease as lam grows"
+        n = result.get("n")
+        if n is not None and (not _is_count(n) or max(counts) > n):
+            return f"its counts {counts} exceed the pencil's size n = {n!r}"
+        if "resolved" in result:
+            resolved, lam_h2 = result["resolved"], result.get("lam_h2")
+            if (not isinstance(resolved, list) or len(resolved) != len(lams)
+                    or not all(isinstance(r, bool) for r in resolved)):
+                return "its 'resolved' flags are not one true/false per threshold"
+            if (not isinstance(lam_h2, list) or len(lam_h2) != len(lams)
+                    or not all(_is_number(x) for x in lam_h2)):
+                return "its lam_h2 values are not one number per threshold"
+            if not (_is_number(result.get("mean_edge")) and result["mean_edge"] > 0):
+                return f"its mean_edge {result.get('mean_edge')!r} is not a positive number"
+            lam_max = result.get("lam_max_resolved")
+            if lam_max is not None and not _is_number(lam_max):
+                return f"its lam_max_resolved {lam_max!r} is not a number"
+    elif task.kind == "exact":
+        if not _is_count(result.get("count")):
+            return f"its count {result.get('count')!r} is not a non-negative integer"
+        if not _is_number(result.get("lam")) or float(result["lam"]) != task.lam:
+            return f"its lam {result.get('lam')!r} is not its task's {task.lam}"
+    return None
+
+
+def _record_problem(rec: Any) -> str | None:
+    """Why a parsed line is not a valid sweep record, or None (the key is recomputed)."""
+    if not isinstance(rec, dict):
+        return f"a JSON {type(rec).__name__}, not a sweep record"
+    missing = [k for k in ("key", "kind", "task", "result") if k not in rec]
+    if missing:
+        return f"no {', '.join(repr(k) for k in missing)} (not a sweep record)"
+    if rec["kind"] not in _TASK_TYPES or not isinstance(rec["task"], dict):
+        return f"its kind {rec['kind']!r} or task is not a sweep task's"
+    try:
+        task = task_from_dict({**rec["task"], "kind": rec["kind"]})
+    except SpecError as exc:
+        return f"its task is not a valid {rec['kind']} task ({exc})"
+    if rec["key"] != task.key:
+        # another task's answer under this key (edited or mixed files): never trusted
+        return f"its key {rec['key']!r} is not its task's ({task.key})"
+    return _result_problem(task, rec["result"])
+
+
+_RECORD_START = re.compile(r'\s*\{\s*"key"\s*:')
+
+
+def _check_results_file(path: str) -> None:
+    """Refuse an existing file that is not a sweep results file, before any work.
+
+    A results file starts with a record line (``{"key": ...``); a mesh, a task list or any
+    other file does not, and appending (or, with ``resume=False``, truncating) would damage it.
+    """
+    if not os.path.isfile(path):
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    text = head.decode("utf-8", errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first or _RECORD_START.match(first):
+        return
+    shown = first.strip()
+    shown = shown[:60] + ("..." if len(shown) > 60 else "")
+    raise SpecError(f"output {path!r} exists and is not a sweep results file (its first line "
+                    f"is {shown!r}, not a record {{\"key\": ...}}); weylgain does not write "
+                    "into it: give another --output / output= file name")
+
+
 def _read_done(path: str) -> dict[str, dict]:
-    """Records already in a JSONL file; a torn last line (a killed run) is ignored."""
+    """The valid records already in a JSONL file; every other line reported by number.
+
+    A record is trusted only when its key is its task's (recomputed) and its result has the
+    task's types and thresholds; two valid count records of one key that disagree are both
+    dropped. What is not trusted is recomputed. A torn last line (a killed run) is reported
+    like any other line that does not parse.
+    """
     done: dict[str, dict] = {}
+    first_line: dict[str, int] = {}
+    bad: list[str] = []
     if not os.path.exists(path):
         return done
-    # undecodable bytes (not a results file, or a torn write) make lines that do not parse
+    conflicting: set[str] = set()
+    # undecodable bytes (a torn write, or not text) make lines that do not parse
     with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
+        for number, line in enumerate(fh, start=1):
             line = line.strip()
             if not line:
                 continue
             try:
                 rec = json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
+                bad.append(f"line {number} is a cut-off record (torn by a killed run?)"
+                           if _RECORD_START.match(line) else f"line {number} is not JSON")
                 continue
-            if isinstance(rec, dict) and "key" in rec and "result" in rec:
-                done[rec["key"]] = rec
+            problem = _record_problem(rec)
+            if problem is not None:
+                bad.append(f"line {number}: {problem}")
+                continue
+            key = rec["key"]
+            if key in done and rec["kind"] == "count" and \
+                    done[key]["result"]["counts"] != rec["result"]["counts"]:
+                conflicting.add(key)
+                bad.append(f"line {number} counts {rec['result']['counts']} where line "
+                           f"{first_line[key]} has {done[key]['result']['counts']} for the "
+                           "same task")
+            first_line.setdefault(key, number)
+            done[key] = rec
+    for key in conflicting:
+        del done[key]
+    if bad:
+        shown = "; ".join(bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else "")
+        warnings.warn(f"{path}: {len(bad)} line(s) are not valid sweep records and are not "
+                      f"used (their tasks, if in this sweep, are computed again): {shown}",
+                      WeylgainWarning, stacklevel=3)
     return done
 
 
@@ -672,7 +824,9 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
     progress : bool, default True
         A progress bar on stderr (when it is a terminal).
     retries : int, default 2
-        Dask retries of a task that raised (a task whose worker died is rescheduled anyway).
+        Dask retries of a task whose run failed outside weylgain's code (a task whose worker
+        died is rescheduled anyway). What a task itself raises is deterministic: it is never
+        retried, it comes back as an error at once.
 
     Returns
     -------
@@ -682,10 +836,22 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
     Raises
     ------
     SpecError
-        A task that is not a task spec, or a bad ``workers`` value.
+        A task that is not a task spec, a bad ``workers`` value, or an ``output`` that cannot
+        be written or is an existing file that is not a sweep results file (a mesh, a task
+        list): refused before any task runs.
     WeylgainError
-        Whatever a task raised, after its retries (the records completed so far are already
-        in ``output``).
+        After every task has run, when some raised: the error type of the first failure
+        (``SpecError`` for a bad mesh spec, ...; ``ResourceError`` for a task whose workers
+        kept dying), its message naming each failed task and its error. The other tasks'
+        records are in ``output``, and the exception's ``sweep_result`` attribute is the
+        :class:`SweepResult` (with ``failed``); a rerun computes only the failed tasks.
+
+    Warns
+    -----
+    WeylgainWarning
+        When lines of ``output`` read back are not valid records (do not parse, a key that
+        is not its task's, counts that are not integers, no counts, ...): they are named by
+        line number, not used, and their tasks computed again.
 
     Warns
     -----
@@ -717,6 +883,8 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
     if client is not None and not callable(getattr(client, "submit", None)):
         raise SpecError(f"client must be a dask.distributed Client; got {type(client).__name__}")
     path = None if output is None else _check_output(output)
+    if path is not None:
+        _check_results_file(path)
     done = _read_done(path) if (path is not None and resume) else {}
     todo = [t for k, t in unique.items() if k not in done]
     skipped = len(unique) - len(todo)
@@ -727,31 +895,76 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
     if want_dask and not dask_available():
         _serial_notice("dask.distributed is not installed")
         want_dask = False
-    writer = _Writer(path, resume)
+    failed: dict[str, dict] = {}
+    collect = _Collector(records, failed, _Writer(path, resume))
     try:
         if not todo:
             pass
         elif not want_dask:
             for t in _bar(todo, total=len(todo), label="sweep", enabled=progress):
-                rec = execute(t)
-                writer.write(rec)
-                records[rec["key"]] = rec
+                collect(_execute_recorded(t))
         else:
-            mode = _run_dask(todo, records, writer, workers=workers, scheduler=scheduler,
+            mode = _run_dask(todo, collect, workers=workers, scheduler=scheduler,
                              client=client, progress=progress, retries=retries)
     finally:
-        writer.close()
+        collect.writer.close()
     if want_dask and mode == "serial":
         mode = scheduler or (f"local:{workers}" if workers else "client")
-    ordered = tuple(records[k] for k in unique)
-    result = SweepResult(ordered, len(todo), skipped, mode, path, time.perf_counter() - t0)
+    ordered = tuple(records[k] for k in unique if k in records)
+    result = SweepResult(ordered, len(todo) - len(failed), skipped, mode, path,
+                         time.perf_counter() - t0,
+                         failed=tuple(failed[k] for k in unique if k in failed))
     unresolved = result.unresolved()
     if unresolved:
         from .errors import ResolutionWarning
 
         warnings.warn("; ".join(unresolved_note(u) for u in unresolved), ResolutionWarning,
                       stacklevel=2)
+    if result.failed:
+        raise _failure(result)
     return result
+
+
+class _Collector:
+    """Takes each record as it arrives: written and kept, or (an error record) kept aside."""
+
+    def __init__(self, records: dict, failed: dict, writer: "_Writer") -> None:
+        self.records, self.failed, self.writer = records, failed, writer
+
+    def __call__(self, rec: dict) -> None:
+        if "error" in rec:
+            self.failed[rec["key"]] = rec
+        else:
+            self.writer.write(rec)
+            self.records[rec["key"]] = rec
+
+
+def failure_line(rec: dict[str, Any]) -> str:
+    """One failed task in plain words: its kind, its spec and its error."""
+    spec = ", ".join(f"{k}={v!r}" for k, v in rec["task"].items() if v is not None)
+    err = rec["error"]
+    return f"{rec['kind']} task ({spec}) failed: {err['type']}: {err['message']}"
+
+
+def _failure(result: SweepResult) -> WeylgainError:
+    """The exception :func:`run` raises when tasks failed: the first one's type, every task."""
+    from . import errors
+
+    first = result.failed[0]["error"]["type"]
+    cls = getattr(errors, first, None)
+    if not (isinstance(cls, type) and issubclass(cls, WeylgainError)):
+        cls = WeylgainError  # a raw exception from a task (a bug): still weylgain's type
+    n_bad, n_done = len(result.failed), len(result.records)
+    kept = f"the other {n_done} task(s) are done"
+    if result.output:
+        kept += f" and in {result.output}; a rerun computes only the failed ones"
+    lines = [failure_line(r) for r in result.failed[:5]]
+    if n_bad > 5:
+        lines.append(f"... and {n_bad - 5} more")
+    exc = cls(f"{n_bad} of {n_bad + n_done} sweep task(s) failed ({kept}): "
+              + " | ".join(lines))
+    exc.sweep_result = result  # type: ignore[attr-defined]
+    return exc
 
 
 def unresolved_note(entry: dict[str, Any]) -> str:
@@ -762,7 +975,7 @@ def unresolved_note(entry: dict[str, Any]) -> str:
     return f"{what}: {unresolved_message(entry['mean_edge'], entry['lams'])}"
 
 
-def _run_dask(todo: list[Task], records: dict, writer: _Writer, *, workers: int | None,
+def _run_dask(todo: list[Task], collect: _Collector, *, workers: int | None,
               scheduler: str | None, client: Any, progress: bool, retries: int) -> str:
     from distributed import Client, LocalCluster, as_completed
 
@@ -787,21 +1000,33 @@ def _run_dask(todo: list[Task], records: dict, writer: _Writer, *, workers: int 
         client = Client(cluster)
         mode = f"local:{workers}"
     try:
-        futures = [client.submit(execute, t, key=f"weylgain-{t.key}", pure=True,
-                                 retries=int(retries)) for t in todo]
+        # the tasks return their errors as records (_execute_recorded): nothing a task
+        # raises reaches Dask, so nothing is logged on a worker nor retried for nothing
+        by_key = {f"weylgain-{t.key}": t for t in todo}
+        futures = [client.submit(_execute_recorded, t, key=k, pure=True, retries=int(retries))
+                   for k, t in by_key.items()]
         for fut in _bar(as_completed(futures), total=len(futures), label="sweep",
                         enabled=progress):
             try:
                 rec = fut.result()
-            except Exception:
-                for f in futures:
-                    f.cancel()
-                raise
-            writer.write(rec)
-            records[rec["key"]] = rec
+            except Exception as exc:  # noqa: BLE001 - Dask's own failures, per task
+                rec = _dask_failure(by_key[fut.key], exc)
+            collect(rec)
     finally:
         if own_client:
             client.close()
         if cluster is not None:
             cluster.close()
     return mode
+
+
+def _dask_failure(task: Task, exc: BaseException) -> dict[str, Any]:
+    """An error record for a task Dask could not run (its workers died, it was cancelled)."""
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return _error_record(task, "ResourceError",
+                             f"the worker processes running it died repeatedly (killed, out "
+                             f"of memory, or crashed: see the workers' logs) ({exc})")
+    if isinstance(exc, WeylgainError):
+        return _error_record(task, name, str(exc))
+    return _error_record(task, "WeylgainError", f"Dask could not run it: {name}: {exc}")

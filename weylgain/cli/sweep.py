@@ -13,7 +13,10 @@ examples:
 
 Results are appended to --output (JSON lines, one per task, keyed) as they arrive; rerun
 the same command after an interruption and only the missing tasks are computed
-(--no-resume starts afresh). Without Dask installed the sweep runs serially.
+(--no-resume starts afresh). Lines of --output that are not valid records are named and
+recomputed; an existing --output that is not a results file (a mesh, a task list) is
+refused. A task that fails is named with its error (exit status 2) and the others are kept.
+Without Dask installed the sweep runs serially.
 """
 
 from __future__ import annotations
@@ -109,18 +112,57 @@ def run(args: argparse.Namespace) -> int:
 
     import warnings
 
-    from ..errors import ResolutionWarning
+    from ..errors import GroupError, ResolutionWarning, WeylgainError, WeylgainWarning
 
     tasks = _tasks(args)
-    with warnings.catch_warnings():  # said below in plain words, one note per pencil
-        warnings.simplefilter("ignore", ResolutionWarning)
-        res = sweep.run(tasks, workers=args.workers, scheduler=args.scheduler,
-                        output=args.output, resume=not args.no_resume,
-                        progress=not (args.no_progress or args.json))
-    summary = {"mode": res.mode, "tasks": len(res.records), "computed": res.computed,
-               "skipped": res.skipped, "output": res.output, "seconds": res.seconds}
+    failure: WeylgainError | None = None
+    with warnings.catch_warnings(record=True) as caught:  # said below in plain words
+        warnings.simplefilter("always", WeylgainWarning)
+        try:
+            res = sweep.run(tasks, workers=args.workers, scheduler=args.scheduler,
+                            output=args.output, resume=not args.no_resume,
+                            progress=not (args.no_progress or args.json))
+        except WeylgainError as exc:
+            if getattr(exc, "sweep_result", None) is None:
+                raise
+            failure, res = exc, exc.sweep_result  # the other tasks' results are reported
+    for w in caught:  # lines of the results file not used, ...; one note per pencil below
+        if not issubclass(w.category, ResolutionWarning):
+            print(f"weylgain: note: {w.message}", file=sys.stderr)
+    summary = {"mode": res.mode, "tasks": len(res.records) + len(res.failed),
+               "computed": res.computed, "skipped": res.skipped, "failed": len(res.failed),
+               "output": res.output, "seconds": res.seconds}
+    counts = _count_summary(res.records)
+    for entry in res.unresolved():  # plain words on stderr, also with --json
+        print(f"weylgain: note: {sweep.unresolved_note(entry)}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary | {"counts": counts, "failures": list(res.failed)}))
+    else:
+        print(f"{summary['tasks']} tasks ({res.computed} computed"
+              + (f", {len(res.failed)} failed" if res.failed else "")
+              + f", {res.skipped} already in {res.output}) on {res.mode} in "
+                f"{res.seconds:.2f} s")
+        for c in counts:
+            what = c["mesh"] + (f" / {c['group']}" if c["group"] else "")
+            pairs = ", ".join(f"N({lam:g}) = {n}" for lam, n in zip(c["lams"], c["counts"]))
+            print(f"{what}: {pairs}")
+        other = len([r for r in res.records if r["kind"] != "count"])
+        if other:
+            print(f"{other} other task result(s) in {res.output}", file=sys.stdout)
+    if failure is None:
+        return 0
+    for rec in res.failed:  # last, so that it is what the user sees: one line per task
+        print(f"weylgain: error: {sweep.failure_line(rec)}", file=sys.stderr)
+    if res.output:
+        print(f"weylgain: the {len(res.records)} other task(s) are in {res.output}; fix the "
+              "failed one(s) and rerun: only they are computed", file=sys.stderr)
+    return 3 if isinstance(failure, GroupError) else 2
+
+
+def _count_summary(records: Any) -> list[dict[str, Any]]:
+    """Per pencil (mesh, group, lumped): the counts gathered from its (validated) records."""
     pencils: dict[tuple, dict] = {}
-    for r in res.records:
+    for r in records:
         if r["kind"] != "count":
             continue
         t = r["task"]
@@ -142,18 +184,4 @@ def run(args: argparse.Namespace) -> int:
                        "lam_max_resolved": d.get("lam_max_resolved"),
                        "lam_h2": [d["lam_h2"].get(x) for x in lams],
                        "resolved": [d["resolved"].get(x) for x in lams]})
-    for entry in res.unresolved():  # plain words on stderr, also with --json
-        print(f"weylgain: note: {sweep.unresolved_note(entry)}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(summary | {"counts": counts}))
-        return 0
-    print(f"{len(res.records)} tasks ({res.computed} computed, {res.skipped} already in "
-          f"{res.output}) on {res.mode} in {res.seconds:.2f} s")
-    for c in counts:
-        what = c["mesh"] + (f" / {c['group']}" if c["group"] else "")
-        pairs = ", ".join(f"N({lam:g}) = {n}" for lam, n in zip(c["lams"], c["counts"]))
-        print(f"{what}: {pairs}")
-    other = len([r for r in res.records if r["kind"] != "count"])
-    if other:
-        print(f"{other} other task result(s) in {res.output}", file=sys.stdout)
-    return 0
+    return counts
