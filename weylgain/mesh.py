@@ -223,6 +223,10 @@ class Mesh:
         d = self.wrap_difference(self._vertices[ed[:, 1]] - self._vertices[ed[:, 0]])
         return _norms(d)
 
+    def mean_edge_length(self) -> float:
+        """float: the mean edge length, the ``h`` of :mod:`weylgain.resolution`."""
+        return float(self.edge_lengths().mean())
+
     def edges(self) -> np.ndarray:
         """ndarray of shape (n_edges, 2), int64: unique edges, sorted (i < j)."""
         cached = self._cache.get("edge_list")

@@ -270,6 +270,16 @@ class Quotient:
             return int(self.projection.shape[1])
         return 1 if self.base_mesh is None else self.base_mesh.n_vertices
 
+    def mean_edge_length(self) -> float:
+        """float: ``h`` of the resolution rule for the reduced problem.
+
+        The mean edge of the mesh :meth:`laplacian` assembles on: the input mesh for a finite
+        group, the orbit-space mesh for a continuous one, 0 when the orbit space is a point
+        (its one invariant eigenvalue, 0, is exact).
+        """
+        base = self.mesh if self.kind == "finite" else self.base_mesh
+        return 0.0 if base is None else base.mean_edge_length()
+
     def laplacian(self, lumped: bool = False, density: Any = None
                   ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Stiffness and mass of the invariant problem.

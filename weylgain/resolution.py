@@ -97,7 +97,8 @@ def mean_edge_length(mesh: Any, *, name: str = "mesh") -> float | None:
         A :class:`weylgain.Mesh` (its mean edge); a :class:`weylgain.Quotient` (the mean edge
         of the mesh its :meth:`~weylgain.Quotient.laplacian` assembles: the input mesh for a
         finite group, the orbit-space mesh for a continuous one, 0 when the orbit space is a
-        point); a positive finite number (a mean edge given directly); or None (unknown).
+        point); any object with such a ``mean_edge_length()`` method; a positive finite number
+        (a mean edge given directly); or None (unknown).
     name : str, default "mesh"
         The argument's name, for the error message.
 
@@ -109,19 +110,19 @@ def mean_edge_length(mesh: Any, *, name: str = "mesh") -> float | None:
     Raises
     ------
     ParameterError
-        Anything else: a string, a bool, an array, a negative, zero, NaN or infinite number.
+        Anything else: a string, a bool, an array, a negative, zero, NaN or infinite number;
+        or an object whose ``mean_edge_length()`` is not a non-negative finite number.
     """
     if mesh is None:
         return None
-    from .mesh import Mesh
-
-    if isinstance(mesh, Mesh):
-        return float(mesh.edge_lengths().mean())
-    from .quotient import Quotient
-
-    if isinstance(mesh, Quotient):
-        base = mesh.mesh if mesh.kind == "finite" else mesh.base_mesh
-        return 0.0 if base is None else float(base.edge_lengths().mean())
+    # Ask the object itself (Mesh and Quotient answer), so that the counter imports no mesh
+    # or quotient type and stays below them in the layering.
+    if callable(getattr(type(mesh), "mean_edge_length", None)):
+        h = mesh.mean_edge_length()
+        if _is_real_number(h) and math.isfinite(h) and h >= 0:
+            return float(h)
+        raise ParameterError(f"{name}.mean_edge_length() must return a non-negative finite "
+                             f"number (the mean edge h); got {_short_repr(h)}")
     if _is_real_number(mesh):
         h = float(mesh)
         if math.isfinite(h) and h > 0:
