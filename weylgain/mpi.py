@@ -213,6 +213,12 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
     ------
     MPIUnavailableError
         mpi4py or pymumps is missing.
+    SpecError, MeshError, ResourceError
+        On every rank alike, when any rank could not read or build the mesh (a missing or
+        corrupt file there), when the ranks built different meshes (a relative path read in
+        different working folders: compared by sizes, a hash of the connectivity and the
+        vertex sums), or when a rank's memory cannot hold its share or MUMPS' factorization:
+        all ranks raise, none waits in a collective.
     CountingError
         A count could not be certified, or MUMPS failed (its INFOG(1), INFOG(2) are quoted).
     """
@@ -233,11 +239,25 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
     comm = MPI.COMM_WORLD if comm is None else comm
     rank, size = comm.rank, comm.size
     t0 = time.perf_counter()
-    from .sweep import _load_mesh
 
-    msh = _load_mesh(mesh)
+    def build() -> tuple:
+        msh = _read_mesh(mesh)
+        from .resources import check_laplacian_memory
+
+        share = (msh.n_simplices * (rank + 1)) // size - (msh.n_simplices * rank) // size
+        check_laplacian_memory(msh.n_vertices, share, msh.dim)
+        local = _local_pencil(msh, rank, size, lumped)
+        rows_, cols_, kv_, mv_ = local
+        return msh, local, _SymOp(rows_, cols_, kv_, msh.n_vertices), \
+            _SymOp(rows_, cols_, mv_, msh.n_vertices)
+
+    # every rank reaches this one allgather, whatever happened to it: a rank whose file is
+    # missing or corrupt, or that built another mesh (a relative path read in another
+    # folder), stops every rank with that error instead of leaving them in a collective
+    built, prints = _on_all_ranks(comm, build, lambda b: _fingerprint(b[0], lumped))
+    _check_same_pencil(prints, mesh)
+    msh, (rows, cols, kv, mv), Kop, Mop = built
     n = msh.n_vertices
-    rows, cols, kv, mv = _local_pencil(msh, rank, size, lumped)
     # the global diagonals (for the tolerance scale, as the serial counter) and row sums
     diag = rows == cols
     dK = np.zeros(n)
@@ -247,8 +267,6 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
     comm.Allreduce(MPI.IN_PLACE, dK, op=MPI.SUM)
     comm.Allreduce(MPI.IN_PLACE, dM, op=MPI.SUM)
     scale = float(max(np.max(np.abs(dK) / dM), np.finfo(float).tiny))
-    Kop = _SymOp(rows, cols, kv, n)
-    Mop = _SymOp(rows, cols, mv, n)
     irn = (rows + 1).astype(np.int32)
     jcn = (cols + 1).astype(np.int32)
     a_loc = np.empty(kv.size, dtype=np.float64)
@@ -270,6 +288,13 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
         ta = time.perf_counter()
         _mumps_job(ctx, 1, comm)
         t_analysis = time.perf_counter() - ta
+
+        def fits() -> None:  # each rank against its own machine's memory, before job 2
+            from .resources import check_factorization_memory, mumps_factor_memory
+
+            check_factorization_memory(mumps_factor_memory(ctx.get_infog(16), n, kv.size))
+
+        _on_all_ranks(comm, fits)
         est_entries = _mumps_count(ctx.get_infog(3))
         flops_est = float(ctx.get_rinfog(1))
         rng = np.random.default_rng(12345)
@@ -325,6 +350,106 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
         peak_rss_mb=tuple(float(p) for p in peaks), ordering=result_stats["ordering"],
         null_pivots=int(stats["null"]), factorizations=int(stats["facts"]),
         seconds_analysis=float(comm.bcast(t_analysis, root=0)), seconds=float(seconds))
+
+
+def _read_mesh(spec: str) -> Any:
+    """The mesh of a file (if it exists here) or of a generator spec; a clear error else."""
+    from . import meshes
+
+    if os.path.exists(spec):
+        from .io import read_mesh
+
+        return read_mesh(spec)
+    if ":" not in spec and "." in os.path.basename(spec):
+        raise SpecError(f"mesh file {spec!r} does not exist (looked for it in "
+                        f"{os.getcwd()!r}); every rank must be able to read it")
+    return meshes.from_spec(spec)
+
+
+def _fingerprint(msh: Any, lumped: bool) -> dict[str, Any]:
+    """What two ranks must agree on to assemble shares of one pencil.
+
+    Sizes and the connectivity (its SHA-1) exactly; the vertex coordinates through their
+    sums and sums of squares per axis, compared to a relative 1e-10 (a generator spec may
+    round its coordinates differently on another machine's math library).
+    """
+    import hashlib
+
+    verts = np.asarray(msh.vertices, dtype=np.float64)
+    simplices = np.ascontiguousarray(msh.simplices, dtype=np.int64)
+    return {"n_vertices": int(msh.n_vertices), "n_simplices": int(msh.n_simplices),
+            "dim": int(msh.dim), "ambient_dim": int(msh.ambient_dim), "lumped": bool(lumped),
+            "simplices_sha1": hashlib.sha1(simplices.tobytes()).hexdigest(),
+            "period": None if msh.period is None else [float(x) for x in msh.period],
+            "sums": verts.sum(axis=0).tolist(), "squares": (verts ** 2).sum(axis=0).tolist()}
+
+
+def _same_fingerprint(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    exact = [k for k in a if k not in ("sums", "squares", "period")]
+    if any(a[k] != b[k] for k in exact) or (a["period"] is None) != (b["period"] is None):
+        return False
+    floats = [(a["sums"], b["sums"]), (a["squares"], b["squares"])]
+    if a["period"] is not None:
+        floats.append((a["period"], b["period"]))
+    scale = max([1.0] + [abs(x) for x in a["squares"]])
+    return all(np.allclose(x, y, rtol=1e-10, atol=1e-10 * scale, equal_nan=True)
+               for x, y in floats)
+
+
+def _check_same_pencil(prints: list[dict[str, Any]], spec: str) -> None:
+    """A SpecError (on every rank alike) when the ranks did not build one mesh."""
+    other = [r for r, p in enumerate(prints) if not _same_fingerprint(prints[0], p)]
+    if not other:
+        return
+
+    def says(r: int) -> str:
+        p = prints[r]
+        return f"rank {r}: {p['n_vertices']} vertices, {p['n_simplices']} simplices"
+    raise SpecError(
+        f"the MPI ranks built different meshes from {spec!r} ({says(0)}; "
+        + "; ".join(says(r) for r in other[:3])
+        + ("" if len(other) <= 3 else f"; and {len(other) - 3} more ranks")
+        + "), so their shares are not one pencil; nothing was counted. A relative file path "
+        "is read in each rank's working folder: give an absolute path to one file every "
+        "rank reads, or a mesh spec")
+
+
+def _on_all_ranks(comm: Any, work: Any, public: Any = None) -> tuple[Any, list[Any]]:
+    """``work()`` on this rank, then one allgather: every rank learns whether any failed.
+
+    Returns ``work()``'s value and every rank's ``public(value)``. When ``work`` raised on
+    some rank, every rank raises the same error (the first failed rank's type, each failed
+    rank's message), so none waits forever in the next collective.
+    """
+    try:
+        value = work()
+        info: tuple = ("ok", None if public is None else public(value))
+    except Exception as exc:  # noqa: BLE001 - re-raised below, on every rank alike
+        value, info = None, ("error", type(exc).__name__, str(exc))
+    everyone = comm.allgather(info)
+    failed = [(r, i) for r, i in enumerate(everyone) if i[0] == "error"]
+    if failed:
+        from . import errors
+
+        cls = getattr(errors, failed[0][1][1], None)
+        if failed[0][1][1] == "MPIUnavailableError":
+            cls = MPIUnavailableError
+        if not (isinstance(cls, type) and issubclass(cls, WeylgainError)):
+            cls = CountingError  # a raw exception on a rank: still weylgain's type, stated
+        size = len(everyone)
+        messages = {i[2] for _, i in failed}
+        if size == 1:
+            text = failed[0][1][2]
+        elif len(failed) == size and len(messages) == 1:
+            text = f"on every MPI rank: {failed[0][1][2]}"
+        else:
+            text = "; ".join(f"on MPI rank {r} of {size}: "
+                             + (f"{i[1]}: " if i[1] != failed[0][1][1] else "") + i[2]
+                             for r, i in failed[:3])
+            if len(failed) > 3:
+                text += f"; and {len(failed) - 3} more ranks"
+        raise cls(text)
+    return value, [i[1] for i in everyone]
 
 
 def _mumps_job(ctx: Any, job: int, comm: Any) -> None:
@@ -393,6 +518,15 @@ def _count_one(lam: float, scale: float, factor: Any) -> int:
 
 
 # ============================================================================== entry point
+def _rank() -> int:
+    """This process's rank in MPI.COMM_WORLD (0 without mpi4py)."""
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        return 0
+    return int(MPI.COMM_WORLD.rank)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mpiexec -n P python -m weylgain.mpi",
@@ -420,7 +554,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         res = count_distributed(args.mesh, args.lam, lumped=args.lumped, verbose=args.verbose)
     except WeylgainError as exc:
-        print(f"weylgain: error: {exc}", file=sys.stderr)
+        # every rank raises the same error (count_distributed agrees on it): said once
+        if _rank() == 0:
+            print(f"weylgain: error: {exc}", file=sys.stderr)
         return 2
     from mpi4py import MPI
 
