@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from ._meshgen import _check_int, _check_positive, _fmt, _guard, _localized
 from .errors import MeshError
 from .mesh import Mesh
 
@@ -535,8 +536,6 @@ def invariant_sphere(group: Any, n_vertices: int = DEFAULT_N_VERTICES, radius: f
     >>> m.is_closed, mesh_quality(m).min_angle_deg > 20
     (True, True)
     """
-    from .meshes import _check_int, _check_positive, _fmt, _guard, _localized
-
     n_target = _check_int(n_vertices, "n_vertices", _MIN_VERTICES)
     radius = _check_positive(radius, "radius")
     iterations = _check_int(iterations, "iterations", 0)

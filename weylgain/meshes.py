@@ -22,15 +22,15 @@ even numbers of grid steps.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
+from ._meshgen import _check_int, _check_positive, _checked, _fmt, _guard, _localized
 from .errors import MeshError, SpecError
+from .invariant_meshes import MeshQuality, invariant_sphere, mesh_quality
 from .mesh import Mesh
 
 __all__ = [
@@ -56,25 +56,6 @@ _GOLDEN = (1.0 + 5.0**0.5) / 2.0
 
 
 # ====================================================================== helpers
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise MeshError(f"{name} must be an integer; got {value!r}")
-    value = int(value)
-    if value < minimum:
-        raise MeshError(f"{name} must be at least {minimum}; got {value}")
-    return value
-
-
-def _check_positive(value: object, name: str) -> float:
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise MeshError(f"{name} must be a positive number; got {value!r}") from None
-    if not np.isfinite(v) or v <= 0:
-        raise MeshError(f"{name} must be a positive finite number; got {value!r}")
-    return v
-
-
 def _axis_lengths(length: float | Sequence[float], dim: int) -> np.ndarray:
     arr = np.asarray(length, dtype=np.float64) if not np.isscalar(length) else None
     if arr is None:
@@ -139,47 +120,6 @@ def _kuhn_paths(ncells: Sequence[int], mirrored: bool) -> np.ndarray:
     return paths
 
 
-def _spread_bits_3(x: np.ndarray) -> np.ndarray:
-    """Insert two zero bits between the low 21 bits of x (the 3-d Morton interleave)."""
-    x = x & 0x1FFFFF
-    x = (x | (x << 32)) & 0x1F00000000FFFF
-    x = (x | (x << 16)) & 0x1F0000FF0000FF
-    x = (x | (x << 8)) & 0x100F00F00F00F00F
-    x = (x | (x << 4)) & 0x10C30C30C30C30C3
-    x = (x | (x << 2)) & 0x1249249249249249
-    return x
-
-
-def _morton_order(points: np.ndarray) -> np.ndarray:
-    """Permutation sorting points along a Z-order (Morton) curve, for memory locality."""
-    n, D = points.shape
-    bits = 63 // D
-    lo = points.min(axis=0)
-    span = np.maximum(points.max(axis=0) - lo, 1e-300)
-    q = np.floor((points - lo) / span * ((1 << bits) - 1)).astype(np.int64)
-    if D == 3:
-        key = (_spread_bits_3(q[:, 0]) << 2) | (_spread_bits_3(q[:, 1]) << 1) | _spread_bits_3(
-            q[:, 2])
-    else:
-        key = np.zeros(n, dtype=np.int64)
-        for b in range(bits - 1, -1, -1):
-            for a in range(D):
-                key = (key << 1) | ((q[:, a] >> b) & 1)
-    return np.argsort(key, kind="stable")
-
-
-def _localized(vertices: np.ndarray, simplices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Renumber vertices along a Morton curve and sort simplices by their smallest vertex."""
-    order = _morton_order(vertices)
-    inv = np.empty_like(order)
-    inv[order] = np.arange(order.size)
-    simplices = inv[simplices]
-    m = simplices.shape[0]
-    key = simplices.min(axis=1) * m + np.arange(m)  # unique keys: deterministic order
-    simplices = simplices[np.argsort(key)]
-    return vertices[order], simplices
-
-
 def _compact(vertices: np.ndarray, simplices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Drop unused vertices, keeping the relative order of the rest."""
     used = np.unique(simplices)
@@ -196,34 +136,6 @@ _VALIDATE_UP_TO = 50_000
 def _mesh(vertices: np.ndarray, simplices: np.ndarray, name: str, period=None) -> Mesh:
     return Mesh(vertices, simplices, period, name=name,
                 check=simplices.shape[0] <= _VALIDATE_UP_TO)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
-
-
-# True while a request's memory has been checked already (by from_spec, with the assembly
-# that follows it, or by a generator built on another one): the generators then skip theirs
-_CHECKED = contextvars.ContextVar("weylgain_mesh_memory_checked", default=False)
-
-
-def _guard(kind: str, *ints: int) -> None:
-    """Refuse, before allocating, a generated mesh that cannot fit (ResourceError)."""
-    if _CHECKED.get():
-        return
-    from .resources import check_mesh_memory
-
-    check_mesh_memory(kind, *ints, assembly=False)
-
-
-@contextlib.contextmanager
-def _checked() -> Iterator[None]:
-    """Within this block the generators trust that the request's memory was checked."""
-    token = _CHECKED.set(True)
-    try:
-        yield
-    finally:
-        _CHECKED.reset(token)
 
 
 # ====================================================================== 1-dimensional
@@ -790,6 +702,3 @@ def _build(kind: str, ints: list[int], word: str | None, number, kw: dict) -> Me
     return {"sphere3": sphere3, "hemisphere": hemisphere, "disk": disk, "ball": ball}[kind](
         ints[0], **kw)
 
-
-# at the end: invariant_meshes imports this module's helpers lazily
-from .invariant_meshes import MeshQuality, invariant_sphere, mesh_quality  # noqa: E402
