@@ -59,6 +59,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from . import _spec_bounds as _bounds
 from .errors import GroupError, SpecError
 
 __all__ = [
@@ -102,20 +103,20 @@ DEFAULT_MAX_ORDER = 200_000
 # ====================================================================== constants
 def ball_volume(d: int) -> sp.Expr:
     """Volume omega_d of the unit d-ball, pi^(d/2) / Gamma(d/2 + 1) (omega_0 = 1)."""
-    d = _nonneg_int(d, "d")
+    d = _nonneg_int(d, "d", _bounds.MAX_AMBIENT_DIMENSION)
     return sp.pi ** sp.Rational(d, 2) / sp.gamma(sp.Rational(d, 2) + 1)
 
 
 def sphere_volume(d: int, radius: Any = 1) -> sp.Expr:
     """Volume of the d-sphere of radius r, (d+1) omega_(d+1) r^d (S^0: 2 points)."""
-    d = _nonneg_int(d, "d")
-    return (d + 1) * ball_volume(d + 1) * sp.sympify(radius) ** d
+    d = _nonneg_int(d, "d", _bounds.MAX_AMBIENT_DIMENSION - 1)
+    return (d + 1) * ball_volume(d + 1) * _volume_arg(radius, "radius") ** d
 
 
 def weyl_constant(dim: int, volume: Any) -> sp.Expr:
     """C_W = omega_d vol / (2 pi)^d: N(lambda) ~ C_W lambda^(d/2)."""
-    dim = _nonneg_int(dim, "dim")
-    return ball_volume(dim) * sp.sympify(volume) / (2 * sp.pi) ** dim
+    dim = _nonneg_int(dim, "dim", _bounds.MAX_AMBIENT_DIMENSION)
+    return ball_volume(dim) * _volume_arg(volume) / (2 * sp.pi) ** dim
 
 
 def weyl_law(dim: int, volume: Any, neumann_volume: Any = 0, dirichlet_volume: Any = 0,
@@ -133,12 +134,13 @@ def weyl_law(dim: int, volume: Any, neumann_volume: Any = 0, dirichlet_volume: A
         (d-1)-volumes of the Neumann and Dirichlet parts of the boundary.
     lam : sympy expression or number, default the symbol ``lambda``
     """
-    dim = _nonneg_int(dim, "dim")
-    lam = sp.sympify(lam)
+    dim = _nonneg_int(dim, "dim", _bounds.MAX_AMBIENT_DIMENSION)
+    lam = _volume_arg(lam, "lam")
     main = weyl_constant(dim, volume) * lam ** sp.Rational(dim, 2)
     if dim == 0:
         return main
-    b = sp.sympify(neumann_volume) - sp.sympify(dirichlet_volume)
+    b = _volume_arg(neumann_volume, "neumann_volume") - _volume_arg(dirichlet_volume,
+                                                                     "dirichlet_volume")
     return main + ball_volume(dim - 1) * b * lam ** sp.Rational(dim - 1, 2) / (
         4 * (2 * sp.pi) ** (dim - 1))
 
@@ -146,25 +148,50 @@ def weyl_law(dim: int, volume: Any, neumann_volume: Any = 0, dirichlet_volume: A
 def to_float(expr: Any) -> float | None:
     """``float(expr)``, or None when the expression still contains symbols."""
     try:
-        return float(sp.sympify(expr))
-    except (TypeError, ValueError):
+        return float(_volume_arg(expr))
+    except (TypeError, ValueError):  # SpecError is a ValueError
         return None
 
 
-def _nonneg_int(v: Any, what: str) -> int:
+def _volume_arg(v: Any, what: str = "volume") -> sp.Expr:
+    """A volume or threshold of the Weyl-law helpers: a sympy value (strings read by the
+    bounded spec grammar, never evaluated: ``"9**9**9"`` would never finish)."""
+    if isinstance(v, str):
+        return _bounds.parse_bounded_number(v, v, what)
+    try:
+        return sp.sympify(v, strict=True)
+    except (sp.SympifyError, TypeError, ValueError) as exc:
+        raise SpecError(f"{what} must be a number or a sympy expression; got {v!r}") from exc
+
+
+def _nonneg_int(v: Any, what: str, limit: int = _bounds.MAX_DIMENSION) -> int:
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
         raise SpecError(f"{what} must be a non-negative integer; got {v!r}")
+    if v > limit:  # gamma(d/2) and pi^(d/2) of a huge d never finish (or leave any double)
+        raise SpecError(
+            f"the {what} {int(v) if int(v) < 10**12 else '%.3g' % float(v)} exceeds the largest "
+            f"supported, {limit}: volumes and Weyl constants of higher dimensions leave the "
+            "range of a double (vol S^d < 1e-300 from d ~ 380)")
     return int(v)
 
 
 def _positive_expr(v: Any, what: str) -> sp.Expr:
-    try:
-        e = sp.sympify(v)
-    except (sp.SympifyError, TypeError) as exc:
-        raise SpecError(f"{what} must be a positive number or expression; got {v!r}") from exc
+    """A radius or length: a bounded number (strings are read by the spec number grammar,
+    never evaluated), positive and within [1e-150, 1e150] when it is a number."""
+    if isinstance(v, str):
+        e = _bounds.parse_bounded_number(v, v, what)
+    elif isinstance(v, (bool, np.bool_)):
+        raise SpecError(f"{what} must be a positive number or expression; got {v!r}")
+    else:
+        try:
+            e = sp.sympify(v, strict=True)
+        except (sp.SympifyError, TypeError, ValueError) as exc:
+            raise SpecError(f"{what} must be a positive number or expression; got {v!r}") from exc
+    if not isinstance(e, sp.Expr):
+        raise SpecError(f"{what} must be a positive number or expression; got {v!r}")
     if e.is_positive is False or e.is_finite is False:
         raise SpecError(f"{what} must be positive and finite; got {v!r}")
-    return e
+    return _bounds.check_length_value(e, what, v)
 
 
 # sympy imports some submodules lazily on the first products of pi and gamma values (about
@@ -380,6 +407,17 @@ class Ball(Manifold):
             else sp.S.Zero
 
 
+def _check_length_count(lengths: Any, what: str) -> None:
+    """Refuse more side lengths than the largest supported dimension before reading them."""
+    try:
+        n = len(lengths)
+    except TypeError:
+        raise SpecError(f"a {what} needs a sequence of side lengths; got {lengths!r}") from None
+    if n > _bounds.MAX_DIMENSION:
+        raise SpecError(f"a {what} with {n} side lengths: the dimension {n} exceeds the "
+                        f"largest supported, {_bounds.MAX_DIMENSION}")
+
+
 def _lengths(lengths: Any, d: int | None, default: sp.Expr, what: str) -> tuple[sp.Expr, ...]:
     if lengths is None:
         if d is None:
@@ -459,6 +497,7 @@ class Torus(Manifold):
     lengths: tuple
 
     def __post_init__(self) -> None:
+        _check_length_count(self.lengths, "torus")
         object.__setattr__(self, "lengths", _lengths(tuple(self.lengths), None, 2 * sp.pi,
                                                      "torus"))
         if not self.lengths:
@@ -488,6 +527,7 @@ class Box(Manifold):
     lengths: tuple
 
     def __post_init__(self) -> None:
+        _check_length_count(self.lengths, "box")
         object.__setattr__(self, "lengths", _lengths(tuple(self.lengths), None, sp.S.One, "box"))
         if not self.lengths:
             raise SpecError("a box needs dimension >= 1")
@@ -535,6 +575,13 @@ class Product(Manifold):
             flat.extend(f.factors)
         if len(flat) < 2:
             raise SpecError("a product needs at least two factors")
+        dim = sum(f.dim for f in flat)
+        ambient = sum(f.ambient_dim for f in flat)
+        if dim > _bounds.MAX_DIMENSION or ambient > _bounds.MAX_AMBIENT_DIMENSION:
+            raise SpecError(
+                f"a product of dimension {dim} in R^{ambient} exceeds the largest supported "
+                f"(dimension {_bounds.MAX_DIMENSION}, R^{_bounds.MAX_AMBIENT_DIMENSION}): "
+                "volumes and Weyl constants of higher dimensions leave the range of a double")
         object.__setattr__(self, "parts", tuple(flat))
 
     factors = property(lambda self: self.parts)
@@ -634,21 +681,12 @@ class Product(Manifold):
 
 
 # ====================================================================== parsing
-_NUM_OK = re.compile(r"^[0-9.+\-*/() ]*(?:(?:pi|sqrt|e)[0-9.+\-*/() ]*)*$")
-
-
-def _parse_number(text: str, spec: str) -> sp.Expr:
-    text = text.strip()
-    if not text or not _NUM_OK.match(text):
-        raise SpecError(f"cannot read the number {text!r} in manifold spec {spec!r}; use "
-                        "numbers and pi, sqrt(...), e.g. 2, 1/2, 2*pi")
-    try:
-        v = sp.sympify(text, locals={"pi": sp.pi, "sqrt": sp.sqrt, "e": sp.E}, rational=True)
-    except (sp.SympifyError, SyntaxError, TypeError) as exc:
-        raise SpecError(f"cannot read the number {text!r} in manifold spec {spec!r}") from exc
-    if not v.is_number or not (v.is_positive and v.is_finite):
-        raise SpecError(f"{text!r} in manifold spec {spec!r} must be a positive number")
-    return v
+def _parse_number(text: str, spec: str, what: str = "number") -> sp.Expr:
+    """A radius or side length of a manifold spec: read by the bounded number grammar of
+    :mod:`weylgain._spec_bounds` (never evaluated as an expression of unbounded size),
+    positive and within [1e-150, 1e150]."""
+    v = _bounds.parse_bounded_number(text, spec, what)
+    return _bounds.check_length_value(v, what, text.strip(), spec)
 
 
 def _split_product(spec: str) -> list[str]:
@@ -705,6 +743,7 @@ def parse_manifold(spec: str) -> Manifold:
     if not isinstance(spec, str) or not spec.strip():
         raise SpecError(f"a manifold spec must be a non-empty string; got {spec!r}. "
                         + _grammar_hint())
+    _bounds.check_spec_length(spec, "manifold")
     s = spec.strip().replace(" ", "")
     if s.count("(") != s.count(")"):
         raise SpecError(f"unbalanced parentheses in manifold spec {spec!r}")
@@ -717,7 +756,8 @@ def parse_manifold(spec: str) -> Manifold:
         if not part or m is None:
             raise SpecError(f"unknown manifold {part!r} in spec {spec!r}; " + _grammar_hint())
         kind, digits, args = m.group(1).upper(), m.group(2), m.group(3)
-        power = 1 if m.group(4) is None else int(m.group(4))
+        power = 1 if m.group(4) is None else _bounds.bounded_int(
+            m.group(4), "power", _bounds.MAX_DIMENSION, spec)
         if power < 1:
             raise SpecError(f"{part!r}: the power k in M^k must be at least 1")
         n_before = len(factors)
@@ -727,8 +767,12 @@ def parse_manifold(spec: str) -> Manifold:
             digits = "1"
         if not digits:
             raise SpecError(f"{part!r} needs a dimension, e.g. {kind}2; " + _grammar_hint())
-        d = int(digits)
-        vals = [] if args is None else [_parse_number(a, spec) for a in args.split(",")]
+        d = _bounds.bounded_int(digits, "dimension", _bounds.MAX_DIMENSION, spec)
+        what = "radius" if kind in ("S", "RP", "B", "H") else "side length"
+        if args is not None and args.count(",") >= _bounds.MAX_DIMENSION:
+            raise SpecError(f"{part!r}: more side lengths than the largest supported "
+                            f"dimension, {_bounds.MAX_DIMENSION}")
+        vals = [] if args is None else [_parse_number(a, spec, what) for a in args.split(",")]
         if kind in ("S", "RP", "B", "H"):
             if len(vals) > 1:
                 raise SpecError(f"{part!r}: a {kind} takes one radius")
@@ -750,7 +794,54 @@ def parse_manifold(spec: str) -> Manifold:
             lengths = tuple(vals) * (d if len(vals) == 1 else 1) if vals else (default,) * d
             factors.append(Torus(lengths) if kind == "T" else Box(lengths))
         factors.extend([factors[n_before]] * (power - 1))
-    return factors[0] if len(factors) == 1 else Product(tuple(factors))
+        _check_total_dimension(factors, spec)
+    M = factors[0] if len(factors) == 1 else Product(tuple(factors))
+    check_volume_range(M, spec.strip() if len(spec) < 60 else M.factors[0].name + "x...")
+    return M
+
+
+def _check_total_dimension(factors: list[Manifold], spec: str) -> None:
+    """Refuse a product beyond the largest supported dimension (checked factor by factor, so
+    ``S2^100xS2^100x...`` stops at the first factor too many)."""
+    dim = sum(f.dim for f in factors)
+    ambient = sum(f.ambient_dim for f in factors)
+    if dim > _bounds.MAX_DIMENSION:
+        raise SpecError(
+            f"{spec!r} has dimension {dim} or more, which exceeds the largest supported, "
+            f"{_bounds.MAX_DIMENSION}: volumes and Weyl constants of higher dimensions leave "
+            "the range of a double, and no exact or mesh route reaches them")
+    if ambient > _bounds.MAX_AMBIENT_DIMENSION:
+        raise SpecError(
+            f"{spec!r} lives in R^{ambient} or more, which exceeds the largest supported "
+            f"ambient dimension, {_bounds.MAX_AMBIENT_DIMENSION} (groups act on it by "
+            f"dense {ambient} x {ambient} matrices)")
+
+
+# a volume outside this range leaves the doubles of the reports (vol(M)/vol(M/G), Weyl
+# constants, eps^(d/2s) powers) once divided by a group order or raised to a power
+_MIN_VOLUME = 1e-300
+_MAX_VOLUME = 1e300
+
+
+def check_volume_range(M: "Manifold", what: str | None = None) -> None:
+    """Refuse a manifold whose volume (or boundary volume) is not within [1e-300, 1e300].
+
+    The volumes are exact sympy expressions; they are evaluated with an unbounded exponent
+    (mpmath), so ``S2(1e100)^4`` is seen to have volume 2.6e+802 instead of overflowing.
+    """
+    vol = M.volume
+    if not getattr(vol, "is_number", False):
+        return  # a symbolic radius: nothing to evaluate
+    for label, value in (("volume", vol), ("boundary volume", M.boundary_volume)):
+        if label == "boundary volume" and value == 0:
+            continue
+        approx = sp.N(value, 15)
+        if not approx.is_finite or approx > _MAX_VOLUME or approx < _MIN_VOLUME:
+            raise SpecError(
+                f"the {label} of {what or M.name} is {sp.N(approx, 4)}, outside "
+                f"[{_MIN_VOLUME:g}, {_MAX_VOLUME:g}]: the gain and the Weyl constants would "
+                "leave the range of a double; choose radii and side lengths nearer 1, or a "
+                "lower dimension")
 
 
 def resolve_group(spec: Any, manifold: Manifold) -> Any:
@@ -950,7 +1041,9 @@ def _align(lin: np.ndarray, tr: np.ndarray, D: int, gname: str, mname: str
 
 
 def _closed_form_reflections(name: str, d: int, D: int) -> np.ndarray | None:
-    """Reflections of the catalogue families S<d>, signs<d>, B<d> (padded to R^D)."""
+    """Every reflection of the catalogue families S<d>, signs<d>, B<d> (padded to R^D), as
+    one (n, D, D) array: the list the classes of :func:`_reflection_classes` stand for
+    (small d only: n D^2 numbers)."""
     m = re.fullmatch(r"(S|signs|B)(\d+)", name)
     if m is None or int(m.group(2)) != d:
         return None
@@ -970,6 +1063,43 @@ def _closed_form_reflections(name: str, d: int, D: int) -> np.ndarray | None:
                     a[i, j] = a[j, i] = sgn
                     mats.append(a)
     return np.array(mats).reshape(-1, D, D)
+
+
+def _reflection_classes(name: str, d: int, D: int) -> list[tuple[int, np.ndarray]] | None:
+    """Reflections of the catalogue families S<d>, signs<d>, B<d> (padded to R^D), as
+    (multiplicity, representative) pairs, or None for other groups.
+
+    The fixed set of g r g^-1 is g Fix(r), of the same volume, for every g in G (an isometry
+    of M). In S<d> all C(d,2) transpositions are conjugate; in B<d> the d sign flips are one
+    class and the d(d-1) signed transpositions another (x_i <-> x_j conjugated by the flip of
+    x_i is x_i <-> -x_j). signs<d> is abelian: its d flips are listed one by one. So S<100> on
+    T^100 needs one wall volume instead of 4950 matrices of 100 x 100 (and S<1000>, before
+    the dimension bound, needed 4 TB).
+    """
+    m = re.fullmatch(r"(S|signs|B)(\d+)", name)
+    if m is None or int(m.group(2)) != d:
+        return None
+    fam = m.group(1)
+
+    def flip(i: int) -> np.ndarray:
+        a = np.eye(D)
+        a[i, i] = -1.0
+        return a
+
+    def swap(i: int, j: int) -> np.ndarray:
+        a = np.eye(D)
+        a[i, i] = a[j, j] = 0.0
+        a[i, j] = a[j, i] = 1.0
+        return a
+
+    out: list[tuple[int, np.ndarray]] = []
+    if fam == "signs":
+        out.extend((1, flip(i)) for i in range(d))
+    if fam == "B" and d >= 1:
+        out.append((d, flip(0)))
+    if fam in ("S", "B") and d >= 2:
+        out.append((d * (d - 1) // 2 * (2 if fam == "B" else 1), swap(0, 1)))
+    return out
 
 
 def _finite_quotient(M: Manifold, G: Any, max_order: int) -> QuotientGeometry:
@@ -1007,11 +1137,10 @@ def _finite_quotient(M: Manifold, G: Any, max_order: int) -> QuotientGeometry:
     # a matrix group acting on all coordinates of M (or extended by the identity) is faithful
     # on every catalogue manifold except RP^d (handled through the cover)
     faithful = note is None or "extended" in note
-    refl: np.ndarray | None = None
-    refl_tr: np.ndarray | None = None
+    refl: list[tuple[int, np.ndarray]] | None = None
     closed_refl = None
     if not extra and faithful and group_order is not None:
-        closed_refl = _closed_form_reflections(G.name, G.dim, D)
+        closed_refl = _reflection_classes(G.name, G.dim, D)
     if closed_refl is not None or (not extra and faithful and group_order is not None
                                    and group_order > max_order):
         # a linear or torus action of a group on coordinates M spans is faithful, so
@@ -1025,9 +1154,9 @@ def _finite_quotient(M: Manifold, G: Any, max_order: int) -> QuotientGeometry:
                 f"{max_order}) and its reflections are not known in closed form; raise "
                 "max_order to enumerate it"
             )
-        refl_tr = np.zeros((refl.shape[0], D))
+        n_closed = sum(c for c, _ in refl)
         steps.append(f"|G| = {group_order} in closed form; the action is faithful, so "
-                     f"|G_eff| = {group_order}; {refl.shape[0]} reflections in closed form")
+                     f"|G_eff| = {group_order}; {n_closed} reflections in closed form")
         elements = None
     else:
         if not extra and note is None:
@@ -1070,16 +1199,16 @@ def _finite_quotient(M: Manifold, G: Any, max_order: int) -> QuotientGeometry:
             sym = np.abs(el_l - np.transpose(el_l, (0, 2, 1))).max(axis=(1, 2)) < _TOL
             trc = np.abs(np.trace(el_l, axis1=1, axis2=2) - (D - 2)) < _TOL
             idx = np.flatnonzero(sym & trc)
-        refl_l, refl_t = el_l, el_t
+        classes = ((1, el_l[i], el_t[i]) for i in idx)
     else:
-        idx = range(refl.shape[0])
-        refl_l, refl_t = refl, refl_tr
+        zero = np.zeros(D)
+        classes = ((c, a, zero) for c, a in refl)
     counts: dict[sp.Expr, int] = {}
-    for i in idx:
-        w = cover._wall_volume(refl_l[i], refl_t[i])
+    for mult, a, t in classes:
+        w = cover._wall_volume(a, t)
         if w != 0:
-            counts[w] = counts.get(w, 0) + 1
-            n_refl += 1
+            counts[w] = counts.get(w, 0) + mult
+            n_refl += mult
     walls = sp.Add(*[c * w for w, c in counts.items()])
     vol = M.volume
     qvol = cover.volume / cover_order
@@ -1279,14 +1408,14 @@ def _torus_translation_quotient(M: Manifold, G: Any, K: tuple[int, ...], steps: 
 # ====================================================================== risk and samples
 def risk_exponent(s: Any = _S, d: Any = None) -> sp.Expr:
     """Minimax excess-risk exponent s/(s + d/2): R(n) ~ n^(-s/(s+d/2)) (docs/theory.md#minimax-risk)."""
-    s = sp.sympify(s)
-    return s / (s + sp.sympify(d) / 2)
+    s = _volume_arg(s)
+    return s / (s + _volume_arg(d) / 2)
 
 
 def sample_exponent(s: Any = _S, d: Any = None) -> sp.Expr:
     """Exponent of the sample complexity n(eps) ~ eps^(-(1 + d/(2s)))."""
-    s = sp.sympify(s)
-    return 1 + sp.sympify(d) / (2 * s)
+    s = _volume_arg(s)
+    return 1 + _volume_arg(d) / (2 * s)
 
 
 def sample_ratio(s: Any, d: int, d_G: int, volume: Any, quotient_volume: Any,
@@ -1296,8 +1425,8 @@ def sample_ratio(s: Any, d: int, d_G: int, volume: Any, quotient_volume: Any,
     = (vol(M)/vol(M/G)) * eps^(-(d - d_G)/(2s)); sigma cancels. For finite groups it is
     order(G_eff) at every eps; for a dimension drop it grows without bound as eps -> 0.
     """
-    s = sp.sympify(s)
-    return sp.sympify(volume) / sp.sympify(quotient_volume) * sp.sympify(eps) ** (
+    s = _volume_arg(s)
+    return _volume_arg(volume) / _volume_arg(quotient_volume) * _volume_arg(eps) ** (
         -sp.Rational(d - d_G) / (2 * s))
 
 
@@ -1309,7 +1438,7 @@ def heuristic_risk(n: Any, s: Any, d: int, volume: Any, sigma: Any = 1, norm: An
     R ~ (1+a) a^(-a/(1+a)) (sigma^2 kappa C / n)^(1/(1+a)) B^(2a/(1+a)); for d = 0,
     sigma^2 C / n (parametric).
     """
-    s, n, sigma, B = (sp.sympify(v) for v in (s, n, sigma, norm))
+    s, n, sigma, B = (_volume_arg(v) for v in (s, n, sigma, norm))
     C = weyl_constant(d, volume)
     if d == 0:
         return sigma ** 2 * C / n
@@ -1322,7 +1451,7 @@ def heuristic_risk(n: Any, s: Any, d: int, volume: Any, sigma: Any = 1, norm: An
 def heuristic_samples(eps: Any, s: Any, d: int, volume: Any, sigma: Any = 1, norm: Any = 1
                       ) -> sp.Expr:
     """Samples for heuristic excess risk eps: the inverse of :func:`heuristic_risk` in n."""
-    eps, s, sigma, B = (sp.sympify(v) for v in (eps, s, sigma, norm))
+    eps, s, sigma, B = (_volume_arg(v) for v in (eps, s, sigma, norm))
     C = weyl_constant(d, volume)
     if d == 0:
         return sigma ** 2 * C / eps
