@@ -431,21 +431,24 @@ def _on_all_ranks(comm: Any, work: Any, public: Any = None) -> tuple[Any, list[A
     if failed:
         from . import errors
 
-        cls = getattr(errors, failed[0][1][1], None)
-        if failed[0][1][1] == "MPIUnavailableError":
-            cls = MPIUnavailableError
-        if not (isinstance(cls, type) and issubclass(cls, WeylgainError)):
-            cls = CountingError  # a raw exception on a rank: still weylgain's type, stated
+        first = failed[0][1][1]
+        cls = MPIUnavailableError if first == "MPIUnavailableError" else getattr(errors, first,
+                                                                                 None)
+        raw = not (isinstance(cls, type) and issubclass(cls, WeylgainError))
+        if raw:  # a raw exception on a rank: still weylgain's type, the raw one named
+            cls = errors.ResourceError if first == "MemoryError" else CountingError
+
+        def said(i: tuple) -> str:
+            return (f"{i[1]}: " if raw or i[1] != first else "") + i[2]
+
         size = len(everyone)
-        messages = {i[2] for _, i in failed}
+        messages = {said(i) for _, i in failed}
         if size == 1:
-            text = failed[0][1][2]
+            text = said(failed[0][1])
         elif len(failed) == size and len(messages) == 1:
-            text = f"on every MPI rank: {failed[0][1][2]}"
+            text = f"on every MPI rank: {said(failed[0][1])}"
         else:
-            text = "; ".join(f"on MPI rank {r} of {size}: "
-                             + (f"{i[1]}: " if i[1] != failed[0][1][1] else "") + i[2]
-                             for r, i in failed[:3])
+            text = "; ".join(f"on MPI rank {r} of {size}: {said(i)}" for r, i in failed[:3])
             if len(failed) > 3:
                 text += f"; and {len(failed) - 3} more ranks"
         raise cls(text)
