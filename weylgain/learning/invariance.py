@@ -1,6 +1,6 @@
 """How a symmetry group acts, for learning: on points, on eigenspaces, by averaging.
 
-Private helpers of :mod:`weylgain.learning`. A group (a :class:`weylgain.groups.FiniteGroup`,
+Part of :mod:`weylgain.learning`. A group (a :class:`weylgain.groups.FiniteGroup`,
 a :class:`weylgain.groups.ContinuousGroup` or a catalogue spec string) is turned into a
 :class:`GroupAction`: generators as (linear, translation) pairs, elements for averaging and
 augmentation, a canonicalization map, and the invariant subspace of an eigenspace from the
@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from .errors import GroupError
+from ..errors import GroupError
 
 __all__ = ["GroupAction", "as_action", "invariant_subspace", "rotation_in_plane"]
 
@@ -196,10 +196,10 @@ def as_action(group: Any, ambient_dim: int, band_limit: int) -> GroupAction:
     if isinstance(group, GroupAction):
         return group
     if isinstance(group, str):
-        from .groups import named
+        from ..groups import named
 
         group = named(group, dim=ambient_dim)
-    from .groups import ContinuousGroup, FiniteGroup
+    from ..groups import ContinuousGroup, FiniteGroup
 
     if isinstance(group, FiniteGroup):
         if group.dim != ambient_dim:
@@ -312,7 +312,7 @@ def canonicalizer(action: GroupAction, domain: Any,
     Parameters
     ----------
     action : GroupAction
-    domain : Sphere, FlatTorus or MeshDomain (from :mod:`weylgain.learning`)
+    domain : SphereDomain, TorusDomain or MeshDomain (from :mod:`weylgain.learning`)
         Provides ``apply(linear, translation, X)`` and, for tori, ``period``/``origin``.
     """
     periodic = getattr(domain, "is_periodic", False)

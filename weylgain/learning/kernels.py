@@ -1,6 +1,6 @@
 """Domains (sphere, flat torus, mesh) and spectral Sobolev kernels on them.
 
-Private part of :mod:`weylgain.learning` (which re-exports the public names). A spectral
+Part of :mod:`weylgain.learning` (which re-exports the public names). A spectral
 Sobolev kernel of smoothness s is
 
     K(x, y) = sum_j (1 + lam_j)^{-s} Z_j(x, y),
@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from ._harmonics import ZonalBasis, harmonic_dimension, sphere_volume, zonal_series
-from ._invariance import GroupAction
-from .errors import MeshError, WeylgainError
+from .._harmonics import ZonalBasis, harmonic_dimension, sphere_volume, zonal_series
+from .invariance import GroupAction
+from ..errors import MeshError, WeylgainError
 
 __all__ = [
-    "Sphere",
-    "FlatTorus",
+    "SphereDomain",
+    "TorusDomain",
     "MeshDomain",
     "SpectralKernel",
     "SphereKernel",
@@ -41,7 +41,7 @@ def _as_points(X: Any, D: int, what: str = "X") -> np.ndarray:
 
 # ====================================================================== domains
 @dataclass(frozen=True)
-class Sphere:
+class SphereDomain:
     """The unit sphere S^d in R^{d+1} with its round metric.
 
     Parameters
@@ -86,7 +86,7 @@ class Sphere:
 
 
 @dataclass(frozen=True)
-class FlatTorus:
+class TorusDomain:
     """The flat torus [origin, origin + period)^d with the flat metric.
 
     Parameters
@@ -149,7 +149,7 @@ class MeshDomain:
     """
 
     def __init__(self, mesh: Any) -> None:
-        from .mesh import Mesh
+        from ..mesh import Mesh
 
         if not isinstance(mesh, Mesh):
             raise MeshError(f"a mesh domain needs a weylgain.Mesh; got {type(mesh).__name__}")
@@ -254,7 +254,7 @@ class SpectralKernel:
 
     Attributes
     ----------
-    domain : Sphere, FlatTorus or MeshDomain
+    domain : SphereDomain, TorusDomain or MeshDomain
     smoothness : float
         s (the RKHS is H^s when s > d/2).
     eigenvalues : ndarray of shape (J,)
@@ -334,7 +334,7 @@ class SpectralKernel:
 
 def _kernel_smoothness(kind: str, smoothness: Any) -> float:
     """The Sobolev order of a kernel: a positive finite number (a clear ParameterError)."""
-    from .errors import ParameterError
+    from ..errors import ParameterError
 
     try:
         ok = not isinstance(smoothness, (bool, str, bytes)) and math.isfinite(float(smoothness))
@@ -349,7 +349,7 @@ def _kernel_smoothness(kind: str, smoothness: Any) -> float:
 
 def _kernel_integer(kind: str, what: str, value: Any, minimum: int) -> int:
     """An integer size of a kernel (``max_degree``, ``max_level``, ``n_eigenpairs``)."""
-    from .errors import ParameterError
+    from ..errors import ParameterError
 
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise ParameterError(f"{kind}: {what} must be an integer; got {value!r}")
@@ -360,7 +360,7 @@ def _kernel_integer(kind: str, what: str, value: Any, minimum: int) -> int:
 
 def _check_kernel_memory(kind: str, n_entries: float, advice: str) -> None:
     """Refuse, before allocating, a kernel whose tables (8 bytes an entry) cannot fit."""
-    from .resources import MemoryEstimate, check_memory
+    from ..resources import MemoryEstimate, check_memory
 
     check_memory(MemoryEstimate(f"the {kind}", 8.0 * 4.0 * float(n_entries),
                                 f"about {float(n_entries):.3g} modes"), advice)
@@ -380,7 +380,7 @@ class SphereKernel(SpectralKernel):
     """
 
     def __init__(self, dim: int = 2, smoothness: float = 1.5, max_degree: int = 24) -> None:
-        self.domain = Sphere(dim)
+        self.domain = SphereDomain(dim)
         if isinstance(dim, (int, np.integer)) and dim > 64:
             raise WeylgainError(f"SphereKernel: dim = {dim} is beyond the 64 dimensions its "
                                 "harmonic tables are computed for")
@@ -403,7 +403,7 @@ class SphereKernel(SpectralKernel):
         return self.max_degree
 
     def features(self, X: np.ndarray) -> np.ndarray:
-        from ._harmonics import _iterate_normalized
+        from .._harmonics import _iterate_normalized
 
         X = _as_points(X, self.domain.ambient_dim)
         t = np.clip(X @ self._anchors.T, -1.0, 1.0)
@@ -441,7 +441,7 @@ class SphereKernel(SpectralKernel):
         a = action.axis
         d = self.domain.dim
         w = self.weights * self.multiplicities / self.domain.volume
-        from ._harmonics import _iterate_normalized
+        from .._harmonics import _iterate_normalized
 
         def k_zonal(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
             px = np.stack([p.copy() for _, p in _iterate_normalized(
@@ -492,7 +492,7 @@ class TorusKernel(SpectralKernel):
 
     def __init__(self, dim: int = 2, smoothness: float = 2.0, max_level: int = 100,
                  period: float = 2 * math.pi, origin: float = 0.0) -> None:
-        self.domain = FlatTorus(dim, period, origin)
+        self.domain = TorusDomain(dim, period, origin)
         if isinstance(dim, (int, np.integer)) and dim > 64:
             raise WeylgainError(f"TorusKernel: dim = {dim} is beyond the 64 dimensions its "
                                 "mode tables are computed for")
@@ -605,8 +605,8 @@ class MeshKernel(SpectralKernel):
 
     def __init__(self, mesh: Any, smoothness: float = 1.5, n_eigenpairs: int = 80,
                  cluster_tol: float = 1e-6) -> None:
-        from .fem import laplacian
-        from .spectrum import eigenvalues as fem_eigenpairs
+        from ..fem import laplacian
+        from ..spectrum import eigenvalues as fem_eigenpairs
 
         self.domain = MeshDomain(mesh)
         self.smoothness = _kernel_smoothness("MeshKernel", smoothness)
@@ -616,7 +616,7 @@ class MeshKernel(SpectralKernel):
         except (TypeError, ValueError):
             cluster_tol = math.nan
         if not (math.isfinite(cluster_tol) and 0 <= cluster_tol < 1):
-            from .errors import ParameterError
+            from ..errors import ParameterError
 
             raise ParameterError(f"MeshKernel: cluster_tol must be a number in [0, 1) (a "
                                  f"relative gap); got {cluster_tol!r}")
@@ -665,7 +665,7 @@ class MeshKernel(SpectralKernel):
         """perm[v] = index of the vertex g^{-1}(v); NotInvariantError if none matches."""
         from scipy.spatial import cKDTree
 
-        from .errors import NotInvariantError
+        from ..errors import NotInvariantError
 
         key = np.concatenate([np.ravel(linear), translation]).round(10).tobytes()
         if key in self._perm_cache:
