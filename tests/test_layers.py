@@ -142,3 +142,49 @@ def test_a_method_on_the_instance_alone_is_not_the_protocol():
     odd.mean_edge_length = lambda: 0.1
     with pytest.raises(ParameterError, match="must be the weylgain.Mesh"):
         mean_edge_length(odd)
+
+
+# ------------------------------------------------------------------------ arrows elsewhere
+
+
+def _package_imports(relpath: str) -> set[str]:
+    """The weylgain modules a file of the package imports (anywhere in it)."""
+    package = ["weylgain"] + list(Path(relpath).parent.parts)
+    return {mod for _, mod in _imports((PACKAGE / relpath).read_text(), package)
+            if mod.startswith("weylgain")}
+
+
+def test_the_invariant_meshes_do_not_import_the_generators_back():
+    # meshes -> invariant_meshes is the one arrow between them (their helpers are _meshgen's)
+    assert "weylgain.invariant_meshes" in _package_imports("meshes.py")
+    assert not {m for m in _package_imports("invariant_meshes.py")
+                if m == "weylgain.meshes" or m.startswith("weylgain.meshes.")}
+    assert not {m for m in _package_imports("_meshgen.py")
+                if m.startswith(("weylgain.meshes", "weylgain.invariant_meshes"))}
+
+
+# Inside weylgain.learning every arrow points down this list (kernels at the bottom).
+LEARNING_ORDER = ("invariance", "kernels", "targets", "fit", "curves", "experiment")
+
+
+@pytest.mark.parametrize("name", LEARNING_ORDER)
+def test_the_learning_modules_import_only_downwards(name):
+    below = set(LEARNING_ORDER[:LEARNING_ORDER.index(name)])
+    inside = {m.split(".")[2] for m in _package_imports(f"learning/{name}.py")
+              if m.startswith("weylgain.learning.")}
+    assert inside <= below, f"learning/{name}.py imports {sorted(inside - below)} from above"
+    assert not {m for m in _package_imports(f"learning/{name}.py")
+                if m.startswith(("weylgain.cli", "weylgain.sweep", "weylgain.plotting",
+                                 "weylgain.mpi"))}
+
+
+def test_the_learning_domains_keep_their_old_names():
+    from weylgain import learning
+
+    assert learning.Sphere is learning.SphereDomain
+    assert learning.FlatTorus is learning.TorusDomain
+    assert isinstance(learning.SphereKernel(2, 1.5, 4).domain, learning.Sphere)
+    assert isinstance(learning.TorusKernel(2, 2.0, 4).domain, learning.FlatTorus)
+    # the public objects are documented (and pickled) under weylgain.learning
+    for name in ("SphereDomain", "FittedModel", "learning_curve", "experiment"):
+        assert getattr(learning, name).__module__ == "weylgain.learning", name
