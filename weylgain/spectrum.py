@@ -40,9 +40,15 @@ _DENSE_LIMIT = 400
 # when the sparse factorization cannot be certified, problems up to this size are recounted
 # densely instead of refused
 _DENSE_FALLBACK_LIMIT = 6000
-# eigenvalues within RTOL * scale of the shift count as equal to it (they are numerically)
+# eigenvalues within RTOL * max(|lam|, 1e-3 * typical) of the shift count as equal to it
+# (they are numerically); "typical" (Pencil.typical_scale) is the round-off scale of the low
+# eigenvalues, not the largest eigenvalue, so that a graded mesh or a badly scaled mass
+# (eigenvalues over 14 decades) keeps a tolerance far below its low eigenvalues' gaps
 _RTOL = 1e-9
 _BACKWARD_ERROR_LIMIT = 1e-8
+# the inertia of a factorization exact for A + E is that of A when ||E||_2 < min |eig(A)|;
+# min |eig(A)| is estimated from above by inverse iteration, hence the margin
+_FLIP_MARGIN = 100.0
 
 
 # ----------------------------------------------------------------------------- results
@@ -227,7 +233,7 @@ class EigenCounter:
     # ---- tolerances
     def tolerance(self, lam: float) -> float:
         """Eigenvalues closer than this to a shift are numerically equal to it."""
-        return _RTOL * max(abs(lam), 1e-3 * self.scale, 1e-300)
+        return _RTOL * max(abs(lam), 1e-3 * self.pencil.typical_scale, 1e-300)
 
     # ---- backends
     def make_backend(self, name: str | None = None):
@@ -248,15 +254,6 @@ class EigenCounter:
         self._backends.clear()
 
     # ---- the guards
-    def _mass_floor(self) -> float:
-        """A lower bound of lambda_min(M) for the error bound of a factorization: half the
-        smallest diagonal entry (exact for P1 masses, M >= diag(M) / 2 element by element;
-        lumped masses are diagonal)."""
-        if getattr(self, "_mass_min", None) is None:
-            p = self.pencil
-            self._mass_min = 0.5 * float(p.diagonal(p.m_values).min())
-        return self._mass_min
-
     def _norm_bound(self, sigma: float) -> float:
         """An upper bound of ||K - sigma M||_inf from ||K||_inf and ||M||_inf (computed once)."""
         if self._norms is None:
@@ -269,10 +266,17 @@ class EigenCounter:
 
         The backward error of one solve with a random right-hand side, then inverse
         iteration with the same factors (the first solve serves both) for the distance from
-        the shift to the nearest eigenvalue. The Rayleigh-quotient estimate is never below
-        the true distance and tightens with each step; two steps suffice because it is
-        compared with half the tolerance, orders of magnitude above the distances at which
-        a pivot's sign becomes unreliable (round-off).
+        the shift to the nearest eigenvalue of the pencil. The Rayleigh-quotient estimate is
+        never below the true distance and tightens with each step; two steps suffice because
+        it is compared with half the tolerance.
+
+        Then the inertia itself: the factors are exact for some A + E with ||E||_2 <= eta
+        ||A||_inf (A = K - sigma M), and A + E has the inertia of A when ||E||_2 <
+        min |eig(A)|. With a proven lower bound of lambda_min(M) (diagonal or Gershgorin
+        masses) that follows from the pencil distance, min |eig(A)| >= distance *
+        lambda_min(M); otherwise (finite-element masses, for which no cheap bound holds on
+        every mesh) min |eig(A)| is estimated by two more steps of inverse iteration on A
+        alone, and must clear eta ||A||_inf by a margin (the estimate is from above).
         """
         if not f.inertia.trusted:
             return False, f.inertia.reason, 0.0, math.inf
@@ -294,11 +298,7 @@ class EigenCounter:
                 b /= sb
                 y = f.solve(b)
                 if step == 0:
-                    r = pencil.matvec(f.values, y)
-                    r -= b
-                    eta = float(np.abs(r).max() / (self._norm_bound(f.sigma) * np.abs(y).max()
-                                                   + 1.0))
-                    del r
+                    eta = self._backward_error(f, b, y)
                     if not eta < _BACKWARD_ERROR_LIMIT:
                         return False, f"backward error {eta:.2g}", 0.0, eta
                 # x^T M x / x^T M y with y = (K - sigma M)^-1 M x: the Rayleigh-quotient
@@ -310,24 +310,87 @@ class EigenCounter:
                 if not (sy > 0 and math.isfinite(sy)):
                     return True, "", 0.0, eta
                 x = y / sy
+            perturbation = eta * self._norm_bound(f.sigma)
+            floor = pencil.mass_lower_bound()
+            if floor is not None and theta * floor > 2.0 * perturbation:
+                return True, "", float(theta), eta
+            gap = self._smallest_magnitude(f)
+            if not gap > _FLIP_MARGIN * perturbation:
+                return False, (
+                    f"min |eig(K - sigma M)| is about {gap:.2g}, within {_FLIP_MARGIN:g} times "
+                    f"the perturbation {perturbation:.2g} that the factorization's backward "
+                    f"error {eta:.2g} allows: its inertia is not certain"), float(theta), eta
         except (RuntimeError, ValueError, FloatingPointError) as exc:
             return False, f"solve failed ({exc})", 0.0, eta
         return True, "", float(theta), eta
 
-    # ---- factorizations
-    def _dense_count(self, sigma: float) -> int:
-        """Dense Bunch-Kaufman LDL^T (backward stable): the inertia of its pivot blocks."""
-        A = self.pencil.dense(self.pencil.values(sigma))
-        _, D, _ = sla.ldl(A, lower=True)
-        # D is block diagonal (1x1 and 2x2 Bunch-Kaufman pivots): inertia of D = inertia of A
-        ev = sla.eigvalsh_tridiagonal(np.diag(D).copy(), np.diag(D, -1).copy())
-        return int((ev < 0).sum())
+    def _backward_error(self, f: Any, b: np.ndarray, y: np.ndarray) -> float:
+        """Normwise backward error of the solve (K - sigma M) y = b (max-norms)."""
+        r = self.pencil.matvec(f.values, y)
+        r -= b
+        return float(np.abs(r).max() / (self._norm_bound(f.sigma) * np.abs(y).max()
+                                         + np.abs(b).max()))
 
-    def _dense_eigh_count(self, upper: float) -> int:
-        """The last resort for small problems: all eigenvalues, densely."""
+    def _smallest_magnitude(self, f: Any, steps: int = 2) -> float:
+        """An estimate (from above) of min |eig(K - sigma M)|: inverse iteration on the
+        matrix itself, ||u|| / ||A^-1 u||, from a random start."""
+        u = self._rng.standard_normal(self.n)
+        estimate = math.inf
+        for _ in range(steps):
+            nu = float(np.sqrt(np.multiply(u, u).sum()))
+            u /= nu
+            z = f.solve(u)
+            nz = float(np.sqrt(np.multiply(z, z).sum()))
+            if not (nz > 0 and math.isfinite(nz)):
+                return 0.0 if not nz > 0 else math.inf
+            estimate = 1.0 / nz
+            u = z
+        return estimate
+
+    # ---- factorizations
+    def _dense_count(self, lam: float, tol: float) -> tuple[int, float, str]:
+        """(count, shift, note) from the eigenvalues of the dense K - sigma M (Sylvester: its
+        negative eigenvalues are the pencil's eigenvalues below sigma). A symmetric
+        eigensolver is backward stable with respect to K - sigma M alone, unlike a
+        generalized one (whose Cholesky of M loses the low eigenvalues of graded meshes), so
+        the inertia is certain once min |eig| clears the round-off; else the shift moves up
+        by a few tolerances, and where that cannot help the count is refused."""
         p = self.pencil
-        ev = sla.eigh(p.dense(p.k_values), p.dense(p.m_values), eigvals_only=True)
-        return int((ev <= upper).sum())
+        last = ""
+        # congruent to K - sigma M (same inertia): the Jacobi scaling by diag(M)^-1/2, for
+        # pencils whose rows differ in scale by many decades (badly scaled masses)
+        jacobi = 1.0 / np.sqrt(p.diagonal(p.m_values))
+        for attempt in range(4):
+            sigma = lam + (1 + 2 * attempt) * tol
+            A = p.dense(p.values(sigma))
+            for form in ("", "Jacobi-scaled "):
+                if form:
+                    A *= jacobi[:, None]
+                    A *= jacobi[None, :]
+                ev = sla.eigvalsh(A, check_finite=False)
+                # LAPACK's symmetric eigensolvers are backward stable: eigenvalues within a
+                # small multiple of eps ||A|| (the margin covers it for n <= 6000)
+                err = _FLIP_MARGIN * np.finfo(float).eps * float(np.abs(A).sum(axis=1).max())
+                gap = float(np.abs(ev).min())
+                if gap > err:
+                    return int((ev < 0).sum()), sigma, last
+            last = (f"dense: min |eig(K - sigma M)| = {gap:.2g} at shift {sigma:.12g} "
+                    f"({form or 'unscaled'}), within the round-off {err:.2g} of the "
+                    "eigensolver")
+        raise CountingError(
+            f"cannot certify the eigenvalue count at lam = {lam:.12g}: {last}. "
+            + self._conditioning_hint())
+
+    def _conditioning_hint(self) -> str:
+        p = self.pencil
+        spread = p.scale / p.typical_scale
+        if spread > 1e6:
+            return (f"The pencil's diagonal ratios K_ii / M_ii span {spread:.2g} times their "
+                    "average: a strongly graded mesh or elements of very different sizes "
+                    "(or a badly scaled M). Improve the mesh quality (smooth the grading), or "
+                    "try a slightly different lam.")
+        return ("Try a slightly different lam, another backend (backend='superlu', 'mumps' or "
+                "'pardiso'), or check that M is positive definite.")
 
     # ---- the public count
     def count(self, lam: float) -> int:
@@ -361,9 +424,9 @@ class EigenCounter:
         lam = _as_threshold(lam)  # text, None, arrays, complex, NaN: a CountingError
         tol = self.tolerance(lam)
         if self.n <= _DENSE_LIMIT:
-            # the inertia of a backward-stable LDL^T is exact unless an eigenvalue lies
-            # within round-off (far below tol) of the shift
-            return CountResult(lam, self._dense_count(lam + tol), "dense", lam + tol, self.n)
+            count, sigma, note = self._dense_count(lam, tol)
+            notes = (note,) if note else ()
+            return CountResult(lam, count, "dense", sigma, self.n, len(notes), notes)
         # the chosen backend, then MUMPS when installed (the most accurate solves measured
         # here) and the SuperLU route, each guarded the same way, then dense; SuperLU chosen
         # is the fallback alone (WEYLGAIN_BACKEND=superlu)
@@ -399,32 +462,25 @@ class EigenCounter:
                 negative = f.inertia.negative
                 f.free()
                 del f
-                # the factors are exact for a matrix within about eta ||A|| of K - sigma M,
-                # which moves the pencil's eigenvalues by up to eta ||A|| / lambda_min(M)
-                # (Weyl): the inertia is certain only for an eigenvalue farther than that
-                moved = eta * self._norm_bound(sigma) / self._mass_floor() if ok else 0.0
-                if ok and dist > 0.5 * tol and dist > 2.0 * moved:
+                if ok and dist > 0.5 * tol:
                     return CountResult(lam, int(negative), name, sigma, self.n, len(reasons),
                                        tuple(reasons), dist, eta)
-                if ok and dist <= 2.0 * moved:
-                    reasons.append(
-                        f"{name}: an eigenvalue lies within {dist:.2g} of the shift "
-                        f"{sigma:.12g}, closer than the factorization's backward error "
-                        f"{eta:.2g} can resolve (eigenvalues moved by up to {moved:.2g})")
-                    break  # moving the shift by tolerances cannot help: the next route
                 if ok:
                     why = f"an eigenvalue lies within {dist:.2g} of the shift"
                 reasons.append(f"{name}: {why} at shift {sigma:.12g}")
+                if why.startswith("min |eig"):
+                    break  # the factorization cannot resolve the shift: the next route
                 # recover: move the shift up by a few tolerances (still counting eigenvalues
                 # numerically equal to lam, and no eigenvalue meaningfully above it)
                 sigma = lam + (2 + 2 * attempt) * tol
         if self.n <= _DENSE_FALLBACK_LIMIT:
-            return CountResult(lam, self._dense_eigh_count(lam + tol), "dense", lam + tol,
-                               self.n, len(reasons), tuple(reasons))
+            count, sigma, note = self._dense_count(lam, tol)
+            reasons += [note] if note else []
+            return CountResult(lam, count, "dense", sigma, self.n, len(reasons),
+                               tuple(reasons))
         raise CountingError(
             f"cannot certify the eigenvalue count at lam = {lam:.12g}: " + "; ".join(reasons)
-            + ". Try a slightly different lam, another backend (backend='superlu', 'mumps' "
-            "or 'pardiso'), or check that M is positive definite."
+            + ". " + self._conditioning_hint()
         )
 
 
@@ -638,7 +694,7 @@ def _eigenvalues(counter: EigenCounter, k: Any, return_eigenvectors: bool,
                               subset_by_index=[0, k - 1])
         return (vals, vecs) if return_eigenvectors else vals
     if sigma is None:
-        sigma = -1e-6 * counter.scale
+        sigma = -1e-6 * counter.pencil.typical_scale
         while counter.count(sigma) != 0:  # K may be indefinite: go below its spectrum
             sigma = 4 * sigma - 1.0
     # a backend of its own, so that the counts below do not replace these factors
@@ -681,7 +737,7 @@ def _eigenvalues(counter: EigenCounter, k: Any, return_eigenvectors: bool,
 def _missing_below_top(counter: EigenCounter, wanted: np.ndarray, computed: np.ndarray) -> int:
     """How many eigenvalues Lanczos missed below the top cluster of ``wanted`` (0 if none)."""
     top = wanted[-1]
-    tol = 1e-6 * max(abs(top), 1e-3 * counter.scale)
+    tol = 1e-6 * max(abs(top), 1e-3 * counter.pencil.typical_scale)
     below = computed[computed < top - tol]
     if below.size == 0:
         gap_point = None
