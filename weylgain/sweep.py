@@ -852,9 +852,6 @@ def run(tasks: Iterable[Any], *, workers: int | None = None, scheduler: str | No
         When lines of ``output`` read back are not valid records (do not parse, a key that
         is not its task's, counts that are not integers, no counts, ...): they are named by
         line number, not used, and their tasks computed again.
-
-    Warns
-    -----
     ResolutionWarning
         Once, at the end, when some count thresholds lie beyond the range their mesh
         resolves (``lam h^2 > 0.5``, :mod:`weylgain.resolution`); every count record carries
