@@ -193,7 +193,9 @@ class _Reader:
                 if depth >= MAX_NUMBER_NESTING:
                     raise self.error(f"sqrt and parentheses nest at most {MAX_NUMBER_NESTING} "
                                      "deep")
-                self.expect("(")
+                if (nxt := self.peek()) is None or nxt[1] != "(":
+                    raise self.error("sqrt needs its argument in parentheses, e.g. sqrt(2)")
+                self.take()
                 inner = self.number(depth + 1)
                 self.expect(")")
                 return sp.sqrt(inner)

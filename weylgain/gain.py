@@ -211,8 +211,8 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
     s_sym = sym._S
     beta = sym.risk_exponent(s_sym, d)
     beta_G = sym.risk_exponent(s_sym, dG)
-    vol_M = float(geo.volume)
-    vol_Q = float(geo.quotient_volume)
+    vol_M = _finite_volume(geo.volume, f"vol({geo.manifold})", geo)
+    vol_Q = _finite_volume(geo.quotient_volume, f"vol({geo.manifold}/{geo.group})", geo)
     ratio_expr = sym.sample_ratio(s_sym, d, dG, geo.volume, geo.quotient_volume)
     b = s / (s + d / 2)
     bG = s / (s + dG / 2)
@@ -247,8 +247,13 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
             f"{given} is so extreme that the sample ratios leave the range of a double; use "
             "the expression sample_ratio_expr, or a moderate eps / n") from exc
 
+    if not math.isfinite(vratio) or (linear is not None and not math.isfinite(float(linear))):
+        raise SpecError(
+            f"the gain vol(M)/vol(M/G) of {geo.group} on {geo.manifold} is "
+            f"{sp_n(geo.volume / geo.quotient_volume)}, beyond the range of a double; the "
+            "report's floats cannot hold it (a linear gain is the order of the group acting)")
     explanation = _explain(geo, kind, linear, s, b, bG, eps, ratio_eps, n, ratio_n, vratio)
-    return GainReport(
+    return _checked_report(GainReport(
         manifold=geo.manifold, group=geo.group, s=s, sigma=sigma, eps=eps, n=n, d=d, d_G=dG,
         vol_M=vol_M, vol_quotient=vol_Q, vol_M_expr=str(geo.volume),
         vol_quotient_expr=str(geo.quotient_volume),
@@ -264,7 +269,47 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
         sample_ratio_at_n=ratio_n, explanation=explanation, derivation=geo.derivation,
         vol_quotient_error=float(getattr(geo, "vol_quotient_error", 0.0) or 0.0),
         action=str(getattr(geo, "action", "") or ""),
-    )
+    ))
+
+
+# volumes of the report: normal doubles, with room for the ratios and eps/n powers built on
+# them (symbolic volumes are exact; an underflow to 0 would print a gain of Infinity)
+_VOLUME_RANGE = (1e-300, 1e300)
+
+
+def sp_n(expr: Any) -> str:
+    """An exact expression evaluated with an unbounded exponent (1e+800 stays 1e+800)."""
+    import sympy as sp
+
+    try:
+        return str(sp.N(expr, 4))
+    except (TypeError, ValueError):  # pragma: no cover - a symbol left over
+        return str(expr)
+
+
+def _finite_volume(expr: Any, what: str, geo: Any) -> float:
+    """float(expr), refused (SpecError) outside [1e-300, 1e300] instead of 0, inf or nan."""
+    import sympy as sp
+
+    approx = sp.N(expr, 15)
+    lo, hi = _VOLUME_RANGE
+    if not (approx.is_real and approx.is_finite and lo <= approx <= hi):
+        raise SpecError(
+            f"{what} = {sp_n(expr)} is outside [{lo:g}, {hi:g}]: the gain and the risks would "
+            f"leave the range of a double (a silent 0 or Infinity); choose a smaller group, "
+            "radii or side lengths nearer 1, or a lower dimension")
+    return float(approx)
+
+
+def _checked_report(report: GainReport) -> GainReport:
+    """The safety net: a report whose floats are not all finite is refused, never printed."""
+    for name, value in asdict(report).items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SpecError(
+                f"the gain of {report.group} on {report.manifold} would report {name} = "
+                f"{value}; refused rather than printed as a result (choose moderate eps, n, "
+                "radii and dimensions)")
+    return report
 
 
 def _explain(geo: Any, kind: str, linear: Any, s: float, b: float, bG: float,

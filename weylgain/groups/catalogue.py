@@ -60,6 +60,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .. import _spec_bounds as _bounds
 from ..errors import SpecError
 from .continuous import ContinuousGroup
 from .finite import FiniteGroup, from_generators
@@ -164,11 +165,24 @@ def _spec_error(spec: str, why: str = "") -> SpecError:
     return SpecError(f"unknown group spec {spec!r}{extra}; valid forms: {forms}")
 
 
-def _positive(spec: str, s: str) -> int:
-    n = int(s)
-    if n < 1:
+def _positive(spec: str, s: str, what: str = "degree",
+              limit: int = _bounds.MAX_AMBIENT_DIMENSION) -> int:
+    """The integer of a group name, bounded before anything is built (``S1000``,
+    ``signs3000``, ``SO(2999)`` are refused here, not after gigabytes of matrices)."""
+    if not s.lstrip("0"):  # 0, 00
         raise _spec_error(spec, "the integer must be positive")
-    return n
+    return _bounds.bounded_int(s, what, limit, spec, minimum=1)
+
+
+def _check_generator_memory(name: str, n_generators: int, D: int) -> None:
+    """Refuse generator matrices that cannot fit: n dense D x D matrices, kept about three
+    times over (the stack, the snapped AffineMap copies, an extension to R^dim)."""
+    from ..resources import MemoryEstimate, check_memory
+
+    check_memory(MemoryEstimate(f"the {n_generators} generator matrices of {name}",
+                                3.0 * 8.0 * n_generators * D * D,
+                                f"{n_generators} matrices of {D} x {D}"),
+                 "use a smaller group, or a lower dimension")
 
 
 def _symmetric_group_generators(d: int) -> list[np.ndarray]:
@@ -201,13 +215,15 @@ def named(spec: str, dim: int | None = None) -> Any:
     """
     if not isinstance(spec, str):
         raise SpecError(f"a group spec must be a string; got {type(spec).__name__}")
+    _bounds.check_spec_length(spec, "group")
     s = spec.strip()
     if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))
                             or dim < 1):
         raise SpecError(f"dim must be a positive integer; got {dim!r}")
-    if dim is not None and dim > 10_000:
-        raise SpecError(f"dim = {dim} is beyond the 10000 ambient dimensions weylgain builds "
-                        "group matrices for")
+    if dim is not None and dim > _bounds.MAX_AMBIENT_DIMENSION:
+        raise SpecError(f"dim = {dim} is beyond the {_bounds.MAX_AMBIENT_DIMENSION} ambient "
+                        "dimensions weylgain builds group matrices for (dense D x D "
+                        "generators, each checked in D^3 operations)")
     dim = None if dim is None else int(dim)
 
     # ---- continuous groups
@@ -215,7 +231,7 @@ def named(spec: str, dim: int | None = None) -> Any:
     if m:
         from .product import permute_factors
 
-        k = _positive(spec, m.group(1))
+        k = _positive(spec, m.group(1), "number of factors")
         D = k if dim is None else dim
         if D % k:
             raise SpecError(f"Sym({k}) permutes {k} identical factors; dim={dim} is not a "
@@ -253,7 +269,7 @@ def named(spec: str, dim: int | None = None) -> Any:
                                description="U(1) acting on C^2 = R^4 by e^{it}(z1, z2)")
     m = re.fullmatch(r"T(\d+)", s)
     if m:
-        k = _positive(spec, m.group(1))
+        k = _positive(spec, m.group(1), "dimension", _bounds.MAX_DIMENSION)
         D = k if dim is None else dim
         if D < k:
             raise SpecError(f"T{k} translates {k} coordinates; dim={dim} is too small")
@@ -264,11 +280,13 @@ def named(spec: str, dim: int | None = None) -> Any:
     m = re.fullmatch(r"S(\d+)", s)
     if m:
         d = _positive(spec, m.group(1))
+        _check_generator_memory(s, 2, max(d, dim or 0))
         return _finite(f"S{d}", _symmetric_group_generators(d), math.factorial(d),
                        f"permutations of {d} coordinates", dim, d)
     m = re.fullmatch(r"signs(\d+)", s, flags=re.IGNORECASE)
     if m:
         d = _positive(spec, m.group(1))
+        _check_generator_memory(s, d, max(d, dim or 0))
         mats = []
         for i in range(d):
             a = np.eye(d)
@@ -278,6 +296,7 @@ def named(spec: str, dim: int | None = None) -> Any:
     m = re.fullmatch(r"B(\d+)", s)
     if m:
         d = _positive(spec, m.group(1))
+        _check_generator_memory(s, 3, max(d, dim or 0))
         mats = _symmetric_group_generators(d)
         a = np.eye(d)
         a[0, 0] = -1.0
@@ -291,8 +310,9 @@ def named(spec: str, dim: int | None = None) -> Any:
         return _finite(f"cyc{d}", mats, d, f"cyclic shift of {d} coordinates", dim, d)
     m = re.fullmatch(r"Z(\d+)(?::(\d+))?", s)
     if m:
-        n = _positive(spec, m.group(1))
-        axis = int(m.group(2)) if m.group(2) is not None else 0
+        n = _positive(spec, m.group(1), "order", _bounds.MAX_CYCLIC_ORDER)
+        axis = (_bounds.bounded_int(m.group(2), "axis", _bounds.MAX_AMBIENT_DIMENSION - 1, spec)
+                if m.group(2) is not None else 0)
         D = axis + 1 if dim is None else dim
         if axis >= D:
             raise SpecError(f"{spec!r} translates axis {axis}, which R^{D} does not have")
@@ -331,7 +351,8 @@ def named(spec: str, dim: int | None = None) -> Any:
         return _finite(s, mats, order, desc, dim, 3)
     m = re.fullmatch(r"([CD])(\d+)([vhd]?)", s)
     if m:
-        kind, n, suffix = m.group(1), _positive(spec, m.group(2)), m.group(3)
+        kind, suffix = m.group(1), m.group(3)
+        n = _positive(spec, m.group(2), "order", _bounds.MAX_CYCLIC_ORDER)
         if kind == "C" and suffix == "d":
             raise _spec_error(spec, "Cnd is not a group name; did you mean Dnd or Cnv?")
         rot = [_cn(n)] if n > 1 else []
@@ -411,7 +432,7 @@ def resolve(spec_or_group: Any, manifold: Any) -> Any:
         return out
     m = re.fullmatch(r"(.+)@(\d+)", s)
     if m:
-        i = int(m.group(2))
+        i = _bounds.bounded_int(m.group(2), "factor index", _bounds.MAX_AMBIENT_DIMENSION, s)
         if not 1 <= i <= k:
             raise SpecError(f"{spec_or_group!r}: factor {i} does not exist; {M.name} has {k} "
                             "factor(s), numbered from 1")
@@ -420,7 +441,8 @@ def resolve(spec_or_group: Any, manifold: Any) -> Any:
         return on_factor(g, i - 1, [h.ambient_dim for h in factors])
     m = re.fullmatch(r"Sym\((\d+)\)", s, flags=re.IGNORECASE)
     if m:
-        n = int(m.group(1))
+        n = _bounds.bounded_int(m.group(1), "number of factors", _bounds.MAX_AMBIENT_DIMENSION,
+                                s)
         if not identical or n != k:
             raise SpecError(f"{spec_or_group!r} permutes {n} identical factors; {M.name} has {k} "
                             "factor(s)" + ("" if identical else " that are not identical"))
