@@ -399,7 +399,7 @@ def _invariant_quadrics(algebra: np.ndarray) -> np.ndarray:
         Q[i, j] = Q[j, i] = 1.0
         cols.append(np.concatenate([(Q @ X - X @ Q).ravel() for X in algebra] or [np.zeros(1)]))
     A = np.array(cols).T
-    _, s, vt = np.linalg.svd(A)
+    _, s, vt = np.linalg.svd(A, full_matrices=False)  # U of (m D^2)^2 entries is never needed
     rank = int((s > 1e-9 * max(1.0, s.max(initial=0.0))).sum())
     out = []
     for v in vt[rank:]:

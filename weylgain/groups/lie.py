@@ -59,7 +59,7 @@ def _center(algebra: np.ndarray) -> np.ndarray:
     # linear map c -> ([sum c_b X_b, X_a])_a
     cols = [np.concatenate([_bracket(Xb, Xa).ravel() for Xa in algebra]) for Xb in algebra]
     A = np.array(cols).T
-    _, s, vt = np.linalg.svd(A)
+    _, s, vt = np.linalg.svd(A, full_matrices=False)  # U of (m D^2)^2 entries is never needed
     scale = max(1.0, float(s.max(initial=0.0)))
     rank = int((s > 1e-9 * scale).sum())
     null = vt[rank:]
