@@ -250,7 +250,7 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
     if not math.isfinite(vratio) or (linear is not None and not math.isfinite(float(linear))):
         raise SpecError(
             f"the gain vol(M)/vol(M/G) of {geo.group} on {geo.manifold} is "
-            f"{sp_n(geo.volume / geo.quotient_volume)}, beyond the range of a double; the "
+            f"{_sp_n(geo.volume / geo.quotient_volume)}, beyond the range of a double; the "
             "report's floats cannot hold it (a linear gain is the order of the group acting)")
     explanation = _explain(geo, kind, linear, s, b, bG, eps, ratio_eps, n, ratio_n, vratio)
     return _checked_report(GainReport(
@@ -277,7 +277,7 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
 _VOLUME_RANGE = (1e-300, 1e300)
 
 
-def sp_n(expr: Any) -> str:
+def _sp_n(expr: Any) -> str:
     """An exact expression evaluated with an unbounded exponent (1e+800 stays 1e+800)."""
     import sympy as sp
 
@@ -295,7 +295,7 @@ def _finite_volume(expr: Any, what: str, geo: Any) -> float:
     lo, hi = _VOLUME_RANGE
     if not (approx.is_real and approx.is_finite and lo <= approx <= hi):
         raise SpecError(
-            f"{what} = {sp_n(expr)} is outside [{lo:g}, {hi:g}]: the gain and the risks would "
+            f"{what} = {_sp_n(expr)} is outside [{lo:g}, {hi:g}]: the gain and the risks would "
             f"leave the range of a double (a silent 0 or Infinity); choose a smaller group, "
             "radii or side lengths nearer 1, or a lower dimension")
     return float(approx)

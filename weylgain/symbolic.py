@@ -796,7 +796,7 @@ def parse_manifold(spec: str) -> Manifold:
         factors.extend([factors[n_before]] * (power - 1))
         _check_total_dimension(factors, spec)
     M = factors[0] if len(factors) == 1 else Product(tuple(factors))
-    check_volume_range(M, spec.strip() if len(spec) < 60 else M.factors[0].name + "x...")
+    _check_volume_range(M, spec.strip() if len(spec) < 60 else M.factors[0].name + "x...")
     return M
 
 
@@ -823,7 +823,7 @@ _MIN_VOLUME = 1e-300
 _MAX_VOLUME = 1e300
 
 
-def check_volume_range(M: "Manifold", what: str | None = None) -> None:
+def _check_volume_range(M: "Manifold", what: str | None = None) -> None:
     """Refuse a manifold whose volume (or boundary volume) is not within [1e-300, 1e300].
 
     The volumes are exact sympy expressions; they are evaluated with an unbounded exponent
