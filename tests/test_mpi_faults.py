@@ -85,6 +85,24 @@ def test_same_size_different_coordinates_are_told_apart(folders):
 
 
 @needs_mpi
+def test_ranks_given_different_thresholds_stop_instead_of_hanging(tmp_path):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1")
+    one = [sys.executable, "-m", "weylgain.mpi", "--mesh", "sphere:2"]
+    cmd = (["mpiexec"] + ["--allow-run-as-root"] * (os.geteuid() == 0) + ["--oversubscribe"]
+           + ["-n", "1", *one, "--lam", "4", ":", "-n", "1", *one, "--lam", "4", "--lam", "9"])
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, start_new_session=True, cwd=tmp_path)
+    try:
+        out, err = proc.communicate(timeout=HANG_LIMIT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.communicate()
+        pytest.fail("the ranks hung instead of stopping with an error")
+    assert proc.returncode != 0 and "different thresholds" in err and "N(lam)" not in out
+
+
+@needs_mpi
 def test_a_file_missing_on_one_rank_stops_every_rank(folders):
     a, b = folders
     status, out, err = _mpmd([a, b], ["--mesh", "m.off", "--lam", "4"])
@@ -173,6 +191,8 @@ def test_fingerprints_tell_meshes_apart_and_agree_on_one():
                   wmpi._fingerprint(meshes.from_spec("sphere:2:octahedron"), False),
                   wmpi._fingerprint(meshes.from_spec("sphere:2"), True)):
         assert not wmpi._same_fingerprint(a, other)
+    with pytest.raises(SpecError, match="different thresholds"):
+        wmpi._check_same_pencil([a | {"lams": [4.0]}, a | {"lams": [4.0, 9.0]}], "m.off")
     with pytest.raises(SpecError, match="different meshes"):
         wmpi._check_same_pencil([a, wmpi._fingerprint(meshes.from_spec("sphere:3"), False)],
                                 "m.off")

@@ -254,7 +254,8 @@ def count_distributed(mesh: str, lams: Sequence[float], *, lumped: bool = False,
     # every rank reaches this one allgather, whatever happened to it: a rank whose file is
     # missing or corrupt, or that built another mesh (a relative path read in another
     # folder), stops every rank with that error instead of leaving them in a collective
-    built, prints = _on_all_ranks(comm, build, lambda b: _fingerprint(b[0], lumped))
+    built, prints = _on_all_ranks(
+        comm, build, lambda b: _fingerprint(b[0], lumped) | {"lams": lam_arr.tolist()})
     _check_same_pencil(prints, mesh)
     msh, (rows, cols, kv, mv), Kop, Mop = built
     n = msh.n_vertices
@@ -385,7 +386,7 @@ def _fingerprint(msh: Any, lumped: bool) -> dict[str, Any]:
 
 
 def _same_fingerprint(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    exact = [k for k in a if k not in ("sums", "squares", "period")]
+    exact = [k for k in a if k not in ("sums", "squares", "period", "lams")]
     if any(a[k] != b[k] for k in exact) or (a["period"] is None) != (b["period"] is None):
         return False
     floats = [(a["sums"], b["sums"]), (a["squares"], b["squares"])]
@@ -398,6 +399,11 @@ def _same_fingerprint(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 def _check_same_pencil(prints: list[dict[str, Any]], spec: str) -> None:
     """A SpecError (on every rank alike) when the ranks did not build one mesh."""
+    lams = [r for r, p in enumerate(prints) if p.get("lams") != prints[0].get("lams")]
+    if lams:  # each rank would run another number of factorizations: a hang
+        raise SpecError(f"the MPI ranks were given different thresholds (rank 0: "
+                        f"{prints[0].get('lams')}; rank {lams[0]}: {prints[lams[0]].get('lams')}"
+                        "); start every rank with the same --lam values")
     other = [r for r, p in enumerate(prints) if not _same_fingerprint(prints[0], p)]
     if not other:
         return
