@@ -77,6 +77,7 @@ def test_ranks_that_read_different_meshes_stop_instead_of_counting(folders):
 
 
 @needs_mpi
+@pytest.mark.slow  # a real mpiexec run (~7 s)
 def test_same_size_different_coordinates_are_told_apart(folders):
     a, b = folders
     write_mesh(meshes.from_spec("sphere:2:1.5"), b / "m.off")  # radius 1.5: one topology
@@ -85,6 +86,7 @@ def test_same_size_different_coordinates_are_told_apart(folders):
 
 
 @needs_mpi
+@pytest.mark.slow  # a real mpiexec run (~7 s)
 def test_ranks_given_different_thresholds_stop_instead_of_hanging(tmp_path):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1")
@@ -125,6 +127,7 @@ def test_a_corrupt_file_on_one_rank_stops_every_rank_through_the_cli(folders):
 
 
 @needs_mpi
+@pytest.mark.slow  # a real mpiexec run (~7 s)
 def test_the_same_file_in_both_folders_counts_what_the_serial_counter_counts(folders):
     a, b = folders
     shutil.copy(a / "m.off", b / "m.off")

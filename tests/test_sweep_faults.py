@@ -329,6 +329,7 @@ def test_on_a_dask_cluster_a_failing_task_runs_once_logs_nothing_and_others_are_
     assert dict(zip(*[a.tolist() for a in res.counts()])) == TRUE
 
 
+@pytest.mark.slow  # two worker processes started by the CLI (~10 s)
 def test_cli_on_worker_processes_reports_a_failing_task_without_tracebacks(tmp_path):
     pytest.importorskip("distributed", reason="needs dask.distributed")
     out = tmp_path / "r.jsonl"
