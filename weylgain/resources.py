@@ -45,6 +45,11 @@ __all__ = [
     "mumps_factor_memory",
     "superlu_factor_memory",
     "check_factorization_memory",
+    "TimeEstimate",
+    "work_time",
+    "time_limit",
+    "format_seconds",
+    "check_time",
 ]
 
 _UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50}
@@ -413,3 +418,103 @@ def check_factorization_memory(estimate: MemoryEstimate) -> None:
     """Refuse a numerical factorization that cannot fit (raise
     :class:`~weylgain.errors.ResourceError` with what to do instead)."""
     check_memory(estimate, _FACTOR_ADVICE)
+
+
+# ====================================================================== running time
+#: Default longest running time accepted for one computation, in seconds (estimated).
+DEFAULT_TIME_LIMIT = 120.0
+#: Element operations per second of vectorised numpy loops (adds, gathers, compares) and of
+#: the numba kernels, and floating-point operations per second of dense linear algebra
+#: (matrix products; an SVD of an m x n matrix is counted as 20 m n min(m, n) of them):
+#: measured on the development machine (2 cores, shared) with the exact counters; an
+#: estimate is within a factor of about 2 of the run (tests/test_exact_edges.py), so a
+#: refusal means "clearly too long".
+NUMPY_ELEMENTS_PER_SECOND = 1.5e8
+FLOPS_PER_SECOND = 1e10
+#: Iterations per second of a Python loop doing a few small numpy operations each.
+PYTHON_STEPS_PER_SECOND = 2e5
+
+
+@dataclass(frozen=True)
+class TimeEstimate:
+    """Running time a request would need.
+
+    Attributes
+    ----------
+    what : str
+        The request in words (``"the harmonic Molien series up to degree 1000000"``).
+    seconds : float
+        Estimated running time (a float: requests can exceed any integer type's range).
+    detail : str
+        Sizes the estimate comes from.
+    """
+
+    what: str
+    seconds: float
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def work_time(elements: float = 0.0, flops: float = 0.0, python_steps: float = 0.0) -> float:
+    """Seconds for ``elements`` numpy element operations, ``flops`` dense floating-point
+    operations and ``python_steps`` Python-level loop iterations (rates above)."""
+    total = 0.0
+    for amount, rate in ((elements, NUMPY_ELEMENTS_PER_SECOND), (flops, FLOPS_PER_SECOND),
+                         (python_steps, PYTHON_STEPS_PER_SECOND)):
+        try:
+            total += float(amount) / rate
+        except OverflowError:  # an integer beyond any float: astronomically long
+            return math.inf
+    return total
+
+
+def time_limit() -> float | None:
+    """The longest estimated running time accepted, in seconds, or None for no limit.
+
+    ``WEYLGAIN_TIME_LIMIT`` (seconds, or ``"30s"``, ``"10m"``, ``"2h"``; ``"none"`` or ``"0"``
+    for no limit), else :data:`DEFAULT_TIME_LIMIT`.
+    """
+    env = os.environ.get("WEYLGAIN_TIME_LIMIT", "").strip().lower()
+    if not env:
+        return DEFAULT_TIME_LIMIT
+    if env in ("none", "0", "inf", "off"):
+        return None
+    m = re.fullmatch(r"([0-9]*\.?[0-9]+)\s*([smh]?)", env)
+    if not m:
+        raise ParameterError(
+            f"WEYLGAIN_TIME_LIMIT must be a duration such as 120, 30s, 10m or 2h (or none); "
+            f"got {env!r}")
+    return float(m.group(1)) * {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}[m.group(2)]
+
+
+def format_seconds(seconds: float) -> str:
+    """``90`` -> ``"1.5 min"``; astronomically long times in years."""
+    s = float(seconds)
+    if not math.isfinite(s) or s > 3.15e7 * 1e6:
+        return "more than a million years"
+    for unit, size in (("years", 3.15e7), ("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if s >= size:
+            return f"{s / size:.3g} {unit}"
+    return f"{s:.2g} s"
+
+
+def check_time(estimate: TimeEstimate, advice: str = "") -> None:
+    """Raise :class:`~weylgain.errors.ResourceError` if ``estimate`` exceeds the time limit.
+
+    Parameters
+    ----------
+    estimate : TimeEstimate
+    advice : str
+        What to do instead, appended to the message.
+    """
+    limit = time_limit()
+    if limit is None or estimate.seconds <= limit:
+        return
+    detail = f" ({estimate.detail})" if estimate.detail else ""
+    raise ResourceError(
+        f"{estimate.what}{detail} would take about {format_seconds(estimate.seconds)}, more "
+        f"than the {format_seconds(limit)} allowed (WEYLGAIN_TIME_LIMIT)"
+        + (f"; {advice}" if advice else "")
+    )

@@ -29,6 +29,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..errors import SpecError
 from ._group_args import PRODUCT_EPILOG, add_group_arguments, manifold_and_group
 from ._plot import add_plot_argument, check_plot_path
 
@@ -92,7 +93,11 @@ def run(args: argparse.Namespace) -> int:
     plot = check_plot_path(getattr(args, "plot", None))
     from ..exact import exact_counts
 
-    lams = list(args.lam)
+    lams = [float(x) for x in args.lam]
+    for lam in lams:  # as weylgain count: N(lam) counts eigenvalues of a non-negative operator
+        if not math.isfinite(lam) or lam < 0:
+            raise SpecError(f"--lam must be finite and >= 0 (N(lam) counts eigenvalues of a "
+                            f"non-negative operator); got {lam}")
     manifold, group = manifold_and_group(args)
     result = exact_counts(manifold, group, max(lams), radius=args.radius, length=args.length)
     rows = [{"lam": float(lam), "count": result.count_at(lam),

@@ -54,11 +54,56 @@ def _max_degree(lam: float, dim: int, radius: float) -> int:
 def _check_lam(lam: float) -> float:
     try:
         value = float(lam)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise SpecError(f"lam must be a real number, got {lam!r}") from exc
     if not math.isfinite(value):
         raise SpecError(f"lam must be finite, got {lam!r}")
     return value
+
+
+def _check_cutoff(lam: float) -> float:
+    """A cut-off of the front door (``exact_counts``, ``count_at``, ``weylgain exact``).
+
+    Negative cut-offs are refused as ``weylgain count`` refuses them: N(lam) counts the
+    eigenvalues of a non-negative operator, so a negative lam is a mistake, not a question.
+    (The low-level spectrum functions keep answering 0 below the spectrum.)
+    """
+    value = _check_lam(lam)
+    if value < 0:
+        raise SpecError(f"lam must be finite and >= 0 (N(lam) counts eigenvalues of the "
+                        f"Laplacian, which are >= 0); got {lam!r}")
+    return value
+
+
+def _integer_level(lam: float, radius: float) -> int:
+    """``floor(lam r^2)`` (with a relative tolerance of 1e-12), or -1 below 0.
+
+    On spheres of radius r every eigenvalue times r^2 is an integer, so the integer levels
+    up to this one are the eigenvalues up to lam.
+    """
+    try:
+        scaled = float(lam) * float(radius) ** 2
+    except OverflowError:
+        scaled = math.inf
+    if not math.isfinite(scaled):
+        raise SpecError(f"lam radius^2 = {lam!r} x {radius!r}^2 is beyond floating point; no "
+                        "table of eigenvalues that large can be computed")
+    tol = 1e-12 * max(1.0, abs(scaled))
+    if scaled < -tol:
+        return -1
+    return int(math.floor(max(scaled, 0.0) + tol))
+
+
+def _guard(what: str, detail: str, *, nbytes: float = 0.0, seconds: float = 0.0,
+           advice: str = "lower lam") -> None:
+    """Refuse (ResourceError) a table or loop that cannot fit in memory or in the time
+    limit, before anything is allocated (weylgain.resources)."""
+    from ..resources import MemoryEstimate, TimeEstimate, check_memory, check_time
+
+    if nbytes:
+        check_memory(MemoryEstimate(what, float(nbytes), detail), advice)
+    if seconds:
+        check_time(TimeEstimate(what, float(seconds), detail), advice)
 
 
 # ----------------------------------------------------------------------------------------

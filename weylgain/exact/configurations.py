@@ -138,11 +138,50 @@ def _cycle_series(lengths: tuple, levels: np.ndarray, dims: np.ndarray, use_weig
 def _sphere_levels(lam: float, radius: float, d: int) -> tuple[int, np.ndarray]:
     """(e_max, l(l+d-1) for l = 0..l_max): the integer eigenvalue levels r^2 lam of S^d(r)
     up to lam (e_max < 0 when lam is below 0)."""
-    e_max = int(math.floor(lam * float(radius) ** 2 * (1 + 1e-12) + 1e-12))
-    l_max = -1
-    while (l_max + 1) * (l_max + d) <= e_max:
+    from ._util import _integer_level
+
+    e_max = _integer_level(lam, radius)
+    if e_max < 0:
+        return e_max, np.zeros(0, dtype=np.int64)
+    b = d - 1  # l (l + b) <= e_max, in exact integers (no loop of sqrt(e_max) steps)
+    l_max = max((math.isqrt(b * b + 4 * e_max) - b) // 2, 0)
+    while l_max > 0 and l_max * (l_max + b) > e_max:
+        l_max -= 1
+    while (l_max + 1) * (l_max + 1 + b) <= e_max:
         l_max += 1
+    _guard_levels(e_max, l_max)
     return e_max, np.array([l * (l + d - 1) for l in range(l_max + 1)], dtype=np.int64)
+
+
+def _guard_levels(e_max: int, l_max: int) -> None:
+    """Refuse at once cut-offs whose eigenvalue grid (e_max + 1 entries) cannot fit."""
+    from ._util import _guard
+
+    _guard("the table of eigenvalue levels of the product", f"{e_max + 1:.3g} levels",
+           nbytes=8.0 * 4 * (e_max + 1), seconds=0.0)
+    if l_max > 10**8:  # the degree list alone; the tables are refused below in any case
+        _guard("the list of sphere degrees", f"{l_max + 1:.3g} degrees",
+               nbytes=8.0 * 8 * (l_max + 1))
+
+
+def _series_cost(lengths: tuple, levels: np.ndarray, e_max: int, width: int,
+                 z_max: int, use_weights: bool) -> tuple[float, float, float]:
+    """(peak bytes, numpy element operations, Python steps) of one :func:`_cycle_series`."""
+    rows = float(e_max + 1)
+    elements = steps = 0.0
+    peak = 0.0
+    for n in lengths:
+        used = int(np.count_nonzero(n * levels <= e_max))
+        if use_weights:
+            pad = width + 2 * n * (z_max + 1)
+            steps += width + pad + used
+            elements += rows * (width + pad) + used * 4.0 * rows * width
+            peak = max(peak, rows * (7.0 * width + pad))
+        else:
+            steps += used
+            elements += used * 2.0 * rows
+            peak = max(peak, rows * 4.0)
+    return 8.0 * peak, elements, steps
 
 
 def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
@@ -195,9 +234,12 @@ def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
     dims = np.array([math.comb(l + d, d) - (math.comb(l + d - 2, d) if l >= 2 else 0)
                      for l in range(l_max + 1)], dtype=np.int64)
     use_weights = group != "trivial"
-    z_max = copies * l_max
+    # at least one weight on each side of 0: the SO(3) integral reads the z^-1 column, which
+    # must not wrap around to z^0 when every degree is 0 (lam < the first eigenvalue)
+    z_max = max(copies * l_max, 1)
     types, order = permutation_cycle_types(structure.permutations, copies)
     signs = (1, -1) if bool(structure.factor_improper) else (1,)
+    _guard_configuration(types, len(signs), levels, e_max, z_max, use_weights, copies)
     total = np.zeros(e_max + 1, dtype=object)
     for lengths, count in types.items():
         for sign in signs:
@@ -221,6 +263,33 @@ def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
     keep = full_series > 0 if include_zero else mult > 0
     eig = np.flatnonzero(keep).astype(np.float64) / float(radius) ** 2
     return eig, mult[keep], full_series[keep].astype(np.int64)
+
+
+def _guard_configuration(types: Counter, n_signs: int, levels: np.ndarray, e_max: int,
+                         z_max: int, use_weights: bool, copies: int) -> None:
+    """Refuse, before the tables are allocated, a character count that cannot fit in memory
+    or in the time limit (estimates of :func:`_cycle_series` and of the exact averages)."""
+    from ._util import _guard
+
+    width = 2 * z_max + 1 if use_weights else 1
+    rows = float(e_max + 1)
+    peak, elements, steps = 0.0, 0.0, 0.0
+    for lengths in list(types) + [(1,) * copies]:
+        b, e, p = _series_cost(lengths, levels, e_max, width, z_max, use_weights)
+        calls = n_signs if lengths in types else 1
+        peak = max(peak, b)
+        elements += calls * e
+        steps += calls * p
+    # the exact (object) averages: about 40 bytes and one Python step per level and type
+    peak += 3 * 40.0 * rows
+    steps += rows * (1 + len(types) * n_signs / 20.0)
+    from ..resources import work_time
+
+    _guard(f"the character count on {copies} factors up to the eigenvalue level {e_max}",
+           f"{rows:.3g} levels x {width} weights, {len(types)} cycle types",
+           nbytes=peak, seconds=work_time(elements=elements, python_steps=steps),
+           advice="lower lam (the tables grow like lam^(3/2) with a connected group, and "
+                  "the work like lam^2)")
 
 
 def check_structure(action: Any) -> None:
@@ -373,31 +442,33 @@ def finite_configuration_spectrum(action: Any, lam: float, radius: float = 1.0, 
         raise SpecError("finite_configuration_spectrum takes finite groups (empty algebra)")
     k = len(blocks)
     dim = a * k
-    gens = [np.asarray(g, dtype=np.float64) for g in
-            np.asarray(action.generators, dtype=np.float64).reshape(-1, dim, dim)]
-    key = lambda m: (np.round(m, 7) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
-    elements = {key(np.eye(dim)): np.eye(dim)}
-    frontier = list(elements.values())
-    while frontier:
-        nxt = []
-        for m in frontier:
-            for g in gens:
-                p = g @ m
-                if key(p) not in elements:
-                    elements[key(p)] = p
-                    nxt.append(p)
-                    if len(elements) > max_order:
-                        raise CountingError(
-                            f"the group has more than {max_order} elements; exact counts on "
-                            "products enumerate finite groups: use a smaller group")
-        frontier = nxt
+    gens = np.asarray(action.generators, dtype=np.float64).reshape(-1, dim, dim)
     e_max, levels = _sphere_levels(lam, radius, d)
     if e_max < 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0), empty, empty
+    from ..groups.finite import AffineMap, FiniteGroup
+
+    # the closure of weylgain.groups: elements told apart at the resolution the group
+    # order allows (two distinct elements are never merged; a group too large is refused)
+    group = FiniteGroup("custom", tuple(AffineMap(g, np.zeros(dim)) for g in gens), dim)
+    try:
+        elements = group.elements(max_order=max_order)[0]
+    except GroupError as exc:
+        raise CountingError(f"{exc} Exact counts on products enumerate finite groups: use a "
+                            "smaller group") from None
     l_max = levels.size - 1
+    from ..resources import work_time
+    from ._util import _guard
+
+    rows = float(e_max + 1)
+    _guard(f"the character average over {len(elements)} group elements up to the eigenvalue "
+           f"level {e_max}", f"{rows:.3g} levels, {k} factors, degrees up to {l_max}",
+           nbytes=8.0 * 10 * rows,
+           seconds=work_time(elements=len(elements) * k * (l_max + 1) * 2.0 * rows,
+                             python_steps=len(elements) * k * (l_max + 1) * (a + 2)))
     total = np.zeros(e_max + 1)
-    for g in elements.values():
+    for g in elements:
         target, mats = [], []
         for i in range(k):
             hits = [j for j in range(k) if np.abs(g[a * j:a * j + a, a * i:a * i + a]).max()
@@ -428,7 +499,7 @@ def finite_configuration_spectrum(action: Any, lam: float, radius: float = 1.0, 
                 new[shift:] += chars[l] * series[: e_max + 1 - shift]
             series = new
         total += series
-    avg = total / len(elements)
+    avg = total / elements.shape[0]
     mult = np.rint(avg).astype(np.int64)
     err = np.abs(avg - mult)
     if err.size and err.max() > 1e-6:

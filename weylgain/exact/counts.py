@@ -45,7 +45,7 @@ from ._util import (
     _TRIVIAL_NAMES,
     MAX_SPHERE_GROUP_ORDER,
     _as_generator_arrays,
-    _check_lam,
+    _check_cutoff,
     _generators_of,
     _group_name,
     _is_continuous_group,
@@ -155,8 +155,8 @@ class ExactCounts:
         return self.count / self.weyl_prediction
 
     def count_at(self, lam: float) -> int:
-        """``N_G(lam)`` for any ``lam <= self.lam`` from the stored spectrum."""
-        lam = _check_lam(lam)
+        """``N_G(lam)`` for any ``0 <= lam <= self.lam`` from the stored spectrum."""
+        lam = _check_cutoff(lam)
         if lam > self.lam + 1e-12 * max(1.0, abs(self.lam)):  # (negative cut-offs too)
             raise SpecError(f"count_at({lam}) beyond the computed cut-off {self.lam}")
         eig = np.asarray(self.eigenvalues, dtype=np.float64)
@@ -270,8 +270,16 @@ def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
     Returns
     -------
     ExactCounts
+
+    Raises
+    ------
+    SpecError
+        A cut-off that is negative, not finite or not a number; an unknown manifold or group.
+    ResourceError
+        Tables or loops that cannot fit in the memory available or in the time limit
+        (``WEYLGAIN_MEMORY_LIMIT``, ``WEYLGAIN_TIME_LIMIT``), refused before they start.
     """
-    lam = _check_lam(lam)
+    lam = _check_cutoff(lam)
     if _needs_action_path(manifold, group):
         return _action_counts(manifold, group, lam, radius=radius, length=length)
     kind, d = parse_manifold(manifold)
@@ -637,8 +645,21 @@ def _factorwise_spectrum(actions: list, factors: list, lam: float, radius: float
     from ._util import _max_degree
     from .lie import lie_sphere_dimensions
 
+    from ..resources import work_time
+    from ._util import _guard, _integer_level
+
     # eigenvalues k (k + D - 2) / r^2 on each factor; combine on a common integer grid
-    e_max = int(math.floor(lam * float(radius) ** 2 * (1 + 1e-12) + 1e-12))
+    e_max = _integer_level(lam, radius)
+    if e_max < 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0), empty, empty
+    degrees = [_max_degree(lam, f.ambient_dim, radius) for f in factors]
+    rows = float(e_max + 1)
+    _guard(f"the product of the per-factor spectra up to the eigenvalue level {e_max}",
+           f"{rows:.3g} levels, {len(factors)} factors",
+           nbytes=8.0 * 8 * rows,
+           seconds=work_time(elements=sum(k + 1 for k in degrees) * 6.0 * rows,
+                             python_steps=sum(k + 1 for k in degrees)))
     inv = np.zeros(e_max + 1, dtype=np.int64)
     full = np.zeros(e_max + 1, dtype=np.int64)
     inv[0] = full[0] = 1

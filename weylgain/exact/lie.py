@@ -465,6 +465,55 @@ def _fixed_dimension(data: LieTorusData, exponents: np.ndarray, zero: np.ndarray
     return nb - rank
 
 
+def _guard_monomials(data: LieTorusData, d: int, max_degree: int) -> None:
+    """Refuse degrees whose monomials cannot be enumerated in memory and time.
+
+    All monomials of degree <= max_degree in d variables, C(max_degree + d, d), are
+    enumerated once; each costs its exponents, its weight and one comparison per Weyl group
+    element.
+    """
+    from ..resources import work_time
+    from ._util import _guard
+
+    total = math.comb(max_degree + d, d)
+    largest = math.comb(max_degree + d - 1, d - 1)
+    n_weyl, r = data.weyl_shifts.shape
+    # measured: about 0.4 us per monomial on S2 under SO(2) (numba enumeration, the weights,
+    # and numpy comparisons over short rows, which cost far more than one element each)
+    per_monomial = 5.0 * (3.0 * d + n_weyl * (r + 2.0))
+    _guard(f"the invariant polynomials of degree up to {max_degree} in {d} variables",
+           f"{float(total):.3g} monomials, Weyl group of order {n_weyl}",
+           nbytes=8.0 * largest * (2 * d + 2 * r + 4),
+           seconds=work_time(elements=float(total) * per_monomial,
+                             python_steps=(max_degree + 1) * (n_weyl + 5)),
+           advice="lower lam (the monomials grow like lam^(D/2) on the sphere in R^D)")
+
+
+def _guard_dense(data: LieTorusData, d: int, n_generators: int, counts: np.ndarray,
+                 n_zero: np.ndarray) -> None:
+    """Refuse the dense part (finite generators on the G_0-invariants) when it cannot
+    finish in the time limit, before any of it runs (sizes known from the exact counts)."""
+    from ..resources import work_time
+    from ._util import _guard
+
+    flops = 0.0  # complex arithmetic: 4 real flops per operation
+    n_pos = len(data.root_operators)
+    for k in np.flatnonzero(counts):
+        nb, nz = float(counts[k]), float(max(n_zero[k], counts[k]))
+        points = 2.0 * nb + 8.0
+        if not data.abelian:  # kernel of the root operators: an SVD of (n_pos nz) x nz
+            flops += 80.0 * max(n_pos, 1) * nz ** 3
+        flops += 4.0 * points * nz * (d * (k + 2.0) + nb) * (n_generators + 1)  # values
+        flops += 80.0 * (n_generators + 1) * points * nb * nb  # the two SVDs
+    if flops:
+        worst = int(np.argmax(counts))
+        _guard(f"the finite generators on the G_0-invariant polynomials up to degree "
+               f"{counts.size - 1}", f"up to {int(counts[worst])} invariants of degree {worst}, "
+               f"{n_generators} generators", seconds=work_time(flops=flops),
+               advice="lower lam (the finite generators are applied by dense linear algebra "
+                      "on every degree)")
+
+
 def lie_sphere_dimensions(action: Any, max_degree: int) -> np.ndarray:
     """Number of G-invariant harmonics of each degree on ``S^{D-1}``.
 
@@ -504,15 +553,22 @@ def lie_sphere_dimensions(action: Any, max_degree: int) -> np.ndarray:
             return sphere_invariant_dimensions(None, max_degree, dim=d)
         return sphere_invariant_dimensions(generators, max_degree, dim=d)
     data = lie_torus_data(algebra)
+    _guard_monomials(data, d, max_degree)
     rng = np.random.default_rng(_SEED + 1)
     poly = np.zeros(max_degree + 1, dtype=np.int64)
-    for k in range(max_degree + 1):
+    n_zero = np.zeros(max_degree + 1, dtype=np.int64)
+    for k in range(max_degree + 1):  # the connected part: exact weight counts (cheap)
         exponents = _monomials(d, k)
-        count = _connected_invariants(data, exponents)
-        if generators.shape[0] and count:
-            zero, basis = _connected_basis(data, exponents, count)
-            count = _fixed_dimension(data, exponents, zero, basis, generators, rng)
-        poly[k] = count
+        poly[k] = _connected_invariants(data, exponents)
+        if generators.shape[0] and poly[k]:
+            n_zero[k] = int(np.count_nonzero(
+                ~np.any(_weights_of(exponents, data.weights), axis=1)))
+    if generators.shape[0]:  # the finite part: dense linear algebra, estimated first
+        _guard_dense(data, d, generators.shape[0], poly, n_zero)
+        for k in np.flatnonzero(poly):
+            exponents = _monomials(d, int(k))
+            zero, basis = _connected_basis(data, exponents, int(poly[k]))
+            poly[k] = _fixed_dimension(data, exponents, zero, basis, generators, rng)
     harmonic = poly.copy()
     harmonic[2:] -= poly[:-2]
     if np.any(harmonic < 0):
