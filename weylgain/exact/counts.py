@@ -233,13 +233,11 @@ def _finite_order(group: Any, kind: str, translations: Any = None) -> int | None
     known = _known_order(group)
     if known is not None:
         return known
-    if not _is_finite_group(group):
-        group = _raw_group(*_generators_of(group, translations))
-    try:
-        # not group.order: that enumerates with its own cap and raises when it is exceeded
-        return int(group.elements(max_order=MAX_TORUS_ORDER_ENUMERATED)[0].shape[0])
-    except GroupError:
-        return None
+    from .torus import torus_group_order
+
+    # exact integers (signed permutations, translations as fractions): elements are never
+    # merged by a rounding, and pure translation groups of any size get their order
+    return torus_group_order(*_generators_of(group, translations), MAX_TORUS_ORDER_ENUMERATED)
 
 
 def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,

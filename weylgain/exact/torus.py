@@ -46,6 +46,12 @@ def lattice_shell_counts(dim: int, n2max: int) -> np.ndarray:
     if n2max < 0:
         return np.zeros(0, dtype=np.int64)
     _check_table(1, n2max + 1, 8, "the lattice shell table")
+    from ._util import _guard
+
+    nbytes, seconds = lattice_shell_cost(dim, n2max)
+    _guard(f"the lattice shell counts of Z^{dim} up to |k|^2 = {n2max}",
+           f"{float(n2max + 1):.3g} shells", nbytes=nbytes, seconds=seconds,
+           advice="lower lam (the table grows like lam, the work like lam^(3/2))")
     counts = np.zeros(n2max + 1, dtype=np.int64)
     counts[0] = 1
     big = math.isqrt(n2max)
@@ -58,23 +64,87 @@ def lattice_shell_counts(dim: int, n2max: int) -> np.ndarray:
     return counts
 
 
+#: Largest common denominator of the translations (phases are integers modulo it).
+MAX_TRANSLATION_DENOMINATOR = 2**40
+
+
+def translation_fraction(value: float) -> Fraction:
+    """The fraction p/q in [0, 1) that a translation (a fraction of the period) stands for.
+
+    The simplest fraction whose nearest double is ``value`` (to 2 units in the last place):
+    the continued-fraction convergents of the exact binary value, smallest denominator
+    first. The tolerance is the precision of the data, relative to the value, so a shift of
+    1e-10 of the period is 1/10^10 (an element of order 10^10), never 0. A fraction p/q is
+    accepted only when ``q^2 tol <= 1e-4``: every double is within ``tol`` of some fraction
+    with ``q^2 tol ~ 1``, so a larger q is no evidence of a rational value.
+
+    Raises
+    ------
+    GroupError
+        No fraction with a small enough denominator (q <= 2^40 and q^2 tol <= 1e-4) matches
+        the value to double precision.
+    """
+    x = float(value) % 1.0
+    if x == 0.0:
+        return Fraction(0)
+    exact = Fraction(x)
+    tol = 2.0 * math.ulp(x)
+    num, den = exact.numerator, exact.denominator
+    h_prev, h, k_prev, k = 0, 1, 1, 0  # convergents h/k of num/den (Euclid, exact integers)
+    while den:
+        a, rest = divmod(num, den)
+        h_prev, h = h, a * h + h_prev
+        k_prev, k = k, a * k + k_prev
+        if k > MAX_TRANSLATION_DENOMINATOR:
+            break
+        if abs(Fraction(h, k) - exact) <= tol:
+            # any double lies within tol of some p/q with q^2 ~ 1/tol: only a denominator
+            # far below that is evidence of a rational translation (1/pi is refused)
+            if k * k * tol <= 1e-4:
+                return Fraction(h, k) % 1
+            break
+        num, den = den, rest
+    raise GroupError(
+        f"translation {value!r} is not recognizably a fraction p/q of the period (no "
+        "denominator q small enough that the double could not match it by chance); a finite "
+        "group needs rational translations: give them to full double precision (1/3 as "
+        "0.3333333333333333, 1e-10 as 1e-10)")
+
+
 def _rational_weights(shift: np.ndarray) -> tuple[np.ndarray, int]:
     """Integers w (g, D) and modulus q with shift = w / q (mod 1), exactly."""
     fractions = []
     q = 1
     for value in shift.ravel():
-        f = Fraction(float(value)).limit_denominator(100_000)
-        if abs(float(f) - value) > 1e-9:
-            raise GroupError(
-                f"translation {value!r} is not a rational fraction of the period with a "
-                "small denominator; a finite group needs rational translations")
+        f = translation_fraction(value)
         fractions.append(f)
         q = q * f.denominator // math.gcd(q, f.denominator)
-    if q > 2**40:
-        raise GroupError(f"translations need a common denominator {q}, too large")
+        if q > MAX_TRANSLATION_DENOMINATOR:
+            raise GroupError(
+                f"translations need a common denominator {q} > 2^40: the group they generate "
+                "is too large to count phases exactly; use translations with smaller "
+                "denominators")
     weights = np.array([(f.numerator * (q // f.denominator)) % q for f in fractions],
                        dtype=np.int64).reshape(shift.shape)
     return weights, q
+
+
+def _check_phase_range(modulus: int, big: int, dim: int) -> None:
+    """The kernel sums D products w k (w < q, |k| <= big) in int64: refuse an overflow."""
+    if modulus * (big + 1) * max(dim, 1) >= 2**62:
+        raise CountingError(
+            f"phases modulo {modulus} of modes up to |k| = {big} in dimension {dim} overflow "
+            "64-bit integers; lower lam or use translations with smaller denominators")
+
+
+def lattice_shell_cost(dim: int, n2max: int) -> tuple[float, float]:
+    """(bytes, seconds) of :func:`lattice_shell_counts` (dim passes of sqrt(n2max) shifted
+    adds over a table of n2max + 1 integers)."""
+    from ..resources import work_time
+
+    rows = float(n2max + 1)
+    adds = dim * (2.0 / 3.0) * rows * math.sqrt(rows) * 2.0  # a product and an add each
+    return 8.0 * 4 * rows, work_time(elements=adds, python_steps=dim * math.sqrt(rows))
 
 
 def _signed_permutations(linear: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,6 +240,8 @@ def torus_invariant_shells(group: Any, n2max: int, *, translations: Any = None,
 
     if big >= 2**15:
         raise CountingError(f"|k|^2 <= {n2max} needs entries beyond int16; lower lam")
+    _check_phase_range(modulus, big, d)
+    _guard_modes(n_modes, d, perms.shape[0])
     codes = np.empty(n_modes, dtype=np.int64)
     norms = np.empty(n_modes, dtype=np.int64)
     modes = np.empty((n_modes, d), dtype=np.int16)
@@ -182,6 +254,64 @@ def torus_invariant_shells(group: Any, n2max: int, *, translations: Any = None,
     if missing:  # pragma: no cover - signed permutations preserve norms
         raise CountingError(f"{missing} mode images fell outside the norm ball")
     return np.bincount(norms[invariant], minlength=n2max + 1).astype(np.int64)
+
+
+def torus_group_order(linear: np.ndarray, shift: np.ndarray, max_order: int) -> int | None:
+    """Exact order of the group generated by ``x -> A x + t`` on the torus, or None.
+
+    Linear parts are signed permutations and translations exact fractions
+    (:func:`translation_fraction`), so elements are compared as integers: never merged by a
+    rounding. Pure translations: the order of the subgroup of (Z/q)^D the weights generate,
+    q^D / |Z^D / L| with L spanned by the weights and q Z^D (Smith normal form), whatever its
+    size. Otherwise the group is enumerated; None when it has more than ``max_order``
+    elements.
+    """
+    linear = np.asarray(linear, dtype=np.float64)
+    shift = np.asarray(shift, dtype=np.float64)
+    if linear.shape[0] == 0:
+        return 1
+    _signed_permutations(linear)  # refuses linear parts that are not signed permutations
+    weights, q = _rational_weights(shift)
+    dim = linear.shape[1]
+    mats = np.rint(linear).astype(np.int64)
+    if all(np.array_equal(a, np.eye(dim, dtype=np.int64)) for a in mats):
+        import sympy as sp
+        from sympy.matrices.normalforms import smith_normal_form
+
+        lattice = sp.Matrix(np.vstack([weights, q * np.eye(dim, dtype=np.int64)]).tolist())
+        snf = smith_normal_form(lattice, domain=sp.ZZ)
+        index = 1
+        for i in range(dim):
+            index *= abs(int(snf[i, i]))
+        return q ** dim // index
+    identity = (np.eye(dim, dtype=np.int64), np.zeros(dim, dtype=np.int64))
+    seen = {identity[0].tobytes() + identity[1].tobytes()}
+    frontier = [identity]
+    while frontier:
+        nxt = []
+        for a, t in frontier:
+            for g, w in zip(mats, weights):
+                b = g @ a
+                u = (g @ t + w) % q
+                key = b.tobytes() + u.tobytes()
+                if key not in seen:
+                    seen.add(key)
+                    nxt.append((b, u))
+                    if len(seen) > max_order:
+                        return None
+        frontier = nxt
+    return len(seen)
+
+
+def _guard_modes(n_modes: int, dim: int, n_generators: int) -> None:
+    """Refuse a mode table (codes, norms, int16 modes, union-find arrays) that cannot fit."""
+    from ..resources import work_time
+    from ._util import _guard
+
+    _guard(f"the {n_modes} lattice modes of T^{dim}", f"{n_generators} generators",
+           nbytes=float(n_modes) * (8 * 4 + 2 * dim),
+           seconds=work_time(elements=float(n_modes) * (dim + 1) * (n_generators + 2) * 4.0),
+           advice="lower lam (the modes grow like lam^(d/2))")
 
 
 def _continuous_torus_shells(group: Any, dim: int, n2max: int) -> np.ndarray:
@@ -354,6 +484,7 @@ def torus_action_shells(action: Any, n2max: int) -> np.ndarray:
     if base ** dim >= 2**62:
         raise CountingError(
             f"mode codes overflow 64 bits in dimension {dim} at |k|^2 <= {n2max}; lower lam")
+    _check_phase_range(modulus, big, dim)
     place = base ** np.arange(dim - 1, -1, -1, dtype=np.int64)
     codes = (modes + big) @ place
     order = np.argsort(codes, kind="stable")
