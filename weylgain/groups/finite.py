@@ -150,58 +150,153 @@ class AffineMap:
 
 
 # ====================================================================== closure
-def _keys(lin: np.ndarray, tr: np.ndarray) -> np.ndarray:
-    """Hashable keys (void rows) identifying elements by rounded entries, translations mod 1."""
+# Two products that are the same element differ by rounding only (1e-15 per product, a few
+# hundred products deep); two distinct elements of a group of order <= N differ by at least
+# 2 sin(pi / N) in norm, so by 2 pi / (N D) in some entry (and translations by 1 / N).
+# Elements are hashed on a grid finer than that, and every hash hit is compared entry by
+# entry: within _SAME_TOL it is the same element, otherwise two distinct elements share a
+# cell, so the group has more than N elements and enumeration stops (never a merge).
+_SAME_TOL = 1e-9
+
+
+def _grid(max_order: int, D: int) -> float:
+    """Hash resolution for a closure of at most ``max_order`` elements on R^D."""
+    return max(min(1.0 / _KEY_SCALE, 1.0 / (4.0 * max(int(max_order), 1) * max(D, 1))),
+               100.0 * _SAME_TOL)
+
+
+def _keys(lin: np.ndarray, tr: np.ndarray, grid: float = 1.0 / _KEY_SCALE) -> np.ndarray:
+    """Hashable keys (void rows) identifying elements by entries rounded to ``grid``,
+    translations mod 1."""
     F = lin.shape[0]
-    a = np.round(lin.reshape(F, -1) * _KEY_SCALE).astype(np.int64)
-    b = np.mod(np.round(np.mod(tr, 1.0) * _KEY_SCALE).astype(np.int64), int(_KEY_SCALE))
+    cells = int(round(1.0 / grid))
+    a = np.round(lin.reshape(F, -1) / grid).astype(np.int64)
+    b = np.mod(np.round(np.mod(tr, 1.0) * cells).astype(np.int64), cells)
     k = np.ascontiguousarray(np.concatenate([a, b], axis=1))
     return k.view(np.dtype((np.void, k.dtype.itemsize * k.shape[1]))).ravel()
+
+
+def _distance(lin_a: np.ndarray, tr_a: np.ndarray, lin_b: np.ndarray, tr_b: np.ndarray
+              ) -> np.ndarray:
+    """Largest entry difference of (F, D, D) linear parts and (F, D) translations mod 1."""
+    F = lin_a.shape[0]
+    d_lin = np.abs(lin_a - lin_b).reshape(F, -1).max(axis=1, initial=0.0)
+    diff = np.mod(tr_a - tr_b + 0.5, 1.0) - 0.5
+    d_tr = np.abs(diff).max(axis=1, initial=0.0)
+    return np.maximum(d_lin, d_tr)
+
+
+def _too_large(name: str, max_order: int, closed_form: bool, gap: float | None = None
+               ) -> GroupError:
+    if gap is not None:
+        why = (f" Two distinct elements differ by only {gap:.2g} in their entries, so some "
+               "element lies that close to the identity and the group has more than "
+               f"max_order={max_order} elements (a rotation by a tiny or irrational angle).")
+    else:
+        why = ""
+    hint = (" Its order is known in closed form (FiniteGroup.order) without enumeration."
+            if closed_form else
+            " If the group is infinite (a rotation by an irrational angle), check the "
+            "generators.")
+    return GroupError(f"group {name!r} has more than max_order={max_order} elements; "
+                      f"enumeration stopped.{why}{hint} Raise max_order to enumerate it "
+                      "anyway.")
+
+
+def _generator_order_bound(lin: np.ndarray, tr: np.ndarray) -> float:
+    """A lower bound on the order of one generator, from its smallest rotation angle.
+
+    An orthogonal matrix rotating some plane by theta (0 < theta <= pi) has order at least
+    2 pi / theta; its eigenvalues are well conditioned (a normal matrix), so angles above
+    1e-12 are real rotations, not rounding. A pure translation by t has order at least
+    1 / min |t_j| (t_j != 0 mod 1).
+    """
+    D = lin.shape[0]
+    bound = 1.0
+    if D:
+        angles = np.abs(np.angle(np.linalg.eigvals(lin)))
+        moving = angles[angles > 1e-12]
+        if moving.size:
+            bound = max(bound, 2.0 * np.pi / float(moving.min()))
+        elif D and np.abs(lin - np.eye(D)).max() <= 1e-12:
+            shift = np.abs(np.mod(tr + 0.5, 1.0) - 0.5)
+            shift = shift[shift > 1e-15]
+            if shift.size:
+                bound = max(bound, 1.0 / float(shift.min()))
+    return bound
 
 
 def _closure(
     gen_lin: np.ndarray, gen_tr: np.ndarray, max_order: int, name: str, closed_form: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     D = gen_lin.shape[1] if gen_lin.ndim == 3 else 0
+    for g in range(gen_lin.shape[0] if D else 0):  # refuse at once what is surely too large
+        bound = _generator_order_bound(gen_lin[g], gen_tr[g])
+        if bound > max_order * (1 + 1e-9) + 0.5:
+            raise GroupError(
+                f"group {name!r} has more than max_order={max_order} elements: generator {g} "
+                f"alone has order at least {bound:.4g} (its smallest rotation angle is "
+                f"2 pi / {bound:.4g}, or its translation 1 / {bound:.4g} of the period); "
+                "enumeration was not started. Use a smaller group, or raise max_order.")
+    grid = _grid(max_order, D)
     eye = np.eye(D)[None]
     zero = np.zeros((1, D))
-    seen = {bytes(_keys(eye, zero)[0])}
+    seen = {bytes(_keys(eye, zero, grid)[0]): (0, 0)}  # key -> (block, row) of its element
     lins = [eye]
     trs = [zero]
     front_l, front_t = eye, zero
     count = 1
     while front_l.shape[0]:
         new_l, new_t = [], []
+        added: list[bytes] = []  # keys first seen this round (relabelled below)
         for g in range(gen_lin.shape[0]):
             L = np.einsum("ij,fjk->fik", gen_lin[g], front_l)
             T = np.mod(front_t @ gen_lin[g].T + gen_tr[g], 1.0)
-            keys = _keys(L, T)
-            take = []
+            keys = _keys(L, T, grid)
+            take, hits, where = [], [], []
             for i, k in enumerate(keys):
                 kb = bytes(k)
-                if kb not in seen:
-                    seen.add(kb)
+                found = seen.get(kb)
+                if found is None:
+                    seen[kb] = (len(lins) + len(new_l), len(take))
+                    added.append(kb)
                     take.append(i)
+                else:
+                    hits.append(i)
+                    where.append(found)
+            pending = (L[take], T[take]) if take else None
+            if hits:  # the same element, or two distinct ones in one cell: never merged
+                blocks = {}
+                for i, (b, r) in zip(hits, where):
+                    blocks.setdefault(b, ([], []))
+                    blocks[b][0].append(i)
+                    blocks[b][1].append(r)
+                for b, (idx, rows) in blocks.items():
+                    if b < len(lins):
+                        ref_l, ref_t = lins[b][rows], trs[b][rows]
+                    else:
+                        j = b - len(lins)  # this round: an earlier generator, or this one
+                        src_l, src_t = (new_l[j], new_t[j]) if j < len(new_l) else pending
+                        ref_l, ref_t = src_l[rows], src_t[rows]
+                    gap = _distance(L[idx], T[idx], ref_l, ref_t)
+                    if gap.max() > _SAME_TOL:
+                        raise _too_large(name, max_order, closed_form, float(gap.max()))
             if take:
-                new_l.append(L[take])
-                new_t.append(T[take])
+                new_l.append(pending[0])
+                new_t.append(pending[1])
                 count += len(take)
                 if count > max_order:
-                    hint = (
-                        " Its order is known in closed form (FiniteGroup.order) without "
-                        "enumeration."
-                        if closed_form
-                        else " If the group is infinite (a rotation by an irrational angle), "
-                        "check the generators."
-                    )
-                    raise GroupError(
-                        f"group {name!r} has more than max_order={max_order} elements; "
-                        f"enumeration stopped.{hint} Raise max_order to enumerate it anyway."
-                    )
+                    raise _too_large(name, max_order, closed_form)
         if not new_l:
             break
         front_l = np.concatenate(new_l)
         front_t = np.concatenate(new_t)
+        # the blocks of this round, one per generator, become one block of the element list
+        offset = len(lins)
+        starts = np.cumsum([0] + [x.shape[0] for x in new_l])
+        for kb in added:
+            b, r = seen[kb]
+            seen[kb] = (offset, int(starts[b - offset] + r))
         lins.append(front_l)
         trs.append(front_t)
     lin = np.concatenate(lins)
