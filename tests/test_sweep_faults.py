@@ -345,3 +345,16 @@ def test_cli_on_worker_processes_reports_a_failing_task_without_tracebacks(tmp_p
     assert "N(4) = 4, N(9) = 9" in proc.stdout  # the other pencil, counted and shown
     assert [r["task"]["mesh"] for r in _lines(out)] == [SPEC]
     assert np.array_equal(_lines(out)[0]["result"]["counts"], [4, 9])
+
+
+def test_cli_refuses_a_threshold_range_too_long_to_sweep_before_allocating_it(tmp_path):
+    # 1e9 thresholds would be a 7.5 GiB list before any work (and 1e9 factorizations);
+    # refused in a fresh process held to 2 GiB of address space, within seconds
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
+            "from weylgain.cli import main; sys.exit(main(sys.argv[1:]))")
+    proc = subprocess.run([sys.executable, "-c", code, "sweep", "--mesh", "sphere:1", "--lams",
+                           "1:2:1000000000", "--output", str(tmp_path / "r.jsonl")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "1000000000 thresholds" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "r.jsonl").exists()

@@ -60,6 +60,10 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
+# a sweep of more thresholds than this is a mistake (one factorization each), not a workload
+_MAX_THRESHOLDS = 100_000
+
+
 def _thresholds(args: argparse.Namespace) -> list[float]:
     import numpy as np
 
@@ -72,6 +76,12 @@ def _thresholds(args: argparse.Namespace) -> list[float]:
             raise SpecError(f"--lams must be START:STOP:NUM (e.g. 10:400:40); got {args.lams!r}")
         if num < 1 or len(parts) != 3:
             raise SpecError(f"--lams must be START:STOP:NUM with NUM >= 1; got {args.lams!r}")
+        if num > _MAX_THRESHOLDS:
+            # every threshold is one factorization: refused before the list is made
+            raise SpecError(
+                f"--lams asks for {num} thresholds; at most {_MAX_THRESHOLDS:,} are accepted "
+                "(each is one factorization of the pencil: even a small mesh would take days). "
+                "Sample the range more coarsely, or split it into several sweeps")
         lams += np.linspace(start, stop, num).tolist()
     return lams
 
