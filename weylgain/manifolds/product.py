@@ -1,0 +1,132 @@
+"""Products M_1 x ... x M_k, coordinates concatenated in factor order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .. import _spec_bounds as _bounds
+from ..errors import SpecError
+from ._formulas import _TOL
+from .base import Manifold, _no_translation
+
+
+@dataclass(frozen=True)
+class Product(Manifold):
+    """A product M_1 x ... x M_k, coordinates concatenated in factor order."""
+
+    parts: tuple
+
+    def __post_init__(self) -> None:
+        flat: list[Manifold] = []
+        for f in self.parts:
+            if not isinstance(f, Manifold):
+                raise SpecError(f"product factors must be manifolds; got {type(f).__name__}")
+            flat.extend(f.factors)
+        if len(flat) < 2:
+            raise SpecError("a product needs at least two factors")
+        dim = sum(f.dim for f in flat)
+        ambient = sum(f.ambient_dim for f in flat)
+        if dim > _bounds.MAX_DIMENSION or ambient > _bounds.MAX_AMBIENT_DIMENSION:
+            raise SpecError(
+                f"a product of dimension {dim} in R^{ambient} exceeds the largest supported "
+                f"(dimension {_bounds.MAX_DIMENSION}, R^{_bounds.MAX_AMBIENT_DIMENSION}): "
+                "volumes and Weyl constants of higher dimensions leave the range of a double")
+        object.__setattr__(self, "parts", tuple(flat))
+
+    factors = property(lambda self: self.parts)
+    dim = property(lambda self: sum(f.dim for f in self.parts))
+    ambient_dim = property(lambda self: sum(f.ambient_dim for f in self.parts))
+    volume = property(lambda self: sp.Mul(*[f.volume for f in self.parts]))
+    name = property(lambda self: "x".join(f.name for f in self.parts))
+
+    @property
+    def boundary_volume(self) -> sp.Expr:
+        vols = [f.volume for f in self.parts]
+        return sp.Add(*[f.boundary_volume * sp.Mul(*(vols[:i] + vols[i + 1:]))
+                        for i, f in enumerate(self.parts)])
+
+    @property
+    def offsets(self) -> list[int]:
+        off = [0]
+        for f in self.parts:
+            off.append(off[-1] + f.ambient_dim)
+        return off
+
+    def _cover(self):
+        covers = [f._cover() for f in self.parts]
+        if not any(c for _, c in covers):
+            return self, False
+        return Product(tuple(m for m, _ in covers)), True
+
+    def _blocks(self, A: np.ndarray) -> list[int] | str:
+        """Factor index each factor is mapped to, or the reason the map mixes factors."""
+        off = self.offsets
+        k = len(self.parts)
+        target = []
+        for i in range(k):
+            cols = A[:, off[i]:off[i + 1]]
+            hit = [j for j in range(k) if np.abs(cols[off[j]:off[j + 1]]).max() > _TOL]
+            if len(hit) != 1:
+                return (f"the map mixes the coordinates of factor {i + 1} "
+                        f"({self.parts[i].name}) across factors")
+            j = hit[0]
+            if self.parts[j] != self.parts[i]:
+                return (f"the map sends factor {i + 1} ({self.parts[i].name}) onto factor "
+                        f"{j + 1} ({self.parts[j].name}), which is a different manifold")
+            target.append(j)
+        if sorted(target) != list(range(k)):
+            return "the map does not permute the factors"
+        return target
+
+    def _sub(self, A, t, i, j):
+        off = self.offsets
+        return A[off[j]:off[j + 1], off[i]:off[i + 1]], t[off[j]:off[j + 1]]
+
+    def _check_map(self, A, t):
+        target = self._blocks(A)
+        if isinstance(target, str):
+            return target
+        for i, j in enumerate(target):
+            a, b = self._sub(A, t, i, j)
+            why = self.parts[i]._check_map(a, b)
+            if why:
+                return f"factor {i + 1} ({self.parts[i].name}): {why}"
+        return None
+
+    def _is_identity_on(self, i: int, a: np.ndarray, b: np.ndarray) -> bool:
+        if np.abs(a - np.eye(a.shape[0])).max() > _TOL:
+            return False
+        return _no_translation(b)  # a torus translation by whole periods is the identity
+
+    def _wall_volume(self, A, t):
+        target = self._blocks(A)
+        if isinstance(target, str):
+            return sp.S.Zero
+        vols = [f.volume for f in self.parts]
+        moved = [i for i, j in enumerate(target)
+                 if j != i or not self._is_identity_on(i, *self._sub(A, t, i, j))]
+        if len(moved) == 1:  # one factor reflected, the others fixed pointwise
+            i = moved[0]
+            a, b = self._sub(A, t, i, i)
+            w = self.parts[i]._wall_volume(a, b)
+            return w * sp.Mul(*(vols[:i] + vols[i + 1:])) if w != 0 else sp.S.Zero
+        if len(moved) == 2:
+            i, j = moved
+            if target[i] != j or target[j] != i or self.parts[i].dim != 1:
+                return sp.S.Zero
+            # (x_i, x_j) -> (h(x_j), k(x_i)): the fixed set is the graph of h when k h = id,
+            # a curve sqrt(2) times as long as the factor (an isometry's graph in N x N)
+            h_a, h_t = self._sub(A, t, j, i)  # x_j -> component i
+            k_a, k_t = self._sub(A, t, i, j)  # x_i -> component j
+            comp_a = k_a @ h_a
+            comp_t = k_a @ h_t + k_t
+            if np.abs(comp_a - np.eye(comp_a.shape[0])).max() > _TOL:
+                return sp.S.Zero
+            if not _no_translation(comp_t):
+                return sp.S.Zero
+            rest = sp.Mul(*[vols[m] for m in range(len(vols)) if m not in (i, j)])
+            return sp.sqrt(2) * vols[i] * rest
+        return sp.S.Zero
