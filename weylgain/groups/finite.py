@@ -226,10 +226,36 @@ def _generator_order_bound(lin: np.ndarray, tr: np.ndarray) -> float:
     return bound
 
 
+def _signed_permutation_order(gen_lin: np.ndarray, gen_tr: np.ndarray) -> int | None:
+    """Exact order of a group of signed permutation matrices without translations (as
+    permutations of the 2D signed axes, Schreier-Sims in polynomial time), else None."""
+    if gen_lin.shape[0] == 0 or np.any(np.abs(np.mod(gen_tr + 0.5, 1.0) - 0.5) > 1e-12):
+        return None
+    if not all(_is_signed_permutation(a) for a in gen_lin):
+        return None
+    from sympy.combinatorics import Permutation, PermutationGroup
+
+    D = gen_lin.shape[1]
+    perms = []
+    for a in gen_lin:
+        image = list(range(2 * D))
+        for j in range(D):  # +e_j (point j) -> +-e_i (point i or i + D), -e_j likewise
+            i = int(np.flatnonzero(a[:, j])[0])
+            image[j], image[j + D] = (i, i + D) if a[i, j] > 0 else (i + D, i)
+        perms.append(Permutation(image))
+    return int(PermutationGroup(perms).order())
+
+
 def _closure(
     gen_lin: np.ndarray, gen_tr: np.ndarray, max_order: int, name: str, closed_form: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     D = gen_lin.shape[1] if gen_lin.ndim == 3 else 0
+    exact_order = _signed_permutation_order(gen_lin, gen_tr) if D else None
+    if exact_order is not None and exact_order > max_order:
+        raise GroupError(
+            f"group {name!r} has {exact_order} elements (signed permutations, order by "
+            f"Schreier-Sims), more than max_order={max_order}; enumeration was not started. "
+            "Use a smaller group, or raise max_order.")
     for g in range(gen_lin.shape[0] if D else 0):  # refuse at once what is surely too large
         bound = _generator_order_bound(gen_lin[g], gen_tr[g])
         if bound > max_order * (1 + 1e-9) + 0.5:

@@ -66,9 +66,26 @@ def _center(algebra: np.ndarray) -> np.ndarray:
     return np.einsum("kb,bij->kij", null, algebra)
 
 
+def _guard_validation(m: int, g: int, D: int, what: str) -> None:
+    """Refuse, before it starts, a validation that cannot finish in the time limit.
+
+    The brackets and conjugations are m^2 / 2 + g m products of D x D matrices (2 D^3
+    flops each), each then tested against the span by least squares on (D^2, m).
+    """
+    from ..resources import TimeEstimate, check_time, work_time
+
+    products = m * m / 2.0 + g * (m + 1.0) + m
+    flops = products * (4.0 * D ** 3 + 4.0 * D * D * m * m)
+    check_time(TimeEstimate(f"validating {what} on R^{D}",
+                            work_time(flops=flops, elements=products * 10.0 * D * D),
+                            f"{m} Lie algebra matrices, {g} generators, {D} x {D}"),
+               "act on fewer coordinates (each product of D x D matrices costs D^3)")
+
+
 def validate_algebra(algebra: np.ndarray, generators: np.ndarray, what: str) -> None:
     """Raise GroupError unless (algebra, generators) describe a compact group (module doc)."""
     m, D, _ = algebra.shape
+    _guard_validation(m, generators.shape[0], D, what)
     for a, X in enumerate(algebra):
         err = float(np.abs(X + X.T).max(initial=0.0))
         if err > SKEW_TOL:
