@@ -51,7 +51,6 @@ three of its four coordinates).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -513,25 +512,6 @@ def _finite_quotient(M: Manifold, G: Any, max_order: int) -> QuotientGeometry:
 
 
 # ---------------------------------------------------------------------- continuous groups
-@functools.lru_cache(maxsize=None)
-def _sphere_rotation_quotient_unit(d: int, k: int) -> tuple[sp.Expr, str]:
-    """vol(S^d(1) / SO(k)), SO(k) rotating k of the d+1 coordinates, 2 <= k <= d.
-
-    Join coordinates x = (cos(a) u, sin(a) v), u in S^(k-1), v in S^(d-k), a in [0, pi/2]:
-    dvol = cos^(k-1)(a) sin^(d-k)(a) da du dv; the orbit of x is S^(k-1)(cos a). The coarea
-    formula vol(M/G) = int_M dvol / vol(orbit) is integrated in a.
-    """
-    a = _ALPHA
-    density = sp.cos(a) ** (k - 1) * sp.sin(a) ** (d - k) * sphere_volume(k - 1) * \
-        sphere_volume(d - k)
-    orbit = sphere_volume(k - 1) * sp.cos(a) ** (k - 1)
-    integrand = sp.simplify(density / orbit)
-    value = sp.integrate(integrand, (a, 0, sp.pi / 2))
-    text = (f"coarea: vol(S^{d}/SO({k})) = int_0^(pi/2) [{_fmt(density)}] / [{_fmt(orbit)}] "
-            f"dalpha = int_0^(pi/2) {_fmt(integrand)} dalpha = {_fmt(value)} (radius 1)")
-    return sp.simplify(value), text
-
-
 def _moved_coordinates(G: Any) -> tuple[int, ...]:
     fam = G.family
     if fam in ("axis_rotation", "torus_translation"):
@@ -539,51 +519,6 @@ def _moved_coordinates(G: Any) -> tuple[int, ...]:
     if fam == "axis_stabilizer":
         return tuple(c for c in range(G.dim) if c != G.axis)
     return tuple(range(G.dim))  # rotation, hopf
-
-
-def _rotation_quotient(f: Manifold, K: tuple[int, ...], gname: str, steps: list[str]
-                       ) -> tuple[int, sp.Expr, sp.Expr, sp.Expr | None]:
-    """(d_G, vol(F/G), vol(dF/G), orbit volume) for SO(k) rotating local coordinates K."""
-    k = len(K)
-    if isinstance(f, (Sphere, ProjectiveSpace, Hemisphere)):
-        d, r = f.d, f.radius
-        if isinstance(f, Hemisphere) and f.d in K:
-            raise GroupError(f"{gname} rotates the last axis, so it does not preserve the "
-                             f"hemisphere {f.name}")
-        if k == d + 1:
-            steps.append(f"SO({k}) is transitive on {f.name}: M/G is a point (volume 1 in "
-                         "counting measure; only constants are invariant)")
-            return 0, sp.S.One, sp.S.Zero, f.volume
-        unit, text = _sphere_rotation_quotient_unit(d, k)
-        steps.append(text)
-        vol = unit * r ** (d - k + 1)
-        if isinstance(f, ProjectiveSpace):
-            steps.append("-I maps an orbit (rho, y) to (rho, -y), a different orbit: "
-                         f"vol({f.name}/G) = vol(S^{d}/G)/2")
-            vol = vol / 2
-        bpart = sp.S.Zero
-        if isinstance(f, Hemisphere):
-            steps.append("the mirror x_(d+1) -> -x_(d+1) commutes with G and swaps the two "
-                         f"halves: vol({f.name}/G) = vol(S^{d}/G)/2")
-            vol = vol / 2
-            _, bvol, _, _ = _rotation_quotient(Sphere(d - 1, r), K, gname, [])
-            bpart = bvol
-        return d - k + 1, vol, bpart, None
-    if isinstance(f, Ball):
-        d, r = f.d, f.radius
-        if k == d:
-            unit = sp.S.One
-        else:
-            unit, _ = _sphere_rotation_quotient_unit(d - 1, k)
-        t = _T
-        # radial coarea: dvol = t^(d-1) dt dvol_S, orbits scale like t^(k-1)
-        vol = sp.integrate(t ** (d - 1) * unit / t ** (k - 1), (t, 0, r))
-        steps.append(f"coarea in the radius: vol({f.name}/G) = int_0^{_fmt(r)} t^{d - 1} "
-                     f"vol(S^{d - 1}/G) / t^{k - 1} dt = {_fmt(vol)}")
-        bvol = unit * r ** (d - k)
-        return d - k + 1, vol, bvol, None
-    raise GroupError(f"{gname} (rotations) does not act on {f.name}; rotations act on spheres, "
-                     "hemispheres (fixing the last axis), RP^d and balls")
 
 
 def _continuous_quotient(M: Manifold, G: Any) -> QuotientGeometry:
@@ -615,19 +550,12 @@ def _continuous_quotient(M: Manifold, G: Any) -> QuotientGeometry:
                          f"of {M.name}; it does not act on the product")
     i, f, Kl = owner
     if fam == "hopf":
-        if not (isinstance(f, (Sphere, ProjectiveSpace)) and f.d == 3 and len(Kl) == 4):
+        if len(Kl) != 4:
             raise GroupError(f"the Hopf action acts on S^3 (or RP^3) in R^4; not on {f.name}")
-        r = f.radius
-        orbit_vol = 2 * sp.pi * r  # great circles
-        if isinstance(f, ProjectiveSpace):
-            orbit_vol = sp.pi * r  # -I lies in U(1): orbits are half circles in RP^3
-        fvol = f.volume / orbit_vol
-        steps.append(f"Hopf orbits are great circles of length {_fmt(orbit_vol)} (free action): "
-                     f"vol({f.name}/U(1)) = {_fmt(f.volume)} / {_fmt(orbit_vol)} = {_fmt(fvol)} "
-                     "= vol(S^2(r/2))")
+        fvol, orbit_vol = f.hopf_quotient(G.name, steps)
         fdg, fb = 2, sp.S.Zero
     else:
-        fdg, fvol, fb, orbit_vol = _rotation_quotient(f, Kl, G.name, steps)
+        fdg, fvol, fb, orbit_vol = f.rotation_quotient(Kl, G.name, steps)
     others = [g for j, g in enumerate(M.factors) if j != i]
     rest = sp.Mul(*[g.volume for g in others])
     d_G = M.dim - f.dim + fdg

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ._formulas import LAMBDA, ball_volume, sphere_volume, to_float, weyl_constant, weyl_law
 from .ball import Ball
-from .base import Manifold
+from .base import Manifold, SpectrumModel
 from .box import Box
 from .hemisphere import Hemisphere
 from .product import Product
@@ -43,6 +43,7 @@ __all__ = [
     "Product",
     "parse_manifold",
     "manifold_grammar",
+    "SpectrumModel",
     "LAMBDA",
     "ball_volume",
     "sphere_volume",

@@ -94,3 +94,13 @@ def _flat_wall(A: np.ndarray, t: np.ndarray, lengths: tuple[sp.Expr, ...],
     if abs(total - round(total)) > _TOL:
         return sp.S.Zero  # glide along the diagonal
     return wall
+
+
+def _side_lengths(d: int, vals: list[sp.Expr], part: str, default: sp.Expr
+                  ) -> tuple[sp.Expr, ...]:
+    """The side lengths of a flat family's spec factor: none (default), one, or d."""
+    if d < 1:
+        raise SpecError(f"{part!r}: the dimension must be at least 1")
+    if vals and len(vals) not in (1, d):
+        raise SpecError(f"{part!r}: give 1 or {d} side lengths, not {len(vals)}")
+    return tuple(vals) * (d if len(vals) == 1 else 1) if vals else (default,) * d

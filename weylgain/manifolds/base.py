@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import sympy as sp
 
-from ..errors import SpecError
+from ..errors import GroupError, SpecError
 from ._formulas import LAMBDA, _TOL, to_float, weyl_constant, weyl_law
 
 
@@ -84,6 +84,115 @@ class Manifold:
     def _cover(self) -> tuple["Manifold", bool]:
         """(covering manifold, whether it is a double cover by -I)."""
         return self, False
+
+    # ---- the protocol: what the package asks of M (each family overrides what applies)
+    def check_map(self, A: np.ndarray, t: np.ndarray) -> str | None:
+        """None if x -> A x + t*period maps the manifold onto itself, else the reason."""
+        return self._check_map(A, t)
+
+    def wall_volume(self, A: np.ndarray, t: np.ndarray) -> sp.Expr:
+        """Volume of the fixed set of the map when it has codimension 1 (else 0)."""
+        return self._wall_volume(A, t)
+
+    def cover(self) -> tuple["Manifold", bool]:
+        """(covering manifold, whether it is a double cover by -I)."""
+        return self._cover()
+
+    def antipodal_blocks(self) -> tuple[tuple[int, int], ...]:
+        """The (offset, size) coordinate blocks on which -I is the identity of M (RP^d)."""
+        return ()
+
+    def torus_lengths(self) -> tuple[sp.Expr, ...] | None:
+        """The side lengths when every coordinate is a torus angle, else None."""
+        return None
+
+    def sphere_radius(self) -> sp.Expr | None:
+        """The radius of a round sphere S^d, else None."""
+        return None
+
+    def linear_blocks(self) -> tuple[int, ...] | None:
+        """The block sizes an orthogonal group acts on block-diagonally, or None when no
+        linear group acts (spheres, RP^d, balls, hemispheres and products of spheres do)."""
+        return None
+
+    def halfspace_axis(self) -> int | None:
+        """The coordinate a symmetry must fix (the last axis of a hemisphere), else None."""
+        return None
+
+    def with_size(self, radius: Any = None, length: Any = None) -> "Manifold":
+        """This manifold with another radius (spheres) or side length (tori)."""
+        return self
+
+    def spectrum_model(self, step: int = 1) -> "SpectrumModel":
+        """Where the exact eigenvalues lie (to put count thresholds in spectral gaps)."""
+        return SpectrumModel("generic")
+
+    def mesh_ladders(self, level: int | None, group: Any = None
+                     ) -> list[list[Callable[[], Any]]]:
+        """Meshes of M by family, each a ladder from coarse to fine (one level if given).
+
+        measure_gain takes the first family the group maps onto itself and the coarsest
+        level whose resolution shows enough invariant eigenvalues.
+
+        Raises
+        ------
+        SpecError
+            No mesh of this manifold is available.
+        """
+        raise SpecError(
+            f"measure_gain cannot mesh {self.name}; it measures S1, S2, S3, RP1, RP2, H2, B2, B3, "
+            "T1-T3, I, Q2, Q3 (predict_gain answers for the others)"
+        )
+
+    def prefers_exact_counts(self) -> bool:
+        """True where exact counts replace meshes (no mesh of this manifold here)."""
+        return False
+
+    def rotation_quotient(self, K: tuple[int, ...], gname: str, steps: list[str]
+                          ) -> tuple[int, sp.Expr, sp.Expr, sp.Expr | None]:
+        """(d_G, vol(M/G), vol(dM/G), orbit volume) for SO(k) rotating local coordinates K;
+        the derivation is appended to ``steps``.
+
+        Raises
+        ------
+        GroupError
+            Rotations do not act on this manifold.
+        """
+        raise GroupError(f"{gname} (rotations) does not act on {self.name}; rotations act on "
+                         "spheres, hemispheres (fixing the last axis), RP^d and balls")
+
+    def hopf_quotient(self, gname: str, steps: list[str]) -> tuple[sp.Expr, sp.Expr]:
+        """(vol(M/U(1)), orbit volume) of the Hopf action; the derivation goes to ``steps``.
+
+        Raises
+        ------
+        GroupError
+            M is not S^3 or RP^3.
+        """
+        raise GroupError(f"the Hopf action acts on S^3 (or RP^3) in R^4; not on {self.name}")
+
+
+@dataclass(frozen=True)
+class SpectrumModel:
+    """Where the exact eigenvalues of a counted space lie (to put thresholds in gaps).
+
+    kind 'sphere': k(k+dim-1)/r^2 for k = 0, step, 2 step, ... (step 2 when -I acts: RP^d,
+    the Hopf quotient S^2(r/2) seen in S^3 degrees); 'lattice': unit * (m . m), m in Z^dim
+    (flat tori; boxes with Neumann conditions: unit * sum m_i^2, m_i >= 0); 'generic': none.
+    """
+
+    kind: str
+    dim: int = 0
+    radius: float = 1.0
+    step: int = 1
+    unit: float = 1.0
+
+
+def _ladder(make: Callable[[int], Any], levels: list[int], level: int | None
+            ) -> list[Callable[[], Any]]:
+    """Mesh makers for the given levels (only ``level`` when one is requested)."""
+    lv = levels if level is None else [int(level)]
+    return [lambda k=k: make(k) for k in lv]
 
 
 def _fmt(e: sp.Expr) -> str:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any, Callable
 
+import numpy as np
 import sympy as sp
 
 from ..errors import SpecError
-from ._flat import _check_length_count, _flat_wall, _lengths, _lengths_suffix, _swap_lengths_ok
-from .base import Manifold, _no_translation, _signed_perm
+from ._flat import (_check_length_count, _flat_wall, _lengths, _lengths_suffix, _side_lengths,
+                    _swap_lengths_ok)
+from .base import Manifold, SpectrumModel, _ladder, _no_translation, _signed_perm
 
 
 @dataclass(frozen=True)
 class Box(Manifold):
     """The box [-L_1/2, L_1/2] x ... x [-L_d/2, L_d/2] (default L = 1), centred at 0."""
+
+    SPEC = ("Q", "Q<d>[(L,...)]", "box [-L/2, L/2]^d (default L = 1)")
+    SPEC_NUMBER = "side length"
 
     lengths: tuple
 
@@ -50,3 +57,56 @@ class Box(Manifold):
 
     def _wall_volume(self, A, t):
         return _flat_wall(A, t, self.lengths, False)
+
+    @classmethod
+    def from_spec(cls, d: int, vals: list[sp.Expr], part: str) -> Manifold:
+        """The family member of a spec factor: dimension d, the numbers in parentheses."""
+        return cls(_side_lengths(d, vals, part, sp.S.One))
+
+    def spectrum_model(self, step: int = 1) -> SpectrumModel:
+        if all(v == self.lengths[0] for v in self.lengths):
+            return SpectrumModel("lattice", self.dim,
+                                 unit=(math.pi / float(self.lengths[0])) ** 2)
+        return super().spectrum_model(step)
+
+    def mesh_ladders(self, level: int | None, group: Any = None
+                     ) -> list[list[Callable[[], Any]]]:
+        if self.dim > 3:
+            return super().mesh_ladders(level, group)
+        dim = self.dim
+        L = [float(v) for v in self.lengths]
+        if dim == 1:
+            return [_ladder(lambda n: _centred_box(1, n, L, "kuhn"), [5201, 10401], level)]
+        sizes = {2: [61, 121], 3: [17, 25]}[dim]
+        return [_ladder(lambda n, tri=tri: _centred_box(dim, n, L, tri), sizes, level)
+                for tri in ("mirrored", "kuhn")]
+
+
+class IntervalSpec:
+    """The spec reader of ``I[(L)]``: the interval, a 1-dimensional :class:`Box`."""
+
+    SPEC = ("I", "I[(L)]", "interval [-L/2, L/2] (default L = 1)")
+    SPEC_NUMBER = "side length"
+
+    @staticmethod
+    def spec_digits(digits: str) -> str:
+        """The dimension digits of an ``I`` factor: none or 1 (the interval is 1-dimensional)."""
+        if digits not in ("", "1"):
+            raise SpecError(f"'I' is the interval (1-dimensional); use Q{digits} for a box")
+        return "1"
+
+    @staticmethod
+    def from_spec(d: int, vals: list[sp.Expr], part: str) -> Manifold:
+        """The interval of a spec factor (d is 1)."""
+        return Box.from_spec(d, vals, part)
+
+
+def _centred_box(dim: int, n: int, lengths: list[float], triangulation: str) -> Any:
+    """meshes.box shifted to [-L/2, L/2]^dim, the frame of :class:`Box`."""
+    from .. import meshes
+    from ..mesh import Mesh
+
+    m = meshes.box(dim, n, length=lengths if dim > 1 else lengths[0],
+                   triangulation=triangulation)
+    v = m.vertices - np.asarray(lengths)[None, :] / 2
+    return Mesh(v, m.simplices, name=f"{m.name}:centred")

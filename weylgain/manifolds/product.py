@@ -55,6 +55,27 @@ class Product(Manifold):
             off.append(off[-1] + f.ambient_dim)
         return off
 
+    def antipodal_blocks(self) -> tuple[tuple[int, int], ...]:
+        off = self.offsets
+        return tuple((off[i] + o, n) for i, f in enumerate(self.parts)
+                     for o, n in f.antipodal_blocks())
+
+    def torus_lengths(self) -> tuple[sp.Expr, ...] | None:
+        lengths = [f.torus_lengths() for f in self.parts]
+        if any(v is None for v in lengths):
+            return None
+        return tuple(x for v in lengths for x in v)
+
+    def linear_blocks(self) -> tuple[int, ...] | None:
+        if any(f.sphere_radius() is None for f in self.parts):
+            return None
+        return tuple(f.ambient_dim for f in self.parts)
+
+    def prefers_exact_counts(self) -> bool:
+        # products of spheres or of tori have exact counts (and no mesh here)
+        return all(f.sphere_radius() is not None for f in self.parts) or \
+            all(f.torus_lengths() is not None for f in self.parts)
+
     def _cover(self):
         covers = [f._cover() for f in self.parts]
         if not any(c for _, c in covers):

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
+
+import sympy as sp
 
 from ..errors import SpecError
 from ._formulas import _nonneg_int, _positive_expr, sphere_volume
-from .base import Manifold
-from .sphere import Sphere
+from .base import Manifold, SpectrumModel
+from .sphere import Sphere, _hopf, _one_radius, _round_sphere_ladders, _transitive
 
 
 @dataclass(frozen=True)
 class ProjectiveSpace(Manifold):
     """Real projective space RP^d = S^d(r)/{x ~ -x}, in the coordinates of R^(d+1)."""
+
+    SPEC = ("RP", "RP<d>[(r)]", "real projective space S^d(r)/{x ~ -x}, coordinates of R^(d+1)")
+    SPEC_NUMBER = "radius"
 
     d: int
     radius: Any = 1
@@ -34,3 +39,41 @@ class ProjectiveSpace(Manifold):
 
     def _check_map(self, A, t):
         return Sphere(self.d, self.radius)._check_map(A, t)
+
+    @classmethod
+    def from_spec(cls, d: int, vals: list[sp.Expr], part: str) -> Manifold:
+        """The family member of a spec factor: dimension d, the numbers in parentheses."""
+        return cls(d, _one_radius(cls.SPEC[0], vals, part))
+
+    def antipodal_blocks(self) -> tuple[tuple[int, int], ...]:
+        return ((0, self.ambient_dim),)
+
+    def linear_blocks(self) -> tuple[int, ...]:
+        return (self.ambient_dim,)
+
+    def spectrum_model(self, step: int = 1) -> SpectrumModel:
+        return SpectrumModel("sphere", self.dim, float(self.radius), 2)  # even degrees only
+
+    def prefers_exact_counts(self) -> bool:
+        return self.d > 3
+
+    def mesh_ladders(self, level: int | None, group: Any = None
+                     ) -> list[list[Callable[[], Any]]]:
+        # counted on the cover S^d: the quotient by <G, -I>
+        ladders = _round_sphere_ladders(self.d, float(self.radius), level, group)
+        return ladders if ladders is not None else super().mesh_ladders(level, group)
+
+    def rotation_quotient(self, K: tuple[int, ...], gname: str, steps: list[str]
+                          ) -> tuple[int, sp.Expr, sp.Expr, sp.Expr | None]:
+        k = len(K)
+        if k == self.d + 1:
+            return _transitive(self, k, steps)
+        d_G, vol, _, _ = Sphere(self.d, self.radius).rotation_quotient(K, gname, steps)
+        steps.append("-I maps an orbit (rho, y) to (rho, -y), a different orbit: "
+                     f"vol({self.name}/G) = vol(S^{self.d}/G)/2")
+        return d_G, vol / 2, sp.S.Zero, None
+
+    def hopf_quotient(self, gname: str, steps: list[str]) -> tuple[sp.Expr, sp.Expr]:
+        if self.d != 3:
+            return super().hopf_quotient(gname, steps)
+        return _hopf(self, sp.pi * self.radius, steps)  # -I lies in U(1): half circles

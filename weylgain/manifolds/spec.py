@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sympy as sp
 
@@ -10,12 +11,25 @@ from .. import _spec_bounds as _bounds
 from ..errors import SpecError
 from .ball import Ball
 from .base import Manifold
-from .box import Box
+from .box import Box, IntervalSpec
 from .hemisphere import Hemisphere
 from .product import Product
 from .projective import ProjectiveSpace
 from .sphere import Sphere
 from .torus import Torus
+
+# The families of the spec grammar, in the order of manifold_grammar(): the prefix of a
+# factor and the class that reads it (SPEC row, SPEC_NUMBER, from_spec, optional
+# spec_digits). A new family is one file and one line here.
+FAMILIES: dict[str, Any] = {
+    "S": Sphere,
+    "T": Torus,
+    "RP": ProjectiveSpace,
+    "B": Ball,
+    "H": Hemisphere,
+    "Q": Box,
+    "I": IntervalSpec,
+}
 
 
 def _parse_number(text: str, spec: str, what: str = "number") -> sp.Expr:
@@ -42,17 +56,12 @@ def _split_product(spec: str) -> list[str]:
     return parts
 
 
-# S2, S^2 (an optional caret before the dimension), S2(3), and powers S2^3 = S2xS2xS2
-_FACTOR = re.compile(r"^(RP|S|T|B|H|Q|I)\^?(\d*)(?:\((.*?)\))?(?:\^(\d+))?$", re.IGNORECASE)
+# S2, S^2 (an optional caret before the dimension), S2(3), and powers S2^3 = S2xS2xS2; the
+# longest prefixes first, so that RP is tried before S
+_PREFIXES = "|".join(sorted(FAMILIES, key=len, reverse=True))
+_FACTOR = re.compile(r"^(" + _PREFIXES + r")\^?(\d*)(?:\((.*?)\))?(?:\^(\d+))?$", re.IGNORECASE)
 
-_GRAMMAR = [
-    ("S<d>[(r)]", "sphere S^d of radius r (default 1) in R^(d+1)"),
-    ("T<d>[(L,...)]", "flat torus with side lengths L (default 2*pi; one or d values)"),
-    ("RP<d>[(r)]", "real projective space S^d(r)/{x ~ -x}, coordinates of R^(d+1)"),
-    ("B<d>[(r)]", "ball of radius r in R^d"),
-    ("H<d>[(r)]", "hemisphere x_(d+1) >= 0 of S^d(r)"),
-    ("Q<d>[(L,...)]", "box [-L/2, L/2]^d (default L = 1)"),
-    ("I[(L)]", "interval [-L/2, L/2] (default L = 1)"),
+_GRAMMAR = [family.SPEC[1:] for family in FAMILIES.values()] + [
     ("AxB", "product, coordinates concatenated (e.g. S2xT1, S1xS1, IxI)"),
     ("M^k", "k identical factors (S2^3 = S2xS2xS2, T3^4); S^2 without digits before ^ is S2"),
 ]
@@ -98,38 +107,18 @@ def parse_manifold(spec: str) -> Manifold:
         if power < 1:
             raise SpecError(f"{part!r}: the power k in M^k must be at least 1")
         n_before = len(factors)
-        if kind == "I":
-            if digits not in ("", "1"):
-                raise SpecError(f"'I' is the interval (1-dimensional); use Q{digits} for a box")
-            digits = "1"
+        family = FAMILIES[kind]
+        if hasattr(family, "spec_digits"):  # a family of fixed dimension (the interval)
+            digits = family.spec_digits(digits)
         if not digits:
             raise SpecError(f"{part!r} needs a dimension, e.g. {kind}2; " + _grammar_hint())
         d = _bounds.bounded_int(digits, "dimension", _bounds.MAX_DIMENSION, spec)
-        what = "radius" if kind in ("S", "RP", "B", "H") else "side length"
         if args is not None and args.count(",") >= _bounds.MAX_DIMENSION:
             raise SpecError(f"{part!r}: more side lengths than the largest supported "
                             f"dimension, {_bounds.MAX_DIMENSION}")
-        vals = [] if args is None else [_parse_number(a, spec, what) for a in args.split(",")]
-        if kind in ("S", "RP", "B", "H"):
-            if len(vals) > 1:
-                raise SpecError(f"{part!r}: a {kind} takes one radius")
-            r = vals[0] if vals else 1
-            if kind == "S":
-                factors.append(Sphere(d, r))
-            elif kind == "RP":
-                factors.append(ProjectiveSpace(d, r))
-            elif kind == "B":
-                factors.append(Ball(d, r))
-            else:
-                factors.append(Hemisphere(d, r))
-        else:
-            if d < 1:
-                raise SpecError(f"{part!r}: the dimension must be at least 1")
-            default = 2 * sp.pi if kind == "T" else sp.S.One
-            if vals and len(vals) not in (1, d):
-                raise SpecError(f"{part!r}: give 1 or {d} side lengths, not {len(vals)}")
-            lengths = tuple(vals) * (d if len(vals) == 1 else 1) if vals else (default,) * d
-            factors.append(Torus(lengths) if kind == "T" else Box(lengths))
+        vals = [] if args is None else [_parse_number(a, spec, family.SPEC_NUMBER)
+                                        for a in args.split(",")]
+        factors.append(family.from_spec(d, vals, part))
         factors.extend([factors[n_before]] * (power - 1))
         _check_total_dimension(factors, spec)
     M = factors[0] if len(factors) == 1 else Product(tuple(factors))
