@@ -109,67 +109,54 @@ def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
     what = _map_label(affine_map, label)
     v = mesh.vertices
     n = v.shape[0]
-    periodic = mesh.is_periodic
-    if periodic:
+    if mesh.is_periodic:
         per = mesh.period
         fin = np.isfinite(per)
         if not affine_map.is_linear and np.any(np.abs(affine_map.translation[~fin]) > 1e-12):
             raise NotInvariantError(f"map {what} translates along a non-periodic axis of the mesh")
-        img = affine_map.apply(v, per)
-        pts = mesh.wrap_points(v)
-        # fold values rounded up to the period back to 0 (cKDTree needs [0, L))
-        for arr in (img, pts):
-            arr[:, fin] = np.where(arr[:, fin] >= per[fin], arr[:, fin] - per[fin], arr[:, fin])
-        box = np.where(fin, per, 0.0)
-        if not fin.all():  # non-periodic axes: shift to >= 0 and use a box too large to wrap
-            lo = np.minimum(pts[:, ~fin].min(axis=0), img[:, ~fin].min(axis=0))
-            hi = np.maximum(pts[:, ~fin].max(axis=0), img[:, ~fin].max(axis=0))
-            pts[:, ~fin] -= lo
-            img[:, ~fin] -= lo
-            box[~fin] = 3 * (hi - lo) + 1.0
         scale = max(1.0, float(np.max(per[fin])))
-        tree = cKDTree(pts, boxsize=box)  # the box depends on the map: not cached
     else:
         if not affine_map.is_linear:
             raise NotInvariantError(
                 f"map {what} translates, but the mesh {mesh.name or ''} is not periodic: "
                 "translations act on flat tori only"
             )
-        img = v @ affine_map.linear.T
-        scale = max(1.0, float(np.abs(v).max()))
-        tree = mesh._cache.get("kdtree")
-        if tree is None:  # one tree per mesh serves every generator
-            tree = mesh._cache["kdtree"] = cKDTree(v)
-    dist, perm = tree.query(img, k=1, workers=-1)
-    perm = perm.astype(np.int64)
-    bad = dist > tol * scale
+        scale = max(1.0, float(np.abs(v).max())) if n else 1.0
+    radius = tol * scale
+    hashed = _point_hash(mesh, radius)
+    if hashed is None:  # high ambient dimension or a tolerance as large as the mesh
+        perm, dist = _kdtree_images(mesh, affine_map)
+    else:
+        perm, dist = _hashed_images(mesh, affine_map, hashed, radius)
+    bad = dist > radius
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
+        img = _images(mesh, affine_map)[i]
+        d = mesh.wrap_difference(v - img[None, :])
+        nearest = float(np.sqrt((d * d).sum(axis=1)).min())  # one vertex: brute force is fine
         raise NotInvariantError(
             f"the mesh {mesh.name or ''} is not invariant under {what}: vertex {i} at "
-            f"{np.round(v[i], 6).tolist()} is mapped to {np.round(img[i], 6).tolist()}, which is "
-            f"not a vertex (nearest vertex {dist[i]:.3g} away; {int(bad.sum())} vertices fail). "
+            f"{np.round(v[i], 6).tolist()} is mapped to {np.round(img, 6).tolist()}, which is "
+            f"not a vertex (nearest vertex {nearest:.3g} away; {int(bad.sum())} vertices fail). "
             + _mesh_hint(mesh)
         )
-    if np.bincount(perm, minlength=n).max() != 1:
+    if np.bincount(perm, minlength=n).max(initial=0) > 1:
         raise NotInvariantError(
             f"the map {what} sends two vertices of the mesh {mesh.name or ''} to the same vertex "
             "(duplicate vertices in the mesh?)"
         )
-    s = np.sort(mesh.simplices, axis=1)
-    t = np.sort(perm[mesh.simplices], axis=1)
-    s_keys = mesh._cache.get("sorted_simplex_keys")
-    if s_keys is None:
-        s_keys = mesh._cache["sorted_simplex_keys"] = np.sort(_row_keys(s, n))
-    if not np.array_equal(s_keys, np.sort(_row_keys(t, n))):
-        known = {tuple(r) for r in s.tolist()}
-        j = next((j for j, r in enumerate(t.tolist()) if tuple(r) not in known), None)
-        if j is None:  # every image is a simplex, but the multisets differ
-            raise NotInvariantError(
-                f"the map {what} permutes the simplices of the mesh {mesh.name or ''} but not "
-                "their multiplicities: the mesh lists some simplex more than once; remove the "
-                "duplicate simplices"
-            )
+    from ._kernels.orbits import first_unmapped_simplex
+
+    s_sorted, table, count = _simplex_table(mesh)
+    j, why = first_unmapped_simplex(s_sorted, table, count, perm)
+    if why == 1:  # every image is a simplex, but the multisets differ
+        raise NotInvariantError(
+            f"the map {what} permutes the simplices of the mesh {mesh.name or ''} but not "
+            "their multiplicities: the mesh lists some simplex more than once; remove the "
+            "duplicate simplices"
+        )
+    if j >= 0:
+        # the table is built on row-sorted simplices in mesh order: j indexes mesh.simplices
         raise NotInvariantError(
             f"the mesh {mesh.name or ''} is not invariant under {what}: vertices map onto "
             f"vertices, but simplex {j} = {mesh.simplices[j].tolist()} is mapped to "
@@ -179,16 +166,118 @@ def vertex_permutation(mesh: Mesh, affine_map: AffineMap, tol: float = 1e-8,
     return perm
 
 
-def _row_keys(rows: np.ndarray, n: int) -> np.ndarray:
-    """One sortable key per row of vertex indices < n: a packed int64 when it fits,
-    otherwise a byte string of the row (equal keys <=> equal rows either way)."""
-    if float(n) ** rows.shape[1] < 2.0**62:
-        key = np.zeros(rows.shape[0], dtype=np.int64)
-        for j in range(rows.shape[1]):
-            key = key * n + rows[:, j]
-        return key
-    big = np.ascontiguousarray(rows.astype(">i8"))  # big-endian: bytes sort like numbers
-    return big.view(f"S{8 * rows.shape[1]}").ravel()
+# Hashing looks at 2^D cells per query: beyond this ambient dimension the KD-tree is cheaper
+_HASH_MAX_DIM = 6
+
+
+def _images(mesh: Mesh, affine_map: AffineMap) -> np.ndarray:
+    """Images of the vertices, wrapped into [0, L) along periodic axes."""
+    v = mesh.vertices
+    if not mesh.is_periodic:
+        return v @ affine_map.linear.T
+    per = mesh.period
+    fin = np.isfinite(per)
+    img = affine_map.apply(v, per)
+    img[:, fin] = np.mod(img[:, fin], per[fin])
+    # values rounded up to the period fold back to 0
+    img[:, fin] = np.where(img[:, fin] >= per[fin], img[:, fin] - per[fin], img[:, fin])
+    return img
+
+
+def _wrapped_vertices(mesh: Mesh) -> np.ndarray:
+    if not mesh.is_periodic:
+        return mesh.vertices
+    per = mesh.period
+    fin = np.isfinite(per)
+    pts = mesh.wrap_points(mesh.vertices)
+    pts[:, fin] = np.where(pts[:, fin] >= per[fin], pts[:, fin] - per[fin], pts[:, fin])
+    return pts
+
+
+def _point_hash(mesh: Mesh, radius: float) -> tuple | None:
+    """The vertices hashed by grid cell (cached per mesh and radius), or None where the
+    KD-tree is the better tool (high ambient dimension, a radius as large as the mesh)."""
+    from ._kernels.orbits import hash_points, min_edge_length
+
+    D = mesh.ambient_dim
+    n = mesh.n_vertices
+    if D > _HASH_MAX_DIM or n == 0:
+        return None
+    cached = mesh._cache.get("point_hash")
+    if cached is not None and cached[0] == radius:
+        return cached[1]
+    pts = np.ascontiguousarray(_wrapped_vertices(mesh), dtype=np.float64)
+    per = mesh.period if mesh.is_periodic else np.full(D, np.inf)
+    fin = np.isfinite(per)
+    period = np.where(fin, per, 0.0)
+    edge = float(mesh._cache.get("min_edge", -1.0))
+    if edge < 0:
+        edge = float(min_edge_length(pts, mesh.simplices, period))
+        mesh._cache["min_edge"] = edge
+    extent = float(np.abs(pts).max()) if pts.size else 1.0
+    # half the shortest edge keeps about one vertex per cell; the cell must be at least twice
+    # the matching radius for the 2^D-cell rule, and coarse enough for int64 cell indices
+    h = max(0.5 * edge, 4.0 * radius, extent * 2.0**-40, 1e-300)
+    ncell = np.where(fin, np.floor(np.where(fin, per, 1.0) / h), 0).astype(np.int64)
+    ncell[fin] = np.maximum(ncell[fin], 1)
+    cell = np.where(fin, np.where(fin, per, 1.0) / np.maximum(ncell, 1), h)
+    if radius > 0.5 * float(cell.min()):
+        return None  # a tolerance as large as the cells: the 2^D-cell rule would miss points
+    bits = max(4, int(2 * n - 1).bit_length())
+    head, nxt = hash_points(pts, cell, ncell, bits)
+    out = (pts, cell, ncell, period, head, nxt)
+    mesh._cache["point_hash"] = (radius, out)
+    return out
+
+
+def _hashed_images(mesh: Mesh, affine_map: AffineMap, hashed: tuple, radius: float
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    from ._kernels.orbits import match_points
+
+    pts, cell, ncell, period, head, nxt = hashed
+    lin = np.ascontiguousarray(affine_map.linear, dtype=np.float64)
+    shift = np.ascontiguousarray(affine_map.translation * period, dtype=np.float64)
+    if not (np.isfinite(lin).all() and np.isfinite(shift).all()):
+        raise NotInvariantError("the map has non-finite entries")
+    return match_points(pts, head, nxt, cell, ncell, period, lin, shift, float(radius))
+
+
+def _kdtree_images(mesh: Mesh, affine_map: AffineMap) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest vertex of every image by a KD-tree (the route of high ambient dimensions)."""
+    v = mesh.vertices
+    if mesh.is_periodic:
+        per = mesh.period
+        fin = np.isfinite(per)
+        img = _images(mesh, affine_map)
+        pts = _wrapped_vertices(mesh).copy()
+        box = np.where(fin, per, 0.0)
+        if not fin.all():  # non-periodic axes: shift to >= 0 and use a box too large to wrap
+            lo = np.minimum(pts[:, ~fin].min(axis=0), img[:, ~fin].min(axis=0))
+            hi = np.maximum(pts[:, ~fin].max(axis=0), img[:, ~fin].max(axis=0))
+            pts[:, ~fin] -= lo
+            img[:, ~fin] -= lo
+            box[~fin] = 3 * (hi - lo) + 1.0
+        tree = cKDTree(pts, boxsize=box)  # the box depends on the map: not cached
+    else:
+        img = v @ affine_map.linear.T
+        tree = mesh._cache.get("kdtree")
+        if tree is None:  # one tree per mesh serves every generator
+            tree = mesh._cache["kdtree"] = cKDTree(v)
+    dist, perm = tree.query(img, k=1, workers=-1)
+    return perm.astype(np.int64), dist
+
+
+def _simplex_table(mesh: Mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row-sorted simplices and their hash table with multiplicities (cached per mesh)."""
+    from ._kernels.orbits import simplex_table
+
+    cached = mesh._cache.get("simplex_table")
+    if cached is None:
+        s = np.ascontiguousarray(np.sort(mesh.simplices, axis=1), dtype=np.int64)
+        bits = max(4, int(2 * s.shape[0] - 1).bit_length())
+        table, count = simplex_table(s, bits)
+        cached = mesh._cache["simplex_table"] = (s, table, count)
+    return cached
 
 
 def vertex_orbits(perms: np.ndarray) -> tuple[np.ndarray, int]:
