@@ -18,6 +18,8 @@ the prediction.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .catalogue import catalogue_pairs, worked_examples
 from .exact_route import (  # noqa: F401  (private names of the former gain.py, kept importable)
     _EXACT_MAX_COUNT,
@@ -30,14 +32,10 @@ from .exact_route import (  # noqa: F401  (private names of the former gain.py, 
 from .fitting import _fit, _rel  # noqa: F401
 from .measure import (  # noqa: F401
     _SLOW_DENSE,
-    _centred_box,
     _counts,
-    _manifold_spectrum,
-    _mesh_ladders,
     _min_angle_note,
     _quotient_resolution,
     _quotient_spectrum,
-    _Spectrum,
     _sphere_lam_h2,
     _threshold_grid,
     _window,
@@ -69,3 +67,17 @@ for _name in __all__:
     if callable(_obj) and getattr(_obj, "__module__", "").startswith(__name__ + "."):
         _obj.__module__ = __name__
 del _name, _obj
+
+
+def __getattr__(name: str) -> Any:
+    """Former private names of gain.py now answered by the manifold classes (kept importable;
+    resolved lazily because the manifold layer imports sympy)."""
+    if name == "_Spectrum":
+        from ..manifolds.base import SpectrumModel
+
+        return SpectrumModel
+    if name == "_manifold_spectrum":
+        return lambda M, step=1: M.spectrum_model(step)
+    if name == "_mesh_ladders":
+        return lambda M, level, group=None: M.mesh_ladders(level, group)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

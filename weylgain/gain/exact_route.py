@@ -24,19 +24,11 @@ _EXACT_MIN_COUNT = 100
 
 def _needs_exact_counts(M: Any, G: Any) -> bool:
     """True where no mesh of M (or no orbit-space mesh for G) exists here."""
-    from .. import symbolic as sym
     from ..groups import ContinuousGroup, FiniteGroup
 
     if not isinstance(G, (FiniteGroup, ContinuousGroup)):
         return True  # Lie-algebra groups, subtori and product actions: no orbit-space mesh
-    if isinstance(M, sym.Product):  # products of spheres or of tori have exact counts
-        return all(isinstance(f, sym.Sphere) for f in M.factors) or \
-            all(isinstance(f, sym.Torus) for f in M.factors)
-    if isinstance(M, (sym.Sphere, sym.ProjectiveSpace)) and M.d > 3:
-        return True
-    if isinstance(M, sym.Torus) and M.dim > 3:
-        return True
-    return False
+    return bool(M.prefers_exact_counts())
 
 
 def _exact_spec(M: Any, manifold: Any) -> str:

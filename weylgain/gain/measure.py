@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -18,114 +17,38 @@ from .exact_route import _measure_from_exact_counts, _needs_exact_counts
 from .fitting import _fit, _rel
 from .report import MeasuredGain, _count_arg, _positive_float
 
-
-def _centred_box(dim: int, n: int, lengths: list[float], triangulation: str) -> Any:
-    """meshes.box shifted to [-L/2, L/2]^dim, the frame of symbolic.Box."""
-    from .. import meshes
-    from ..mesh import Mesh
-
-    m = meshes.box(dim, n, length=lengths if dim > 1 else lengths[0],
-                   triangulation=triangulation)
-    v = m.vertices - np.asarray(lengths)[None, :] / 2
-    return Mesh(v, m.simplices, name=f"{m.name}:centred")
+if TYPE_CHECKING:  # the manifold layer imports sympy: only where measure_gain runs
+    from ..manifolds.base import SpectrumModel
 
 
 # Reduced problems of this many unknowns take the counter's dense route, which is slow under
 # load (multithreaded BLAS on a busy machine): a finer mesh is faster.
 _SLOW_DENSE = (600, 2500)
 
-# Meshes of M, by family, from coarse to fine: measure_gain takes the first family the group
-# maps onto itself and the coarsest level whose resolution shows enough invariant eigenvalues.
-# The finest levels keep one call within a few seconds (a count of a 16k-vertex pencil takes
-# about 0.3 s).
-def _mesh_ladders(M: Any, level: int | None, group: Any = None
-                  ) -> list[list[Callable[[], Any]]]:
-    from .. import meshes
-    from .. import symbolic as sym
 
-    def ladder(make: Callable[[int], Any], levels: list[int]) -> list[Callable[[], Any]]:
-        lv = levels if level is None else [int(level)]
-        return [lambda k=k: make(k) for k in lv]
-
-    if isinstance(M, (sym.Sphere, sym.ProjectiveSpace)):
-        r = float(M.radius)
-        if M.d == 1:
-            # 1-d: cheap; sizes keep M and M/G above the dense-route limit of the counter
-            return [ladder(lambda n: meshes.circle(n, radius=r), [5200, 10400])]
-        if M.d == 2:
-            out = [ladder(lambda k: meshes.sphere(k, radius=r, base="octahedron"), [5, 6]),
-                   ladder(lambda k: meshes.sphere(k, radius=r), [4, 5])]
-            if group is not None:  # any other finite group: a mesh built for it (level k:
-                # as many vertices as the icosahedral sphere of level k)
-                out.append(ladder(lambda k: meshes.invariant_sphere(
-                    group, n_vertices=10 * 4 ** k + 2, radius=r), [4, 5, 6]))
-            return out
-        if M.d == 3:
-            return [ladder(lambda k: meshes.sphere3(k, radius=r), [2])]
-    if isinstance(M, sym.Hemisphere) and M.d == 2:
-        return [ladder(lambda k: meshes.hemisphere(k, radius=float(M.radius)), [5, 6])]
-    if isinstance(M, sym.Ball) and M.d == 2:
-        return [ladder(lambda k: meshes.disk(k, radius=float(M.radius)), [6])]
-    if isinstance(M, sym.Ball) and M.d == 3:
-        return [ladder(lambda k: meshes.ball(k, radius=float(M.radius)), [3])]
-    if isinstance(M, sym.Torus) and M.dim <= 3:
-        L = [float(v) for v in M.lengths]
-        arg = L if M.dim > 1 else L[0]
-        sizes = {1: [5200, 10400], 2: [60, 120, 200], 3: [16, 24]}[M.dim]
-        return [ladder(lambda n, tri=tri: meshes.torus(M.dim, n, length=arg, triangulation=tri),
-                       sizes) for tri in ("mirrored", "kuhn")]
-    if isinstance(M, sym.Box) and M.dim <= 3:
-        L = [float(v) for v in M.lengths]
-        if M.dim == 1:
-            return [ladder(lambda n: _centred_box(1, n, L, "kuhn"), [5201, 10401])]
-        sizes = {2: [61, 121], 3: [17, 25]}[M.dim]
-        return [ladder(lambda n, tri=tri: _centred_box(M.dim, n, L, tri), sizes)
-                for tri in ("mirrored", "kuhn")]
-    raise SpecError(
-        f"measure_gain cannot mesh {M.name}; it measures S1, S2, S3, RP1, RP2, H2, B2, B3, "
-        "T1-T3, I, Q2, Q3 (predict_gain answers for the others)"
-    )
+def _antipodal_generators(M: Any) -> np.ndarray:
+    """-I on each antipodal block of M (RP^d and products with RP factors), as (k, D, D)
+    generators acting on the cover's coordinates; (0, D, D) when M has none."""
+    D = M.ambient_dim
+    gens = []
+    for off, n in M.antipodal_blocks():
+        flip = np.eye(D)
+        flip[off:off + n, off:off + n] *= -1
+        gens.append(flip)
+    return np.array(gens, dtype=np.float64).reshape(len(gens), D, D)
 
 
-@dataclass(frozen=True)
-class _Spectrum:
-    """Where the exact eigenvalues of a counted space lie (to put thresholds in gaps).
-
-    kind 'sphere': k(k+dim-1)/r^2 for k = 0, step, 2 step, ... (step 2 when -I acts: RP^d,
-    the Hopf quotient S^2(r/2) seen in S^3 degrees); 'lattice': unit * (m . m), m in Z^dim
-    (flat tori; boxes with Neumann conditions: unit * sum m_i^2, m_i >= 0); 'generic': none.
-    """
-
-    kind: str
-    dim: int = 0
-    radius: float = 1.0
-    step: int = 1
-    unit: float = 1.0
-
-
-def _manifold_spectrum(M: Any, step: int = 1) -> _Spectrum:
-    from .. import symbolic as sym
-
-    if isinstance(M, (sym.Sphere, sym.ProjectiveSpace, sym.Hemisphere)):
-        st = 2 if isinstance(M, sym.ProjectiveSpace) else step
-        return _Spectrum("sphere", M.dim, float(M.radius), st)
-    if isinstance(M, sym.Torus) and all(v == M.lengths[0] for v in M.lengths):
-        return _Spectrum("lattice", M.dim, unit=(2 * math.pi / float(M.lengths[0])) ** 2)
-    if isinstance(M, sym.Box) and all(v == M.lengths[0] for v in M.lengths):
-        return _Spectrum("lattice", M.dim, unit=(math.pi / float(M.lengths[0])) ** 2)
-    return _Spectrum("generic")
-
-
-def _quotient_spectrum(M: Any, G: Any, geo: Any, G_mesh: Any) -> _Spectrum:
+def _quotient_spectrum(M: Any, G: Any, geo: Any, G_mesh: Any) -> SpectrumModel:
     """The spectrum family of M/G (a sub-spectrum of M's, or of the orbit space)."""
     from ..groups import ContinuousGroup
+    from ..manifolds.base import SpectrumModel
 
-    base = _manifold_spectrum(M)
+    base = M.spectrum_model()
     if isinstance(G, ContinuousGroup):
         if G.family == "hopf":
-            return _Spectrum("sphere", 3, base.radius, 2)  # even degrees of S^3
+            return SpectrumModel("sphere", 3, base.radius, 2)  # even degrees of S^3
         if G.family == "torus_translation" and base.kind == "lattice":
-            return _Spectrum("lattice", geo.quotient_dim, unit=base.unit)
+            return SpectrumModel("lattice", geo.quotient_dim, unit=base.unit)
         return base  # SO(k), k <= d: invariants in every degree of the sphere
     if base.kind == "sphere" and base.step == 1:
         # -I in the group: only even degrees carry invariants
@@ -133,13 +56,13 @@ def _quotient_spectrum(M: Any, G: Any, geo: Any, G_mesh: Any) -> _Spectrum:
             lin, _ = G_mesh.elements(max_order=5000)
             D = lin.shape[1]
             if np.any(np.abs(lin + np.eye(D)).max(axis=(1, 2)) < 1e-9):
-                return _Spectrum("sphere", base.dim, base.radius, 2)
+                return SpectrumModel("sphere", base.dim, base.radius, 2)
         except WeylgainError:
             pass
     return base
 
 
-def _threshold_grid(spec: _Spectrum, lam_lo: float, lam_hi: float, n_points: int
+def _threshold_grid(spec: SpectrumModel, lam_lo: float, lam_hi: float, n_points: int
                     ) -> np.ndarray:
     """About n_points thresholds in [lam_lo, lam_hi], at gap midpoints of the exact spectrum.
 
@@ -256,7 +179,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     if _needs_exact_counts(M, G):
         return _measure_from_exact_counts(M, G, geo, manifold, n_points=n_points,
                                           min_count=min_count, t0=t0)
-    spec_M = _manifold_spectrum(M)
+    spec_M = M.spectrum_model()
     if lam_max_h2 is None:
         from ..resolution import RESOLVED_LAM_H2
 
@@ -312,13 +235,13 @@ def _group_on_mesh(M: Any, G: Any) -> tuple[Any, bool]:
     if finite:
         lin, tr = G.generator_arrays()
         lin, tr, _ = sym._align(lin, tr, M.ambient_dim, G.name, M.name)
-        if isinstance(M, sym.ProjectiveSpace):
-            lin = np.concatenate([lin, -np.eye(M.ambient_dim)[None]])
-            tr = np.concatenate([tr, np.zeros((1, M.ambient_dim))])
+        anti = _antipodal_generators(M)  # RP^d: the cover's group <G, -I>
+        lin = np.concatenate([lin, anti])
+        tr = np.concatenate([tr, np.zeros((anti.shape[0], M.ambient_dim))])
         if lin.shape[0] == 0:
             lin, tr = np.eye(M.ambient_dim)[None], np.zeros((1, M.ambient_dim))
         G_mesh = from_generators(lin, tr, name=G.name)
-    elif isinstance(M, sym.ProjectiveSpace):
+    elif M.antipodal_blocks():
         raise SpecError("measure_gain measures continuous groups on spheres, balls and tori, "
                         "not on RP^d")
     return G_mesh, finite
@@ -335,7 +258,7 @@ def _choose_mesh(M: Any, G: Any, G_mesh: Any, finite: bool, level: int | None,
 
     mesh = q = None
     errors: list[str] = []
-    for ladder in _mesh_ladders(M, level, G_mesh if finite else None):
+    for ladder in M.mesh_ladders(level, G_mesh if finite else None):
         for build in ladder:
             candidate = build()
             try:
@@ -361,7 +284,8 @@ def _choose_mesh(M: Any, G: Any, G_mesh: Any, finite: bool, level: int | None,
 
 def _quotient_counts(M: Any, G: Any, geo: Any, G_mesh: Any, q: Any, C_G: float, dG_pred: int,
                      lam_h2: Callable[[float], float], min_count: int, n_points: int,
-                     averaged: bool, progress: bool) -> tuple[np.ndarray, np.ndarray, _Spectrum]:
+                     averaged: bool, progress: bool
+                     ) -> tuple[np.ndarray, np.ndarray, SpectrumModel]:
     """N_G at thresholds in M/G's own window (finite G: the same mesh; continuous: the orbit
     space), with the spectrum family the thresholds were placed in."""
     base = q.base_mesh
@@ -386,12 +310,11 @@ def _quotient_counts(M: Any, G: Any, geo: Any, G_mesh: Any, q: Any, C_G: float, 
     return lams_q, _counts(pairs, lams_q, progress), spec_q
 
 
-def _manifold_counts(M: Any, mesh: Any, spec_M: _Spectrum, C_M: float, h: float,
+def _manifold_counts(M: Any, mesh: Any, spec_M: SpectrumModel, C_M: float, h: float,
                      lam_h2: Callable[[float], float], min_count: int, averaged: bool,
                      progress: bool) -> tuple[np.ndarray, np.ndarray, Any]:
     """N on M itself (a check on the mesh; skipped when its window is too small), and its
     fit (d, d_err, fixed-dimension fit), None when skipped."""
-    from .. import symbolic as sym
     from ..fem import laplacian
     from ..groups import from_generators
     from ..quotient import quotient
@@ -402,8 +325,8 @@ def _manifold_counts(M: Any, mesh: Any, spec_M: _Spectrum, C_M: float, h: float,
     counts_M = np.zeros(0)
     fit_M = None
     if lams_M.size >= 4:
-        if isinstance(M, sym.ProjectiveSpace):  # RP^d = the cover's -I quotient
-            anti = from_generators(-np.eye(M.ambient_dim)[None], name="antipodal")
+        if M.antipodal_blocks():  # RP^d = the cover's -I quotient
+            anti = from_generators(_antipodal_generators(M), name="antipodal")
             qa = quotient(mesh, anti)
             pairs = [qa.laplacian()] + ([qa.laplacian(lumped=True)] if averaged else [])
         else:
@@ -414,7 +337,7 @@ def _manifold_counts(M: Any, mesh: Any, spec_M: _Spectrum, C_M: float, h: float,
     return lams_M, counts_M, fit_M
 
 
-def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: _Spectrum, h: float,
+def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, h: float,
             lams_q: np.ndarray, counts_q: np.ndarray, lams_M: np.ndarray,
             counts_M: np.ndarray, fit_M: Any, averaged: bool, t0: float) -> MeasuredGain:
     """The fit of N_G (a point: constant count) and the MeasuredGain against the prediction."""
