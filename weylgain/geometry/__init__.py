@@ -3,8 +3,8 @@
 One home for M/G: :func:`quotient_geometry` reads the group (a spec string is resolved on the
 manifold by :func:`weylgain.groups.resolve`) and takes the route that fits it:
 
-* finite groups (:mod:`weylgain.geometry.finite`): vol(M)/|G_eff| and the Neumann walls of
-  the reflections;
+* finite groups (:mod:`weylgain.geometry.finite`): vol(M) divided by the order of the group
+  acting effectively, and the Neumann walls of the reflections;
 * the named continuous families (:mod:`weylgain.geometry.continuous`): the coarea formula,
   through each manifold's ``rotation_quotient`` and ``hopf_quotient``;
 * Lie-algebra groups (:mod:`weylgain.geometry.lie`) and subtori
