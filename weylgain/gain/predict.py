@@ -64,34 +64,9 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
     bG = s / (s + dG / 2)
     vratio = vol_M / vol_Q
 
-    if dG < d:
-        kind = "exponential"
-        linear: int | float | None = None
-    elif geo.effective_order is not None:
-        linear = int(geo.effective_order)
-        kind = "linear" if linear > 1 else "none"
-    else:  # a continuous group acting without lowering the dimension acts trivially here
-        linear = float(vratio) if abs(vratio - round(vratio)) > 1e-12 else int(round(vratio))
-        kind = "linear" if vratio > 1 + 1e-12 else "none"
-
-    ratio_eps = None
-    risk_n = risk_inv_n = equiv = ratio_n = None
-    try:
-        if eps is not None:
-            ratio_eps = vratio * eps ** (-(d - dG) / (2 * s))
-        if n is not None:
-            risk_n = (sigma ** 2 * vol_M / n) ** b
-            risk_inv_n = (sigma ** 2 * vol_Q / n) ** bG
-            equiv = sigma ** 2 * vol_M * risk_inv_n ** (-1 / b)
-            ratio_n = equiv / n
-        if not all(math.isfinite(v) for v in (ratio_eps, risk_n, risk_inv_n, equiv, ratio_n)
-                   if v is not None):
-            raise OverflowError
-    except (OverflowError, ZeroDivisionError) as exc:  # float powers raise, products give inf
-        given = ", ".join(f"{k} = {v:g}" for k, v in (("eps", eps), ("n", n)) if v is not None)
-        raise SpecError(
-            f"{given} is so extreme that the sample ratios leave the range of a double; use "
-            "the expression sample_ratio_expr, or a moderate eps / n") from exc
+    kind, linear = _gain_kind(geo, d, dG, vratio)
+    ratio_eps, risk_n, risk_inv_n, equiv, ratio_n = _ratios_at(
+        d, dG, s, sigma, eps, n, vol_M, vol_Q, b, bG, vratio)
 
     if not math.isfinite(vratio) or (linear is not None and not math.isfinite(float(linear))):
         raise SpecError(
@@ -117,6 +92,44 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
         action=str(getattr(geo, "action", "") or ""),
     ))
 
+
+
+def _gain_kind(geo: Any, d: int, dG: int, vratio: float) -> tuple[str, int | float | None]:
+    """('none' | 'linear' | 'exponential', the linear factor or None for a dimension drop)."""
+    if dG < d:
+        return "exponential", None
+    if geo.effective_order is not None:
+        linear = int(geo.effective_order)
+        return ("linear" if linear > 1 else "none"), linear
+    # a continuous group acting without lowering the dimension acts trivially here
+    linear_f = float(vratio) if abs(vratio - round(vratio)) > 1e-12 else int(round(vratio))
+    return ("linear" if vratio > 1 + 1e-12 else "none"), linear_f
+
+
+def _ratios_at(d: int, dG: int, s: float, sigma: float, eps: float | None, n: float | None,
+               vol_M: float, vol_Q: float, b: float, bG: float, vratio: float
+               ) -> tuple[float | None, ...]:
+    """The sample ratio at eps and the risks, equivalent samples and ratio at n (None where
+    not asked); SpecError where they leave the range of a double."""
+    ratio_eps = None
+    risk_n = risk_inv_n = equiv = ratio_n = None
+    try:
+        if eps is not None:
+            ratio_eps = vratio * eps ** (-(d - dG) / (2 * s))
+        if n is not None:
+            risk_n = (sigma ** 2 * vol_M / n) ** b
+            risk_inv_n = (sigma ** 2 * vol_Q / n) ** bG
+            equiv = sigma ** 2 * vol_M * risk_inv_n ** (-1 / b)
+            ratio_n = equiv / n
+        if not all(math.isfinite(v) for v in (ratio_eps, risk_n, risk_inv_n, equiv, ratio_n)
+                   if v is not None):
+            raise OverflowError
+    except (OverflowError, ZeroDivisionError) as exc:  # float powers raise, products give inf
+        given = ", ".join(f"{k} = {v:g}" for k, v in (("eps", eps), ("n", n)) if v is not None)
+        raise SpecError(
+            f"{given} is so extreme that the sample ratios leave the range of a double; use "
+            "the expression sample_ratio_expr, or a moderate eps / n") from exc
+    return ratio_eps, risk_n, risk_inv_n, equiv, ratio_n
 
 # volumes of the report: normal doubles, with room for the ratios and eps/n powers built on
 # them (symbolic volumes are exact; an underflow to 0 would print a gain of Infinity)
