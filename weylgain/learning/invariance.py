@@ -19,7 +19,8 @@ from scipy.sparse.csgraph import connected_components
 
 from ..errors import GroupError
 
-__all__ = ["GroupAction", "as_action", "invariant_subspace", "rotation_in_plane"]
+__all__ = ["GroupAction", "as_action", "action_from_record", "invariant_subspace",
+           "rotation_in_plane"]
 
 #: Finite groups up to this order are enumerated to measure invariance discrepancies.
 _ENUMERATE_FOR_DISCREPANCY = 64
@@ -58,6 +59,11 @@ class GroupAction:
         Translated coordinates (torus_translation).
     group : object
         The original group object (for to_dict()).
+    quadrature : int
+        Q of the rotations by 2 pi / Q standing for a continuous group.
+    quotient_dim : int or None
+        dim M/G when it is known from the group's geometry (actions built from action data,
+        family "generated"); None: derived from the family.
     """
 
     name: str
@@ -70,6 +76,7 @@ class GroupAction:
     coordinates: tuple = ()
     group: Any = None
     quadrature: int = 0
+    quotient_dim: int | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -151,6 +158,60 @@ class GroupAction:
             "family": self.family,
             "n_generators": len(self.generators),
         }
+
+
+def action_from_record(record: Any, group: Any, name: str, band_limit: int,
+                       quotient_dim: int, order: float) -> GroupAction:
+    """A :class:`GroupAction` (family "generated") from a group's action data.
+
+    Parameters
+    ----------
+    record : weylgain.groups.actions.LinearAction or TorusAction
+        What ``group.action_on(manifold)`` returns.
+    group : object
+        The group (kept for exact counts and reports).
+    name : str
+    band_limit : int
+        The highest frequency of the kernel's modes under one-parameter subgroups (the
+        total degree on products of spheres, max ``|k_i|`` on tori).
+    quotient_dim : int
+        dim M/G.
+    order : float
+        ``|G|`` (``math.inf`` for a positive-dimensional group).
+
+    Each Lie-algebra element X (scaled to spectral norm 1, so that its frequencies on the
+    kernel's modes are at most ``band_limit``) becomes the rotation exp(2 pi X / Q), Q above
+    that frequency, which fixes exactly the band-limited functions the whole one-parameter
+    group fixes; a torus direction v becomes the translation v / Q with Q above
+    max ``|k.v|``. The finite generators are kept as they are.
+    """
+    from scipy.linalg import expm
+
+    gens: list[tuple[np.ndarray, np.ndarray]] = []
+    if hasattr(record, "directions"):
+        D = int(record.dim)
+        dirs = np.asarray(record.directions, dtype=np.int64).reshape(-1, D)
+        Q = int(band_limit) * int(np.abs(dirs).sum(axis=1).max(initial=0)) + 1
+        for v in dirs:
+            gens.append((np.eye(D), v.astype(np.float64) / Q))
+        for a, t in zip(np.asarray(record.linear), np.asarray(record.translation)):
+            gens.append((np.array(a, dtype=np.float64), np.array(t, dtype=np.float64)))
+        lie = len(dirs)
+    else:
+        D = int(record.dim)
+        Q = int(band_limit) + 1
+        algebra = np.asarray(record.algebra, dtype=np.float64).reshape(-1, D, D)
+        for X in algebra:
+            scale = float(np.linalg.norm(X, 2))
+            if scale > 0:
+                gens.append((expm((2 * math.pi / Q) * X / scale), np.zeros(D)))
+        for g in np.asarray(record.generators, dtype=np.float64).reshape(-1, D, D):
+            gens.append((np.array(g), np.zeros(D)))
+        lie = len(algebra)
+    if not gens:
+        gens = [(np.eye(D), np.zeros(D))]
+    return GroupAction(name, float(order), int(lie), tuple(gens), "generated", group=group,
+                       quadrature=Q, quotient_dim=int(quotient_dim))
 
 
 def _closure_small(generators: tuple, max_order: int) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,9 @@ def _rng(seed: Any) -> np.random.Generator:
 
 
 def _action(group: Any, kernel: SpectralKernel) -> GroupAction:
-    return as_action(group, kernel.domain.ambient_dim, kernel.band_limit)
+    from .domains import action_for
+
+    return action_for(group, kernel)
 
 
 def quotient_dimension(kernel: SpectralKernel, group: Any) -> int:
@@ -39,6 +41,8 @@ def quotient_dimension(kernel: SpectralKernel, group: Any) -> int:
     if group is None:
         return d
     act = _action(group, kernel)
+    if act.quotient_dim is not None:
+        return int(act.quotient_dim)
     if act.is_finite:
         return d
     if act.family == "axis_rotation":
