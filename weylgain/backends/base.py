@@ -94,6 +94,12 @@ class Backend(ABC):
 
     #: short name (``backend=`` and ``--backend`` take it)
     name: str = ""
+    #: the fill-reducing ordering the analysis used (set by each backend)
+    ordering: str = ""
+    #: entries of the factors and flops of one factorization as the analysis predicts them
+    #: (None where the library does not say)
+    factor_nonzeros: int | None = None
+    factor_flops: float | None = None
 
     def __init__(self, pencil: Pencil) -> None:
         self.pencil = pencil

@@ -44,6 +44,7 @@ class SuperLUBackend(Backend):
     """SuperLU LU with diagonal pivots in a nested-dissection order (computed once)."""
 
     name = "superlu"
+    ordering = "nd"
 
     @classmethod
     def available(cls) -> tuple[bool, str]:
