@@ -10,6 +10,11 @@ The mesh and assembly estimates are peaks of the real code measured with ``trace
 several sizes (tests/test_resources.py checks them within a factor of 2); they are linear in
 the mesh size, so a request far beyond the machine is refused at once.
 
+Running time is guarded the same way (:func:`check_time`): the exact counters estimate
+their loops from the request (tables, monomials, group sizes) and refuse, with
+:class:`~weylgain.errors.ResourceError`, what would run longer than
+``WEYLGAIN_TIME_LIMIT`` (default 120 seconds; ``none`` for no limit).
+
 The factorization of K - sigma M, the largest allocation of a count (on a 3-D mesh its
 factors hold 10-50 times the nonzeros of the matrix), is estimated after the symbolic
 analysis and before the numerical factorization: PARDISO and MUMPS report the memory their
@@ -426,9 +431,9 @@ DEFAULT_TIME_LIMIT = 120.0
 #: Element operations per second of vectorised numpy loops (adds, gathers, compares) and of
 #: the numba kernels, and floating-point operations per second of dense linear algebra
 #: (matrix products; an SVD of an m x n matrix is counted as 20 m n min(m, n) of them):
-#: measured on the development machine (2 cores, shared) with the exact counters; an
-#: estimate is within a factor of about 2 of the run (tests/test_exact_edges.py), so a
-#: refusal means "clearly too long".
+#: measured on the development machine (2 cores) with the exact counters. Estimates err on
+#: the short side (runs took 1-5 times the estimate on a loaded machine), so a refusal
+#: means "clearly too long".
 NUMPY_ELEMENTS_PER_SECOND = 1.5e8
 FLOPS_PER_SECOND = 1e10
 #: Iterations per second of a Python loop doing a few small numpy operations each.

@@ -297,8 +297,8 @@ def group_from_dict(d: dict[str, Any]) -> Any:
                                             "elements a stated order is checked against by "
                                             "enumeration; leave 'order' out")
             if found != order:
-                raise _field_error("order", f"is {order} but the generators generate a group "
-                                            f"of order {found}")
+                raise GroupError(f"group dictionary: 'order' is {order} but the generators "
+                                 f"generate a group of order {found}")
             try:
                 group = from_generators(lin, tr, name or "custom", order=order,
                                         description=desc, verify_order=False)
