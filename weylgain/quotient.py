@@ -23,8 +23,10 @@ from scipy.spatial import cKDTree
 from .errors import GroupError, NotInvariantError
 from .groups import AffineMap, ContinuousGroup, FiniteGroup
 from .mesh import Mesh, volumes_from_edges
+from .quotient_direct import SphereQuotient, quotient_sphere
 
-__all__ = ["Quotient", "quotient", "vertex_permutation", "vertex_orbits"]
+__all__ = ["Quotient", "quotient", "vertex_permutation", "vertex_orbits", "quotient_sphere",
+           "SphereQuotient"]
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -486,13 +488,18 @@ def _slice_volume(mesh: Mesh, simplices: np.ndarray, moved: np.ndarray) -> float
     return float(volumes_from_edges(e).sum())
 
 
-def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: int | None = None,
-             tol: float = 1e-8) -> Quotient:
+def quotient(mesh: Mesh | str, group: FiniteGroup | ContinuousGroup, *,
+             resolution: int | None = None, tol: float = 1e-8) -> Quotient | SphereQuotient:
     """The orbit space of a mesh under a group, ready for eigenvalue counting.
 
     Parameters
     ----------
-    mesh : Mesh
+    mesh : Mesh or str
+        A mesh, or a mesh spec of :func:`weylgain.meshes.from_spec`. A polyhedral sphere
+        spec (``"sphere:K[:icosahedron|octahedron][:RADIUS]"``) with a finite group takes the
+        direct route, :func:`~weylgain.quotient_direct.quotient_sphere`: the reduced pencil
+        is assembled from one face per orbit of faces, and the mesh is never built. Any
+        other spec is built and reduced as a mesh.
     group : FiniteGroup or ContinuousGroup
         A finite group acting on a lower dimension than ``mesh.ambient_dim`` is extended by
         the identity on the extra coordinates.
@@ -505,7 +512,9 @@ def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: in
 
     Returns
     -------
-    Quotient
+    Quotient or SphereQuotient
+        A :class:`~weylgain.quotient_direct.SphereQuotient` for a sphere spec and a finite
+        group (the same pencil, counts and volume; no mesh, so no per-vertex ``orbits``).
 
     Raises
     ------
@@ -513,9 +522,35 @@ def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: in
         A generator does not map the mesh (vertices and simplices) onto itself.
     GroupError
         Dimension mismatch, or a continuous group/mesh combination that is not supported.
+    SpecError
+        A mesh spec that :func:`weylgain.meshes.from_spec` does not read.
     """
+    if isinstance(mesh, str):
+        from .quotient_direct import sphere_spec
+
+        _check_tol_resolution(tol, resolution)
+        parsed = sphere_spec(mesh)
+        if parsed is not None and isinstance(group, FiniteGroup):
+            k, base, radius = parsed
+            return quotient_sphere(k, group, radius=radius, base=base)
+        from .meshes import from_spec
+
+        mesh = from_spec(mesh)
     if not isinstance(mesh, Mesh):
-        raise GroupError(f"quotient needs a weylgain.Mesh; got {type(mesh).__name__}")
+        raise GroupError(f"quotient needs a weylgain.Mesh (or a mesh spec string); got "
+                         f"{type(mesh).__name__}")
+    _check_tol_resolution(tol, resolution)
+    if isinstance(group, FiniteGroup):
+        return _finite_quotient(mesh, group, tol)
+    if isinstance(group, ContinuousGroup):
+        return _continuous_quotient(mesh, group, resolution)
+    raise GroupError(
+        f"quotient needs a FiniteGroup or ContinuousGroup (see weylgain.groups.named); "
+        f"got {type(group).__name__}"
+    )
+
+
+def _check_tol_resolution(tol: Any, resolution: Any) -> None:
     from .errors import ParameterError
 
     try:
@@ -530,14 +565,6 @@ def quotient(mesh: Mesh, group: FiniteGroup | ContinuousGroup, *, resolution: in
                                    or resolution < 1):
         raise ParameterError(f"resolution must be a positive integer (or None for the "
                              f"default); got {resolution!r}")
-    if isinstance(group, FiniteGroup):
-        return _finite_quotient(mesh, group, tol)
-    if isinstance(group, ContinuousGroup):
-        return _continuous_quotient(mesh, group, resolution)
-    raise GroupError(
-        f"quotient needs a FiniteGroup or ContinuousGroup (see weylgain.groups.named); "
-        f"got {type(group).__name__}"
-    )
 
 
 # ----------------------------------------------------------------------- finite
@@ -746,3 +773,4 @@ def _continuous_quotient(mesh: Mesh, group: ContinuousGroup, resolution: int | N
                         description=f"T^{D} / {group.name} = T^{len(rest)} (axes {rest}), "
                                     f"constant weight {fibre:.6g}")
     raise unsupported
+

@@ -155,106 +155,71 @@ def lattice_orbits(n, n_faces, corner_perms, perm_face, edge_links):
 
 
 @njit(cache=True)
-def _triangle(i, j, up, n, out):
-    if up:
-        out[0] = _index(i, j, n)
-        out[1] = _index(i + 1, j, n)
-        out[2] = _index(i, j + 1, n)
-    else:
-        out[0] = _index(i + 1, j, n)
-        out[1] = _index(i + 1, j + 1, n)
-        out[2] = _index(i, j + 1, n)
-
-
-@njit(cache=True)
-def _sort3(a):
-    if a[0] > a[1]:
-        a[0], a[1] = a[1], a[0]
-    if a[1] > a[2]:
-        a[1], a[2] = a[2], a[1]
-    if a[0] > a[1]:
-        a[0], a[1] = a[1], a[0]
-
-
-@njit(cache=True)
-def _less3(a, b):
-    for k in range(3):
-        if a[k] != b[k]:
-            return a[k] < b[k]
-    return False
-
-
-@njit(cache=True)
-def _image_point(idx_i, idx_j, n, perm, v):
-    """Index of the image of lattice point (i, j) under a corner permutation."""
-    v[perm[0]] = n - idx_i - idx_j
-    v[perm[1]] = idx_i
-    v[perm[2]] = idx_j
-    return _index(v[1], v[2], n)
-
-
-@njit(cache=True)
-def canonical_triangles(n, n_faces, corner_perms, perm_start, count_only, out_tri, out_mult):
+def canonical_triangles(n, n_faces, corner_perms, perm_start, capacity):
     """The triangles of the representative faces, one per orbit of the face's stabilizer.
 
-    A triangle is kept when its sorted point tuple is the smallest among its images under the
-    face's corner permutations (rows perm_start[f]:perm_start[f+1] of ``corner_perms``,
-    identity included); its multiplicity is the size of its orbit under the stabilizer.
+    A triangle is identified by its centroid's integer barycentric weights W (three times the
+    centroid: (3N - 3i - 3j - 2, 3i + 1, 3j + 1) for the triangle up from (i, j), (3N - 3i
+    - 3j - 4, 3i + 2, 3j + 2) for the one down), an injective and equivariant label; it is
+    kept when W is the lexicographically largest of its images under the face's corner
+    permutations (rows perm_start[f]:perm_start[f+1] of ``corner_perms``, identity
+    included), and its multiplicity is the size of its orbit under the stabilizer.
 
-    Returns the number of triangles kept; unless ``count_only``, fills out_tri (T, 3) with
-    global point indices (face-major) and out_mult (T,) with the multiplicities.
+    Returns (tri (T, 3) global point indices, face-major; mult (T,) int64); ``capacity``
+    bounds T (Burnside: N^2/|G_R| plus the fixed triangles).
     """
     P = (n + 1) * (n + 2) // 2
-    tri = np.empty(3, dtype=np.int64)
+    out_tri = np.empty((capacity, 3), dtype=np.int64)
+    out_mult = np.empty(capacity, dtype=np.int64)
+    w = np.empty(3, dtype=np.int64)
     img = np.empty(3, dtype=np.int64)
-    v = np.empty(3, dtype=np.int64)
-    ij = np.empty((3, 2), dtype=np.int64)
     kept = 0
     for f in range(n_faces):
         s0 = perm_start[f]
         s1 = perm_start[f + 1]
+        off = f * P
         for i in range(n):
             for j in range(n - i):
-                for up in (True, False):
-                    if not up and i + j > n - 2:
+                for up in range(2):
+                    if up == 0 and i + j > n - 2:
                         continue
-                    if up:
-                        ij[0, 0] = i
-                        ij[0, 1] = j
-                        ij[1, 0] = i + 1
-                        ij[1, 1] = j
-                        ij[2, 0] = i
-                        ij[2, 1] = j + 1
+                    if up == 1:
+                        w[1] = 3 * i + 1
+                        w[2] = 3 * j + 1
                     else:
-                        ij[0, 0] = i + 1
-                        ij[0, 1] = j
-                        ij[1, 0] = i + 1
-                        ij[1, 1] = j + 1
-                        ij[2, 0] = i
-                        ij[2, 1] = j + 1
-                    _triangle(i, j, up, n, tri)
-                    _sort3(tri)
+                        w[1] = 3 * i + 2
+                        w[2] = 3 * j + 2
+                    w[0] = 3 * n - w[1] - w[2]
                     canonical = True
                     same = 0
                     for s in range(s0, s1):
-                        for c in range(3):
-                            img[c] = _image_point(ij[c, 0], ij[c, 1], n, corner_perms[s], v)
-                        _sort3(img)
-                        if _less3(img, tri):
-                            canonical = False
-                            break
-                        if img[0] == tri[0] and img[1] == tri[1] and img[2] == tri[2]:
-                            same += 1
+                        img[corner_perms[s, 0]] = w[0]
+                        img[corner_perms[s, 1]] = w[1]
+                        img[corner_perms[s, 2]] = w[2]
+                        if img[0] != w[0]:
+                            if img[0] > w[0]:
+                                canonical = False
+                                break
+                            continue
+                        if img[1] != w[1]:
+                            if img[1] > w[1]:
+                                canonical = False
+                                break
+                            continue
+                        same += 1  # equal first two weights: the image is the triangle
                     if not canonical:
                         continue
-                    if not count_only:
-                        _triangle(i, j, up, n, tri)
-                        out_tri[kept, 0] = f * P + tri[0]
-                        out_tri[kept, 1] = f * P + tri[1]
-                        out_tri[kept, 2] = f * P + tri[2]
-                        out_mult[kept] = (s1 - s0) // same
+                    if up == 1:
+                        out_tri[kept, 0] = off + _index(i, j, n)
+                        out_tri[kept, 1] = off + _index(i + 1, j, n)
+                        out_tri[kept, 2] = off + _index(i, j + 1, n)
+                    else:
+                        out_tri[kept, 0] = off + _index(i + 1, j, n)
+                        out_tri[kept, 1] = off + _index(i + 1, j + 1, n)
+                        out_tri[kept, 2] = off + _index(i, j + 1, n)
+                    out_mult[kept] = (s1 - s0) // same
                     kept += 1
-    return kept
+    return out_tri[:kept].copy(), out_mult[:kept].copy()
 
 
 @njit(cache=True)

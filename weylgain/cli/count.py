@@ -9,6 +9,7 @@ import os
 import sys
 import textwrap
 import time
+from types import SimpleNamespace
 from typing import Any
 
 from ..errors import SpecError
@@ -98,6 +99,21 @@ def _orbit_space_line(q: Any, n_nodes: int) -> str:
             f"M/G, each one whole {q.group.name} orbit; not vertices of the mesh)")
 
 
+def _direct_sphere_group(args: argparse.Namespace, plot: Any, plot_mesh: Any) -> Any:
+    """The finite group of ``--group`` when ``--mesh`` is a polyhedral sphere spec and no
+    picture needs the mesh (the direct quotient route), else None."""
+    if not args.group or plot or plot_mesh or os.path.exists(args.mesh):
+        return None
+    from ..quotient_direct import sphere_spec
+
+    if sphere_spec(args.mesh) is None:
+        return None
+    from ..groups import FiniteGroup, named
+
+    group = named(args.group, dim=3)
+    return group if isinstance(group, FiniteGroup) else None
+
+
 def _plot_grid(lams: list[float], points: int) -> list[float]:
     """The thresholds of the staircase: ``points`` evenly spaced up to max(lams), and lams."""
     top = max(lams)
@@ -148,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
     from .._progress import Steps
 
     # announce the first-run compile of everything this command needs in one line
-    _notice.expect(["assembly", "pencil"] + (["orbits"] if args.group else []))
+    _notice.expect(["assembly", "pencil"] + (["orbits", "sphere_quotient"] if args.group
+                                             else []))
     grid = _plot_grid(lams, args.plot_points) if plot else lams
     n_steps = 3 + bool(args.group) + len(grid) + ((2 + len(grid)) if plot and args.group else 0)
     bar = Steps(n_steps, "weylgain count", enabled=not args.no_progress)
@@ -158,29 +175,45 @@ def run(args: argparse.Namespace) -> int:
     from ..spectrum import EigenCounter, weyl_count
 
     t0 = time.perf_counter()
-    mesh = _load_mesh(args.mesh)
+    direct = _direct_sphere_group(args, plot, plot_mesh)
+    if direct is not None:
+        # S^2/G of a polyhedral sphere: the reduced pencil from one face per orbit of faces,
+        # without building the mesh (its size and area come from the quotient)
+        from ..quotient import quotient
+
+        group = direct
+        bar.step(f"vertex orbits of {args.group} (direct: the mesh is not built)")
+        q = quotient(args.mesh.strip(), group)
+        mesh = SimpleNamespace(n_vertices=q.n_vertices, n_simplices=q.n_simplices, dim=2,
+                               volume=q.mesh_volume, ambient_dim=3)
+        mesh_bvol = 0.0  # a closed sphere
+    else:
+        mesh = _load_mesh(args.mesh)
+        mesh_bvol = mesh.boundary_volume()
     report: dict[str, Any] = {
         "mesh": args.mesh,
         "n_vertices": mesh.n_vertices,
         "n_simplices": mesh.n_simplices,
         "dimension": mesh.dim,
         "volume": mesh.volume,
-        "boundary_volume": mesh.boundary_volume(),
+        "boundary_volume": mesh_bvol,
         "mass": "lumped" if args.lumped else "consistent",
     }
     if args.group:
         from ..groups import named
         from ..quotient import quotient
 
-        group = named(args.group, dim=mesh.ambient_dim)
-        bar.step(f"vertex orbits of {args.group}")
-        q = quotient(mesh, group)
+        if direct is None:
+            group = named(args.group, dim=mesh.ambient_dim)
+            bar.step(f"vertex orbits of {args.group}")
+            q = quotient(mesh, group)
         bar.step("assembling K, M on M/G")
         K, M = q.laplacian(lumped=args.lumped)
         dim, vol = float(q.dimension), float(q.volume)
         bvol = float(q.boundary_volume() or 0.0)
         if q.kind == "finite":
-            report.update(group=args.group, n_orbits=int(K.shape[0]))
+            report.update(group=args.group, n_orbits=int(K.shape[0]),
+                          quotient_route="direct" if direct is not None else "mesh")
         else:
             # the unknowns are nodes of a mesh of the orbit space (an interval for SO(2) on
             # S^2), not vertex orbits of the input mesh: say so, and under another name
