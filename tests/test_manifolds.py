@@ -223,3 +223,57 @@ def test_every_family_is_a_manifold() -> None:
         m = family.from_spec(2 if family.SPEC[0] != "I" else 1, [], family.SPEC[0])
         assert isinstance(m, Manifold)
         assert parse_manifold(m.name) == m
+
+
+# ------------------------------------------------------------- exact spectra of products
+def _count(table, lam: float) -> int:
+    eig, mult = table
+    return int(mult[eig <= lam].sum())
+
+
+def test_exact_spectrum_of_products_against_enumeration() -> None:
+    import itertools
+    import math
+
+    lam = 40.5  # between eigenvalues of every example
+    # S2 x T1 (length 2 pi): k(k+1) + m^2, multiplicity 2k + 1 per (k, m)
+    brute = sum(2 * k + 1 for k in range(10) for m in range(-10, 11) if k * (k + 1) + m * m <= lam)
+    assert _count(parse_manifold("S2xT1").exact_spectrum(lam), lam) == brute
+    # T2(1, 3): (2 pi m1)^2 + (2 pi m2 / 3)^2 over the integer lattice
+    brute = sum(1 for m1, m2 in itertools.product(range(-5, 6), range(-10, 11))
+                if (2 * math.pi * m1) ** 2 + (2 * math.pi * m2 / 3) ** 2 <= lam)
+    assert _count(parse_manifold("T2(1,3)").exact_spectrum(lam), lam) == brute
+    # Neumann box Q2(2): (pi m1 / 2)^2 + (pi m2 / 2)^2, m_i >= 0
+    brute = sum(1 for m1, m2 in itertools.product(range(10), range(10))
+                if (math.pi * m1 / 2) ** 2 + (math.pi * m2 / 2) ** 2 <= lam)
+    assert _count(parse_manifold("Q2(2)").exact_spectrum(lam), lam) == brute
+    # RP2: the even degrees of S2; S3(2): k(k+2)/4 with multiplicity (k+1)^2
+    assert _count(parse_manifold("RP2").exact_spectrum(lam), lam) == sum(
+        2 * k + 1 for k in range(0, 10, 2) if k * (k + 1) <= lam)
+    assert _count(parse_manifold("S3(2)").exact_spectrum(lam), lam) == sum(
+        (k + 1) ** 2 for k in range(20) if k * (k + 2) / 4 <= lam)
+    # S1 x S1 is the torus T2: the same table
+    a, b = parse_manifold("S1xS1").exact_spectrum(lam), parse_manifold("T2").exact_spectrum(lam)
+    assert np.allclose(a[0], b[0]) and np.array_equal(a[1], b[1])
+    # B3 x S1 and S2 x RP2 x T1: a three-factor product, and one without a closed form
+    assert parse_manifold("B3xS1").exact_spectrum(lam) is None
+    three = parse_manifold("S2xRP2xT1").exact_spectrum(lam)
+    brute = sum((2 * k + 1) * (2 * j + 1) for k in range(8) for j in range(0, 8, 2)
+                for m in range(-7, 8) if k * (k + 1) + j * (j + 1) + m * m <= lam)
+    assert _count(three, lam) == brute
+    eig = three[0]
+    assert np.all(np.diff(eig) > 0) and eig[0] == 0.0
+
+
+def test_exact_spectrum_refuses_bad_cutoffs() -> None:
+    from weylgain.errors import ParameterError, ResourceError
+
+    for bad in (-1.0, float("nan"), float("inf"), "10", True):
+        with pytest.raises(ParameterError, match="cut-off lam"):
+            Sphere(2).exact_spectrum(bad)
+    with pytest.raises(ParameterError, match="cut-off lam"):
+        Hemisphere(2).exact_spectrum(-1)
+    with pytest.raises(ResourceError, match="exact spectrum of S2"):
+        Sphere(2).exact_spectrum(1e30)  # about 1e15 degrees: refused before allocating
+    with pytest.raises(ResourceError, match="exact spectrum of T1xT1"):
+        parse_manifold("T1xT1").exact_spectrum(1e12)

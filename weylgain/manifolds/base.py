@@ -148,6 +148,27 @@ class Manifold:
         """True where exact counts replace meshes (no mesh of this manifold here)."""
         return False
 
+    def exact_spectrum(self, lam: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """The exact Laplace spectrum up to ``lam``, or None where no closed form is known.
+
+        Returns
+        -------
+        (eigenvalues, multiplicities) : (ndarray of float64, ndarray of int64) or None
+            Distinct eigenvalues <= lam, ascending, with their multiplicities (Neumann
+            conditions on a boundary).
+
+        Raises
+        ------
+        ParameterError
+            lam is not a finite number >= 0.
+        ResourceError
+            The table would not fit in memory (checked before it is built).
+        """
+        from ._spectra import check_cutoff
+
+        check_cutoff(lam)
+        return None
+
     def rotation_quotient(self, K: tuple[int, ...], gname: str, steps: list[str]
                           ) -> tuple[int, sp.Expr, sp.Expr, sp.Expr | None]:
         """(d_G, vol(M/G), vol(dM/G), orbit volume) for SO(k) rotating local coordinates K;

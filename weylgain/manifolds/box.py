@@ -69,6 +69,14 @@ class Box(Manifold):
                                  unit=(math.pi / float(self.lengths[0])) ** 2)
         return super().spectrum_model(step)
 
+    def exact_spectrum(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        from ._spectra import check_cutoff, interval_spectrum, product_spectrum
+
+        lam = check_cutoff(lam)
+        sides = [interval_spectrum((math.pi / float(L)) ** 2, lam, False, self.name)
+                 for L in self.lengths]  # Neumann: cos(pi m x / L), m >= 0
+        return product_spectrum(sides, lam, self.name)
+
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:
         if self.dim > 3:

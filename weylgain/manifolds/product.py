@@ -76,6 +76,17 @@ class Product(Manifold):
         return all(f.sphere_radius() is not None for f in self.parts) or \
             all(f.torus_lengths() is not None for f in self.parts)
 
+    def exact_spectrum(self, lam: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """Sums of the factors' eigenvalues (products of eigenfunctions), None when a factor
+        has no closed-form spectrum."""
+        from ._spectra import check_cutoff, product_spectrum
+
+        lam = check_cutoff(lam)
+        tables = [f.exact_spectrum(lam) for f in self.parts]
+        if any(t is None for t in tables):
+            return None
+        return product_spectrum(tables, lam, self.name)
+
     def _cover(self):
         covers = [f._cover() for f in self.parts]
         if not any(c for _, c in covers):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
 import sympy as sp
 
 from ..errors import SpecError
@@ -56,6 +57,12 @@ class ProjectiveSpace(Manifold):
 
     def prefers_exact_counts(self) -> bool:
         return self.d > 3
+
+    def exact_spectrum(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        from ._spectra import check_cutoff, sphere_spectrum
+
+        # the even harmonics of the cover: functions with f(-x) = f(x)
+        return sphere_spectrum(self.d, float(self.radius), check_cutoff(lam), 2, self.name)
 
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
 import sympy as sp
 
 from ..errors import SpecError
@@ -58,6 +59,11 @@ class Sphere(Manifold):
 
     def prefers_exact_counts(self) -> bool:
         return self.d > 3
+
+    def exact_spectrum(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        from ._spectra import check_cutoff, sphere_spectrum
+
+        return sphere_spectrum(self.d, float(self.radius), check_cutoff(lam), 1, self.name)
 
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:

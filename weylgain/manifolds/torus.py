@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
 import sympy as sp
 
 from ..errors import SpecError
@@ -65,6 +66,14 @@ class Torus(Manifold):
 
     def prefers_exact_counts(self) -> bool:
         return self.dim > 3
+
+    def exact_spectrum(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        from ._spectra import check_cutoff, interval_spectrum, product_spectrum
+
+        lam = check_cutoff(lam)
+        circles = [interval_spectrum((2 * math.pi / float(L)) ** 2, lam, True, self.name)
+                   for L in self.lengths]
+        return product_spectrum(circles, lam, self.name)
 
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:
