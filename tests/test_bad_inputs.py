@@ -1271,6 +1271,9 @@ CLI_CASES = [
      "does not exist"),
     (["sweep", "--mesh", "nosuch:3", "--lam", "1", "--output", "{tmp}/r.jsonl"],
      "unknown mesh kind"),
+    (["learn", "--manifold", "K3"], "K3"),
+    (["learn", "--manifold", "RP2", "--group", "C2"], "spectral kernel"),
+    (["learn", "--group-file", "{tmp}/nope.json"], "nope.json"),
 ]
 
 
@@ -1311,7 +1314,6 @@ ARGPARSE_CASES = [
     (["exact", "S2", "C4", "--lam", "ten"], "invalid float value"),
     (["exact", "S2", "C4", "--lam", "10", "--radius", "one"], "invalid float value"),
     (["gain", "S2", "C4", "--s", "smooth"], "invalid float value"),
-    (["learn", "--manifold", "T3"], "invalid choice"),
     (["learn", "--ridge", "best"], "invalid choice"),
     (["learn", "--n", "16", "x"], "invalid int value"),
     (["learn", "--seeds", "1.5"], "invalid int value"),

@@ -5,7 +5,7 @@ rates, and the sample ratio at equal risk (the measured gain of symmetry).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -53,6 +53,12 @@ class LearningCurve:
         boundary term), and "gain_module": weylgain.gain.predict_gain's answer when it
         is available.
     settings : dict
+    theory : dict
+        The measured savings and exponents against the predicted ones (filled by
+        :func:`weylgain.learning.experiment`): ``saving_measured`` (with its interval),
+        ``saving_predicted`` (finite n), ``saving_asymptotic``, ``exponent_measured``,
+        ``exponent_predicted``, ``exponent_asymptotic``, per method (see
+        :meth:`weylgain.learning.ScaledCurves.summary`).
     """
 
     domain: str
@@ -70,6 +76,7 @@ class LearningCurve:
     fitted_gain: dict
     predicted_gain: dict
     settings: dict
+    theory: dict = field(default_factory=dict)
 
     def mean_risk(self, method: str) -> np.ndarray:
         """Geometric mean over seeds of the risk of ``method``, shape (k,)."""
@@ -91,6 +98,7 @@ class LearningCurve:
             return v
 
         return clean({
+            **self.theory,
             "domain": self.domain,
             "group": self.group,
             "methods": list(self.methods),
