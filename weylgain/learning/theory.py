@@ -89,12 +89,19 @@ def effective_regularization(eigenvalues: np.ndarray, multiplicities: np.ndarray
         k = np.exp(logk)
         return (m * mu / (mu + k[:, None])).sum(axis=1) + delta / k - n
 
-    for _ in range(64):  # bisection in log kappa: 64 halvings of a range of < 200
+    for _ in range(36):  # bisection in log kappa: the range is < 200 wide, 36 halvings
         mid = 0.5 * (lo + hi)
         pos = excess(mid) > 0
         lo = np.where(pos, mid, lo)
         hi = np.where(pos, hi, mid)
-    return np.exp(0.5 * (lo + hi)).reshape(shape)
+    # two Newton steps in log kappa polish the bracketed root to round-off
+    logk = 0.5 * (lo + hi)
+    for _ in range(2):
+        k = np.exp(logk)
+        f = excess(logk)
+        df = -(m * mu * k[:, None] / (mu + k[:, None]) ** 2).sum(axis=1) - delta / k
+        logk = np.clip(logk - f / np.where(df < 0, df, -1.0), lo, hi)
+    return np.exp(logk).reshape(shape)
 
 
 def predicted_risk(eigenvalues: np.ndarray, multiplicities: np.ndarray,
@@ -194,14 +201,14 @@ class LearningSpectrum:
         """(minimal predicted risk, its ridge) at each n: a log grid, then golden sections."""
         n = np.atleast_1d(np.asarray(n, dtype=np.float64))
         mu_top = float(self.eigenvalues.max())
-        grid = mu_top * np.logspace(-16, 1, 69)
+        grid = mu_top * np.logspace(-16, 1, 35)
         risks = self.risk(n[:, None], np.broadcast_to(grid, (len(n), len(grid))), invariant)
         best = np.argmin(risks, axis=1)
         step = math.log(grid[1] / grid[0])
         lo = np.log(grid[best]) - step
         hi = np.log(grid[best]) + step
         golden = (math.sqrt(5) - 1) / 2
-        for _ in range(28):
+        for _ in range(24):
             a = hi - golden * (hi - lo)
             b = lo + golden * (hi - lo)
             ra = self.risk(n, np.exp(a), invariant)
@@ -223,7 +230,7 @@ class LearningSpectrum:
         hi = np.full(len(eps), math.log(_N_MAX))
         top = self.risk(np.array([_N_MAX]), invariant=invariant)[0]
         first = self.risk(np.array([1.0]), invariant=invariant)[0]
-        for _ in range(48):
+        for _ in range(36):  # log n to 1e-9 of its range
             mid = 0.5 * (lo + hi)
             above = self.risk(np.exp(mid), invariant=invariant) > eps
             lo = np.where(above, mid, lo)
