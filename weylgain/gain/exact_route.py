@@ -9,17 +9,20 @@ from typing import Any
 import numpy as np
 
 from ..errors import FitError
-from .fitting import _fit, _rel
+from .fitting import _rel, riesz_means, windowed_fit
 from .report import MeasuredGain
 
 
-# The exact-count route fits a window of eigenvalues from about min_count invariant
-# eigenvalues up to a decade of lam, stopping earlier where the quotient has more than this
-# many (the exact enumerations grow like lam^(d/2) on M, not on M/G).
+# The exact-count route fits the first Riesz mean of the exact invariant spectrum on a window
+# that ends where the predicted quotient count reaches _EXACT_MAX_COUNT (the enumerations
+# grow like lam^(d/2) on M, not on M/G) and starts where it is _EXACT_MIN_COUNT, or a
+# factor _EXACT_SPAN lower in lam; the lower and upper parts of the window are compared
+# (weylgain.gain.fitting.windowed_fit), so a window below the asymptotic range says so.
 _EXACT_MAX_COUNT = 5000
-# ... and starts where the quotient has this many: integers are cheap, and lattice and
-# sphere staircases oscillate by O(lam^((d_G-1)/2)), a large relative error at small counts.
 _EXACT_MIN_COUNT = 100
+_EXACT_SPAN = 100.0
+# thresholds in the window (geometric): a Riesz mean is smooth, so these are cheap
+_EXACT_POINTS = 24
 
 
 def _needs_exact_counts(M: Any, G: Any) -> bool:
@@ -39,10 +42,11 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
                                min_count: int, t0: float) -> MeasuredGain:
     """Fit Weyl's law to the exact invariant counts of M/G (and to the counts of M).
 
-    The window starts where the predicted invariant count reaches ``min_count`` and spans a
-    decade of lam, or less where the quotient would have more than 5,000 invariant
-    eigenvalues (and starts at 100 at least). Thresholds sit at midpoints between consecutive eigenvalues that carry
-    invariants (the staircase crosses its mean there), geometrically spaced.
+    The window is :func:`_exact_window`; the first Riesz mean R(lam) = sum (lam - lam_k)_+
+    of the invariant spectrum (which averages the staircase over whole periods) is fitted at
+    geometrically spaced thresholds, on the whole window and on its lower and upper parts
+    (:func:`weylgain.gain.fitting.windowed_fit`): the spread is part of the uncertainty, and
+    windows that disagree give ``converged=False``.
     """
     from .. import symbolic as sym
     from ..errors import GroupError
@@ -65,70 +69,81 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
         return _exact_report(M, geo, res, lams_q, counts_q, np.zeros(0), np.zeros(0), None,
                              (0.0, 0.0, None), vM, vQ, t0)
     C_G = float(sym.weyl_constant(dG, vQ))
-    # d_G = 1: the staircase is off by O(1) (a few % at 10-30 eigenvalues, and the second
-    # term absorbs most of it), while the enumeration on M grows like lam^(d/2), d up to
-    # 2 d_G + 3 for configurations: start at min_count there
-    first = max(min_count, min_count if dG == 1 else _EXACT_MIN_COUNT)
-    lo = (first / C_G) ** (2 / dG)
-    hi = min(10 * lo, (_EXACT_MAX_COUNT / C_G) ** (2 / dG))
+    lo, hi = _exact_window(C_G, dG, min_count)
     res = exact_counts(spec, G, hi)
     eig = np.asarray(res.eigenvalues, dtype=np.float64)
-    carried = eig[np.asarray(res.multiplicities) > 0]
-    mids = (carried[:-1] + carried[1:]) / 2
-    mids = mids[(mids >= lo) & (mids <= hi)]
-    if mids.size < 4:
-        raise FitError(
-            f"only {mids.size} gaps of the invariant spectrum of {M.name}/{geo.group} lie in "
-            f"[{lo:.4g}, {hi:.4g}]: too few thresholds to fit Weyl's law")
-    if mids.size > n_points:
-        idx = np.unique(np.searchsorted(mids, np.geomspace(mids[0], mids[-1], n_points))
-                        .clip(0, mids.size - 1))
-        mids = mids[idx]
-    lams_q = mids
+    mult = np.asarray(res.multiplicities, dtype=np.float64)
+    n_thresh = max(n_points, _EXACT_POINTS)
+    lams_q = np.geomspace(lo, hi, n_thresh)
     counts_q = np.array([res.count_at(v) for v in lams_q], dtype=np.float64)
-    fit_q = _fit(lams_q, counts_q, True)
+    if np.count_nonzero(np.diff(counts_q)) < 3:
+        raise FitError(
+            f"the invariant count of {M.name}/{geo.group} changes at fewer than 3 of "
+            f"{n_thresh} thresholds in [{lo:.4g}, {hi:.4g}]: too few invariant eigenvalues "
+            "to fit Weyl's law")
+    two_q = float(geo.quotient_boundary_volume) > 0 or dG == 1
+    fit_q = windowed_fit(lams_q, riesz_means(eig, mult, lams_q), two_q, smoothing="riesz")
 
     # M itself from the full multiplicities (a check of the exact spectrum of M)
     full = np.asarray(res.full_multiplicities, dtype=np.float64)
-    cum = np.cumsum(full)
-    lams_M = np.zeros(0)
-    counts_M = np.zeros(0)
+    counts_M = np.array([full[eig <= v].sum() for v in lams_q], dtype=np.float64)
+    lams_M = lams_q
     fit_M = None
-    if eig.size >= 6:
-        mids_M = (eig[:-1] + eig[1:]) / 2
-        mids_M = mids_M[mids_M >= lo]
-        if mids_M.size >= 4:
-            idx = np.unique(np.searchsorted(mids_M, np.geomspace(mids_M[0], mids_M[-1], 6))
-                            .clip(0, mids_M.size - 1))
-            lams_M = mids_M[idx]
-            counts_M = cum[np.searchsorted(eig, lams_M) - 1]
-            try:
-                fit_M = _fit(lams_M, counts_M, True)
-            except FitError:
-                fit_M = None
+    try:
+        fit_M = windowed_fit(lams_M, riesz_means(eig, full, lams_M),
+                             float(M.boundary_volume) > 0 or d == 1, smoothing="riesz")
+    except FitError:
+        fit_M = None
     return _exact_report(M, geo, res, lams_q, counts_q, lams_M, counts_M, fit_M, fit_q, vM,
                          vQ, t0)
+
+
+def _exact_window(C_G: float, dG: int, min_count: int) -> tuple[float, float]:
+    """[lo, hi] for the exact counts of a d_G-dimensional quotient with Weyl constant C_G.
+
+    hi: where the predicted count reaches _EXACT_MAX_COUNT (d_G = 1: ten times the lam where
+    it reaches ``min_count``, since the enumeration on M grows like lam^(d/2) while the
+    quotient count only like lam^(1/2)); lo: where the count is _EXACT_MIN_COUNT (or
+    ``min_count`` for d_G = 1), and at least hi / _EXACT_SPAN.
+    """
+    if dG == 1:
+        lo = (min_count / C_G) ** 2
+        return lo, 10 * lo
+    hi = (_EXACT_MAX_COUNT / C_G) ** (2 / dG)
+    lo = max((max(min_count, _EXACT_MIN_COUNT) / C_G) ** (2 / dG), hi / _EXACT_SPAN)
+    return lo, hi
 
 
 def _exact_report(M: Any, geo: Any, res: Any, lams_q: np.ndarray, counts_q: np.ndarray,
                   lams_M: np.ndarray, counts_M: np.ndarray, fit_M: Any, fit_q: Any,
                   vM: float, vQ: float, t0: float) -> MeasuredGain:
     d, dG = M.dim, geo.quotient_dim
-    dG_fit, dG_err, fixed = fit_q
-    if fixed is None:  # a point: dimension 0, volume the count (counting measure)
+    if isinstance(fit_q, tuple):  # a point: dimension 0, volume the count (counting measure)
+        dG_fit, dG_err, fixed = 0.0, 0.0, None
         vol_q, vol_q_err, bq = float(counts_q[-1]), 0.0, None
     else:
-        vol_q, vol_q_err, bq = fixed.volume, fixed.volume_err, fixed.boundary_volume
+        fixed = fit_q
+        dG_fit, dG_err = fit_q.dimension, fit_q.dimension_err
+        vol_q, vol_q_err, bq = fit_q.volume, fit_q.volume_err, fit_q.boundary_volume
     d_fit = d_err = vol_M = vol_M_err = None
     if fit_M is not None:
-        d_fit, d_err, fixed_M = fit_M
-        vol_M, vol_M_err = fixed_M.volume, fixed_M.volume_err
+        d_fit, d_err = fit_M.dimension, fit_M.dimension_err
+        vol_M, vol_M_err = fit_M.volume, fit_M.volume_err
     same_dim = dG == d
     label = res.action or getattr(geo, "action", "")
     method = (f"exact invariant counts of {res.manifold}/{res.group_name} (no mesh of this "
-              f"space or orbit space is available); {lams_q.size} thresholds at gap midpoints "
-              f"of the invariant spectrum in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}]; volume "
-              "fitted with the second term")
+              f"space or orbit space is available); first Riesz mean of the invariant "
+              f"spectrum at {lams_q.size} thresholds in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}], "
+              "fitted on the whole window and its lower and upper parts; volume fitted with "
+              "the second term")
+    if fixed is None:
+        converged, note, windows, dG_ls, vq_ls = True, "", (), None, None
+    else:
+        converged, note, windows = fixed.converged, fixed.reason, fixed.windows
+        dG_ls, vq_ls = fixed.dimension_ls_err, fixed.volume_ls_err
+    ratio = ratio_lam = None
+    if lams_M.size and counts_q.size and counts_q[-1] > 0:
+        ratio, ratio_lam = float(counts_M[-1] / counts_q[-1]), float(lams_M[-1])
     return MeasuredGain(
         manifold=M.name, group=geo.group, mesh="exact counts", quotient_mesh="exact counts",
         n_vertices=0, n_unknowns_quotient=0,
@@ -149,5 +164,8 @@ def _exact_report(M: Any, geo: Any, res: Any, lams_q: np.ndarray, counts_q: np.n
         gain=float(vol_M / vol_q) if same_dim and vol_M is not None and vol_q else None,
         gain_predicted=vM / vQ if same_dim else None,
         two_term=fixed is not None, method=method, seconds=time.perf_counter() - t0,
-        source="exact counts", action=str(label),
+        source="exact counts", action=str(label), converged=bool(converged),
+        convergence_note=note, fit_windows=tuple(windows), d_G_ls_err=dG_ls,
+        vol_quotient_ls_err=vq_ls, smoothing="counts" if fixed is None else fixed.smoothing,
+        count_ratio=ratio, count_ratio_lam=ratio_lam,
     )

@@ -179,6 +179,35 @@ class MeasuredGain:
         not of the finite-element solver).
     action : str
         How the group acts (see :class:`GainReport`).
+    converged : bool or None
+        Whether the Weyl fits of N_G over several windows of thresholds agree (d_G within
+        0.1, vol(M/G) within 5%) and d_G is known to +- 0.25; when False, ``d_G`` and
+        ``vol_quotient`` are what the whole window gives, *not* a measurement of the
+        asymptotic law, and ``convergence_note`` says why. Filled from the counts when not
+        given.
+    convergence_note : str
+        Why the fit did not converge (empty when it did).
+    fit_windows : tuple of dict
+        The windows the uncertainty comes from: the whole range, its lower and upper part,
+        each with ``lam_lo, lam_hi, n_points, d, d_err, d_int, vol, vol_err``.
+    d_G_ls_err, vol_quotient_ls_err : float or None
+        The least-squares part of ``d_G_err`` and ``vol_quotient_err`` (the rest is the spread
+        over the windows).
+    smoothing : str
+        ``"counts"`` (N_G at gap midpoints) or ``"riesz"`` (the first Riesz mean of the exact
+        invariant spectrum, which averages sawtooth staircases over whole periods).
+    gain_measured, gain_measured_err : float or None
+        When d_G = d (finite groups): vol(M) / measured vol(M/G) (vol(M) is exact), the
+        measured sample multiplier, to compare with ``gain_predicted`` = |G_eff|.
+    count_ratio, count_ratio_lam : float or None
+        N(lam)/N_G(lam) at the largest threshold where both counts are known (it tends to
+        |G_eff| as lam grows, for finite groups), and that threshold.
+    smoothness : float or None
+        The Sobolev smoothness s the exponents below are evaluated at (default d/2 + 1, as
+        :func:`predict_gain`; :meth:`with_smoothness` changes it).
+    sample_exponent_measured, sample_exponent_measured_err, sample_exponent_predicted : float
+        n(eps) ~ eps^-(1 + d_G/(2s)) with the measured and the predicted d_G: the exponent
+        the measured dimension implies.
     """
 
     manifold: str
@@ -215,9 +244,78 @@ class MeasuredGain:
     seconds: float
     source: str = "mesh"
     action: str = ""
+    converged: bool | None = None
+    convergence_note: str = ""
+    fit_windows: tuple = ()
+    d_G_ls_err: float | None = None
+    vol_quotient_ls_err: float | None = None
+    smoothing: str = "counts"
+    gain_measured: float | None = None
+    gain_measured_err: float | None = None
+    count_ratio: float | None = None
+    count_ratio_lam: float | None = None
+    smoothness: float | None = None
+    sample_exponent_measured: float | None = None
+    sample_exponent_measured_err: float | None = None
+    sample_exponent_predicted: float | None = None
+
+    def __post_init__(self) -> None:
+        # frozen: the derived fields are set once, here
+        put = object.__setattr__
+        if self.converged is None:
+            self._assess_windows(put)
+        if self.d_G_predicted == self.d_predicted and self.vol_quotient:
+            g = self.vol_M_predicted / self.vol_quotient
+            put(self, "gain_measured", float(g))
+            put(self, "gain_measured_err",
+                float(abs(g) * self.vol_quotient_err / abs(self.vol_quotient)))
+        if self.count_ratio is None:
+            common = sorted(set(self.lams) & set(self.lams_quotient))
+            if common:
+                lam = common[-1]
+                n_m = self.counts[list(self.lams).index(lam)]
+                n_q = self.counts_quotient[list(self.lams_quotient).index(lam)]
+                if n_q > 0:
+                    put(self, "count_ratio", float(n_m / n_q))
+                    put(self, "count_ratio_lam", float(lam))
+        s = self.smoothness if self.smoothness is not None else self.d_predicted / 2 + 1
+        put(self, "smoothness", float(s))
+        put(self, "sample_exponent_measured", float(1 + self.d_G / (2 * s)))
+        put(self, "sample_exponent_measured_err", float(self.d_G_err / (2 * s)))
+        put(self, "sample_exponent_predicted", float(1 + self.d_G_predicted / (2 * s)))
+
+    def _assess_windows(self, put: Any) -> None:
+        """converged, the note and the windows from the stored counts of M/G (the mesh
+        route: the same windowed fit its d_G and errors came from)."""
+        from ..errors import FitError
+        from .fitting import windowed_fit
+
+        lams, counts = self.lams_quotient, self.counts_quotient
+        if self.d_G_predicted == 0 or not lams:
+            put(self, "converged", True)  # a point: N_G constant, nothing to converge
+            return
+        two = self.boundary_volume_quotient_predicted > 0 or self.d_G_predicted == 1
+        try:
+            wf = windowed_fit(lams, counts, two, smoothing=self.smoothing)
+        except FitError as exc:
+            put(self, "converged", False)
+            put(self, "convergence_note", str(exc))
+            return
+        put(self, "converged", bool(wf.converged))
+        put(self, "convergence_note", wf.reason)
+        put(self, "fit_windows", wf.windows)
+        put(self, "d_G_ls_err", wf.dimension_ls_err)
+        put(self, "vol_quotient_ls_err", wf.volume_ls_err)
+
+    def with_smoothness(self, s: float) -> MeasuredGain:
+        """The same measurement with the exponents evaluated at smoothness ``s``."""
+        from dataclasses import replace
+
+        return replace(self, smoothness=_positive_float(s, "s"))
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        out["fit_windows"] = [dict(w) for w in self.fit_windows]
         for key in ("lams", "lams_quotient"):
             out[key] = [float(v) for v in getattr(self, key)]
         for key in ("counts", "counts_quotient"):
