@@ -301,7 +301,7 @@ class SphereQuotient:
     mesh_volume : float
         Area of the full mesh.
     volume : float
-        vol(M/G) = mesh_volume / |G| (the action on S² is effective).
+        vol(M/G) = mesh_volume / ``|G|`` (the action on S² is effective).
     effective_order : int
     kernel_order : int
         1: only the identity fixes every vertex.
@@ -400,7 +400,7 @@ class SphereQuotient:
         return self._cache["slots"]
 
     def boundary_volume(self) -> float:
-        """vol(∂(M/G)): twice the length of the mirror walls on the mesh, over |G|.
+        """vol(∂(M/G)): twice the length of the mirror walls on the mesh, over ``|G|``.
 
         As :meth:`weylgain.quotient.Quotient.boundary_volume` measures it on the full mesh:
         the edges a reflection of G fixes and the slices through the triangles it maps onto
