@@ -7,10 +7,13 @@ counts and the quotient geometry need nothing else from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-__all__ = ["FactorStructure", "LinearAction", "TorusAction"]
+from ..errors import GroupError
+
+__all__ = ["FactorStructure", "LinearAction", "TorusAction", "linear_action", "torus_action"]
 
 
 def _frozen_array(a: object, dtype: type, ndim: int) -> np.ndarray:
@@ -166,3 +169,146 @@ class TorusAction:
             "structure": None if self.structure is None else self.structure.to_dict(),
             "label": self.label,
         }
+
+
+# ====================================================================== actions on a manifold
+# The manifold is asked through its protocol (linear_blocks, halfspace_axis, torus_lengths,
+# check_map), so the group layer names no manifold family.
+def _is_manifold(obj: Any) -> bool:
+    """True for an object of the manifold protocol (:class:`weylgain.manifolds.Manifold`)."""
+    return hasattr(obj, "factors") and callable(getattr(obj, "torus_lengths", None)) and \
+        callable(getattr(obj, "linear_blocks", None))
+
+
+def _require_manifold(manifold: Any) -> None:
+    if not _is_manifold(manifold):
+        raise GroupError(f"action_on needs a weylgain.symbolic Manifold; got "
+                         f"{type(manifold).__name__}")
+
+
+def _linear_blocks(manifold: Any, D: int, name: str) -> tuple[int, ...]:
+    _require_manifold(manifold)
+    if manifold.ambient_dim != D:
+        raise GroupError(f"group {name!r} acts on R^{D} but {manifold.name} lives in "
+                         f"R^{manifold.ambient_dim}; use weylgain.groups.resolve(group, manifold) "
+                         "to act diagonally on identical factors or on one factor")
+    blocks = manifold.linear_blocks()
+    if blocks is None:
+        factors = manifold.factors
+        # the first factor no orthogonal group acts on (on a product: the first non-sphere)
+        bad = next((f for f in factors
+                    if (f.linear_blocks() if len(factors) == 1 else f.sphere_radius()) is None),
+                   factors[0])
+        raise GroupError(f"a linear (orthogonal) group acts on spheres, RP^d, balls and "
+                         f"products of spheres; not on {manifold.name} (factor {bad.name})")
+    return tuple(int(b) for b in blocks)
+
+
+def _check_blocks(manifold: Any, blocks: tuple[int, ...], algebra: np.ndarray,
+                  generators: np.ndarray, name: str) -> None:
+    if len(blocks) == 1:
+        if manifold.halfspace_axis() is not None:
+            D = blocks[0]
+            mats = list(algebra) + [F - np.eye(D) for F in generators]
+            if any(np.abs(X[-1, :-1]).max(initial=0.0) > 1e-9 for X in mats) or any(
+                    F[-1, -1] < 1 - 1e-9 for F in generators):
+                raise GroupError(f"group {name!r} moves the last axis, so it does not preserve "
+                                 f"the hemisphere {manifold.name}")
+        return
+    off = np.concatenate([[0], np.cumsum(blocks)])
+    for a, X in enumerate(algebra):
+        for i in range(len(blocks)):
+            for j in range(len(blocks)):
+                if i != j and np.abs(X[off[i]:off[i + 1], off[j]:off[j + 1]]).max() > 1e-9:
+                    raise GroupError(f"group {name!r}: Lie algebra matrix {a} mixes factors {j + 1} "
+                                     f"and {i + 1} of {manifold.name}; on a product the algebra "
+                                     "must be block diagonal (act on each factor)")
+    for g, F in enumerate(generators):
+        why = manifold.check_map(F, np.zeros(F.shape[0]))
+        if why:
+            raise GroupError(f"group {name!r}: generator {g} does not act on {manifold.name}: {why}")
+
+
+def linear_action(manifold: Any, algebra: np.ndarray, generators: np.ndarray, rational: bool,
+                  structure: FactorStructure | None, label: str, name: str) -> LinearAction:
+    """The action data of an orthogonal group on a manifold of :mod:`weylgain.manifolds`.
+
+    Parameters
+    ----------
+    manifold : Manifold
+        A sphere, RP^d, ball or hemisphere in R^D, or a product of spheres whose blocks the
+        algebra preserves (block diagonal) and the generators permute.
+    algebra : ndarray of shape (m, D, D)
+        Lie algebra basis (m may be 0: a finite group).
+    generators : ndarray of shape (g, D, D)
+        The finite part.
+    rational : bool
+        Every entry of algebra and generators is a small fraction.
+    structure : FactorStructure or None
+    label : str
+        The action in words; empty for the default "linear on R^D".
+    name : str
+        The group's name, for messages.
+
+    Returns
+    -------
+    LinearAction
+
+    Raises
+    ------
+    GroupError
+        Not a manifold, another ambient dimension, a manifold no orthogonal group acts on,
+        an algebra that mixes factors, or a generator that does not map M to itself.
+    """
+    D = int(algebra.shape[1])
+    blocks = _linear_blocks(manifold, D, name)
+    _check_blocks(manifold, blocks, algebra, generators, name)
+    return LinearAction(algebra, generators, blocks, rational, structure,
+                        label or f"linear on R^{D}")
+
+
+def torus_action(manifold: Any, directions: np.ndarray, linear: np.ndarray,
+                 translation: np.ndarray, structure: FactorStructure | None, label: str,
+                 name: str) -> TorusAction:
+    """The action data of translations and affine maps on a flat torus (or a product of tori).
+
+    Parameters
+    ----------
+    manifold : Manifold
+        A flat torus or a product of flat tori (``manifold.torus_lengths()`` is not None).
+    directions : ndarray of shape (m, D), int64
+        Translation directions in the lattice basis (m may be 0).
+    linear, translation : ndarray of shapes (g, D, D) and (g, D)
+        The affine generators (signed permutations, fractions of the period).
+    structure : FactorStructure or None
+    label : str
+        The action in words; empty for the default "translations along ...".
+    name : str
+        The group's name, for messages.
+
+    Returns
+    -------
+    TorusAction
+
+    Raises
+    ------
+    GroupError
+        Not a manifold, not a flat torus, another dimension, or a generator that is not an
+        isometry of this torus.
+    """
+    _require_manifold(manifold)
+    lengths = manifold.torus_lengths()
+    if lengths is None:
+        raise GroupError(f"a subtorus acts on flat tori; {manifold.name} is not one")
+    D = int(directions.shape[1])
+    if manifold.ambient_dim != D:
+        raise GroupError(f"group {name!r} acts on T^{D} but {manifold.name} has "
+                         f"dimension {manifold.ambient_dim}; use weylgain.groups.resolve")
+    for i in range(linear.shape[0]):
+        why = manifold.check_map(linear[i], translation[i])
+        if why:
+            raise GroupError(f"group {name!r}: generator {i} does not act on "
+                             f"{manifold.name}: {why}")
+    blocks = tuple(f.dim for f in manifold.factors)
+    return TorusAction(directions, linear, translation, tuple(float(L) for L in lengths), blocks,
+                       structure, label or f"translations along {directions.tolist()}")

@@ -389,7 +389,7 @@ _COMBINE = re.compile(r"\s+x\s+")
 def resolve(spec_or_group: Any, manifold: Any) -> Any:
     """The group acting on a manifold, from a spec string or a group object.
 
-    Rules (``manifold`` a :mod:`weylgain.symbolic` Manifold or spec; k >= 2 identical factors
+    Rules (``manifold`` a :mod:`weylgain.manifolds` Manifold or spec; k >= 2 identical factors
     F of ambient size a, as in ``S2^3``, ``T3^4``, ``S2xS2``):
 
     * ``"A x B"`` (the letter x with spaces around it) combines the resolved A and B
@@ -405,7 +405,7 @@ def resolve(spec_or_group: Any, manifold: Any) -> Any:
     A group object of the manifold's ambient dimension is returned unchanged; one of the
     ambient dimension of a factor of a product of identical factors acts diagonally.
     """
-    from ..symbolic import Manifold, parse_manifold
+    from ..manifolds import Manifold, parse_manifold  # below the groups
     from .product import combine, diagonal, on_factor
 
     M = parse_manifold(manifold) if isinstance(manifold, str) else manifold

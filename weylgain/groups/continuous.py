@@ -134,5 +134,5 @@ class ContinuousGroup:
 
     def action_on(self, manifold: Any) -> Any:
         """The action data (:class:`~weylgain.groups.LinearAction` or
-        :class:`~weylgain.groups.TorusAction`) on a manifold of :mod:`weylgain.symbolic`."""
+        :class:`~weylgain.groups.TorusAction`) on a manifold of :mod:`weylgain.manifolds`."""
         return self.to_group().action_on(manifold)

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import GroupError
+from ._linalg import is_rational
+from .actions import _is_manifold, linear_action, torus_action
 
 __all__ = ["AffineMap", "FiniteGroup", "from_generators", "DEFAULT_MAX_ORDER"]
 
@@ -534,27 +536,18 @@ class FiniteGroup:
         return FiniteGroup(self.name, tuple(gens), D, self.closed_order, self.description)
 
     def action_on(self, manifold: Any) -> Any:
-        """The action data on a manifold of :mod:`weylgain.symbolic`: a
+        """The action data on a manifold of :mod:`weylgain.manifolds`: a
         :class:`~weylgain.groups.TorusAction` on flat tori, else a
         :class:`~weylgain.groups.LinearAction` with an empty algebra."""
-        from ..symbolic import Manifold, Torus
-
-        if isinstance(manifold, Manifold) and manifold.factors and all(
-                isinstance(f, Torus) for f in manifold.factors):
-            from .torus import TorusGroup
-
-            tg = TorusGroup(self.name, np.zeros((0, self.dim), dtype=np.int64), self.generators,
-                            self.description, self.structure, self.label)
-            return tg.action_on(manifold)
+        lin, tr = self.generator_arrays()
+        if _is_manifold(manifold) and manifold.torus_lengths() is not None:
+            return torus_action(manifold, np.zeros((0, self.dim), dtype=np.int64), lin, tr,
+                                self.structure, self.label, self.name)
         if not self.is_linear:
             raise GroupError(f"group {self.name!r} translates (a torus group); "
                              f"{getattr(manifold, 'name', manifold)} is not a flat torus")
-        from .lie import LieGroup
-
-        lin = self.generator_arrays()[0]
-        lg = LieGroup(self.name, np.zeros((0, self.dim, self.dim)), lin, self.description,
-                      self.structure, self.label)
-        return lg.action_on(manifold)
+        return linear_action(manifold, np.zeros((0, self.dim, self.dim)), lin, is_rational(lin),
+                             self.structure, self.label, self.name)
 
     def to_dict(self) -> dict[str, Any]:
         order: int | None

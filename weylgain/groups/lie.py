@@ -34,7 +34,7 @@ from ._linalg import (
     span_residual,
     torus_lattice,
 )
-from .actions import FactorStructure, LinearAction
+from .actions import FactorStructure, LinearAction, linear_action
 
 __all__ = ["LieGroup", "lie_group"]
 
@@ -203,7 +203,7 @@ class LieGroup:
 
     # ---------------------------------------------------------------- actions
     def action_on(self, manifold: Any) -> LinearAction:
-        """The action data on a manifold of :mod:`weylgain.symbolic`.
+        """The action data on a manifold of :mod:`weylgain.manifolds`.
 
         Parameters
         ----------
@@ -216,17 +216,15 @@ class LieGroup:
         GroupError
             The group does not act on this manifold.
         """
-        blocks = _linear_blocks(manifold, self.dim, self.name)
-        _check_blocks(manifold, blocks, self.algebra, self.generators, self.name)
-        return LinearAction(self.algebra, self.generators, blocks, self.rational,
-                            self.structure, self.label or f"linear on R^{self.dim}")
+        return linear_action(manifold, self.algebra, self.generators, self.rational,
+                             self.structure, self.label, self.name)
 
     def quotient_geometry(self, manifold: Any) -> Any:
-        """d_G, vol(M/G) and the derivation (:class:`weylgain.symbolic.QuotientGeometry`).
+        """d_G, vol(M/G) and the derivation (:class:`weylgain.geometry.QuotientGeometry`).
 
-        See :func:`weylgain.groups.geometry.linear_quotient_geometry` for what is supported.
+        See :func:`weylgain.geometry.linear_quotient_geometry` for what is supported.
         """
-        from .geometry import linear_quotient_geometry
+        from ..geometry.lie import linear_quotient_geometry  # the layer above: a lazy import
 
         return linear_quotient_geometry(manifold, self)
 
@@ -251,52 +249,6 @@ class LieGroup:
     def __repr__(self) -> str:
         return (f"<LieGroup {self.name!r} on R^{self.dim}: dimension {self.lie_dimension}, "
                 f"{self.generators.shape[0]} finite generators>")
-
-
-def _linear_blocks(manifold: Any, D: int, name: str) -> tuple[int, ...]:
-    from ..symbolic import Ball, Hemisphere, Manifold, ProjectiveSpace, Sphere
-
-    if not isinstance(manifold, Manifold):
-        raise GroupError(f"action_on needs a weylgain.symbolic Manifold; got "
-                         f"{type(manifold).__name__}")
-    if manifold.ambient_dim != D:
-        raise GroupError(f"group {name!r} acts on R^{D} but {manifold.name} lives in "
-                         f"R^{manifold.ambient_dim}; use weylgain.groups.resolve(group, manifold) "
-                         "to act diagonally on identical factors or on one factor")
-    factors = manifold.factors
-    for f in factors:
-        if not isinstance(f, (Sphere, ProjectiveSpace, Ball, Hemisphere)) or (
-                len(factors) > 1 and not isinstance(f, Sphere)):
-            raise GroupError(f"a linear (orthogonal) group acts on spheres, RP^d, balls and "
-                             f"products of spheres; not on {manifold.name} (factor {f.name})")
-    return tuple(f.ambient_dim for f in factors)
-
-
-def _check_blocks(manifold: Any, blocks: tuple[int, ...], algebra: np.ndarray,
-                  generators: np.ndarray, name: str) -> None:
-    if len(blocks) == 1:
-        from ..symbolic import Hemisphere
-
-        if isinstance(manifold, Hemisphere):
-            D = blocks[0]
-            mats = list(algebra) + [F - np.eye(D) for F in generators]
-            if any(np.abs(X[-1, :-1]).max(initial=0.0) > 1e-9 for X in mats) or any(
-                    F[-1, -1] < 1 - 1e-9 for F in generators):
-                raise GroupError(f"group {name!r} moves the last axis, so it does not preserve "
-                                 f"the hemisphere {manifold.name}")
-        return
-    off = np.concatenate([[0], np.cumsum(blocks)])
-    for a, X in enumerate(algebra):
-        for i in range(len(blocks)):
-            for j in range(len(blocks)):
-                if i != j and np.abs(X[off[i]:off[i + 1], off[j]:off[j + 1]]).max() > 1e-9:
-                    raise GroupError(f"group {name!r}: Lie algebra matrix {a} mixes factors {j + 1} "
-                                     f"and {i + 1} of {manifold.name}; on a product the algebra "
-                                     "must be block diagonal (act on each factor)")
-    for g, F in enumerate(generators):
-        why = manifold._check_map(F, np.zeros(F.shape[0]))
-        if why:
-            raise GroupError(f"group {name!r}: generator {g} does not act on {manifold.name}: {why}")
 
 
 def lie_group(algebra: Any, generators: Any = None, name: str | None = None,

@@ -9,7 +9,7 @@ Formats (``kind`` may be omitted; it is inferred from the keys)::
     {"kind": "named", "spec": "SO(3)"}         (optionally "dim")
     {"kind": "continuous", "name": "SO(2)", "family": ..., "dim": ..., ...}
 
-A group file adds ``"manifold": "S3"`` (a :func:`weylgain.symbolic.parse_manifold` spec).
+A group file adds ``"manifold": "S3"`` (a :func:`weylgain.manifolds.parse_manifold` spec).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import GroupError
-from .actions import FactorStructure, TorusAction
+from .actions import FactorStructure, TorusAction, torus_action
 from .finite import AffineMap
 
 __all__ = ["TorusGroup", "subtorus"]
@@ -125,31 +125,14 @@ class TorusGroup:
                 np.stack([g.translation for g in self.generators]))
 
     def action_on(self, manifold: Any) -> TorusAction:
-        """The action data on a flat torus (or a product of tori) of :mod:`weylgain.symbolic`."""
-        from ..symbolic import Manifold, Torus
-
-        if not isinstance(manifold, Manifold):
-            raise GroupError(f"action_on needs a weylgain.symbolic Manifold; got "
-                             f"{type(manifold).__name__}")
-        if not all(isinstance(f, Torus) for f in manifold.factors):
-            raise GroupError(f"a subtorus acts on flat tori; {manifold.name} is not one")
-        if manifold.ambient_dim != self.dim:
-            raise GroupError(f"group {self.name!r} acts on T^{self.dim} but {manifold.name} has "
-                             f"dimension {manifold.ambient_dim}; use weylgain.groups.resolve")
+        """The action data on a flat torus (or a product of tori) of :mod:`weylgain.manifolds`."""
         lin, tr = self.generator_arrays()
-        for i in range(lin.shape[0]):
-            why = manifold._check_map(lin[i], tr[i])
-            if why:
-                raise GroupError(f"group {self.name!r}: generator {i} does not act on "
-                                 f"{manifold.name}: {why}")
-        lengths = tuple(float(L) for f in manifold.factors for L in f.lengths)
-        blocks = tuple(f.dim for f in manifold.factors)
-        return TorusAction(self.directions, lin, tr, lengths, blocks, self.structure,
-                           self.label or f"translations along {self.directions.tolist()}")
+        return torus_action(manifold, self.directions, lin, tr, self.structure, self.label,
+                            self.name)
 
     def quotient_geometry(self, manifold: Any) -> Any:
-        """d_G and vol(M/G) in closed form (:func:`weylgain.groups.geometry.torus_quotient_geometry`)."""
-        from .geometry import torus_quotient_geometry
+        """d_G and vol(M/G) in closed form (:func:`weylgain.geometry.torus_quotient_geometry`)."""
+        from ..geometry.torus import torus_quotient_geometry  # the layer above: a lazy import
 
         return torus_quotient_geometry(manifold, self)
 
