@@ -47,6 +47,12 @@ def _factors(spec: str) -> tuple[Any, list]:
                                 "supported")
         else:
             raise SpecError(f"{spec}: {_SUPPORTED}; {type(f).__name__} has none here")
+    spheres = [isinstance(f, Sphere) for f in factors]
+    if any(spheres) and not all(spheres):
+        raise SpecError(f"{spec}: {_SUPPORTED}; mixed products of spheres and tori have no "
+                        "spectral kernel here")
+    if all(spheres) and any(f != factors[0] for f in factors):
+        raise SpecError(f"{spec}: {_SUPPORTED}; the spheres differ")
     return M, factors
 
 
