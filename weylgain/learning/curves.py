@@ -58,7 +58,7 @@ class LearningCurve:
         :func:`weylgain.learning.experiment`): ``saving_measured`` (with its interval),
         ``saving_predicted`` (finite n), ``saving_asymptotic``, ``exponent_measured``,
         ``exponent_predicted``, ``exponent_asymptotic``, per method (see
-        :meth:`weylgain.learning.ScaledCurves.summary`).
+        ``weylgain.learning.scale.ScaledCurves.summary``).
     """
 
     domain: str

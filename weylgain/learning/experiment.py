@@ -46,7 +46,7 @@ def experiment(domain: str = "T2", group: Any = "signs2", *,
     Parameters
     ----------
     domain : str
-        A manifold spec with a spectral kernel (:func:`weylgain.learning.kernel_for`):
+        A manifold spec with a spectral kernel (``weylgain.learning.domains.kernel_for``):
         ``S<d>``, ``T<d>``, ``S<d>^k``, ``T<d>^k``. T2 and S2 keep their presets unless
         ``smoothness`` or ``max_modes`` is given: T2 the flat torus (2 pi)^2, s = 2,
         ``|k|^2 <= 120``; S2 the unit sphere, s = 1.5, degrees <= 24. Elsewhere s = d/2 + 1
@@ -62,7 +62,8 @@ def experiment(domain: str = "T2", group: Any = "signs2", *,
         See :func:`learning_curve`. Default noise 0.3. The target is :func:`random_target`
         (critical smoothness, G-invariant, unit norm) from ``seed``.
     ridge : float, "oracle", "loocv", "rate", "theory" or "cv"
-        "theory" and "cv" run the primal route (:func:`measure_curves`: n up to 1e5,
+        "theory" and "cv" run the primal route (``weylgain.learning.scale.measure_curves``:
+        n up to 1e5,
         plain and group-averaged KRR, both ridge rules measured; the curve holds the
         risks of the one asked). The others run :func:`learning_curve`.
     smoothness : float, optional

@@ -98,7 +98,8 @@ class ScaledCurves:
                 rb = _ratios(n, r[0, pick].mean(axis=0), r[1, pick].mean(axis=0),
                              extrapolate=True)
                 boots.append(_gmean(rb[ok]))
-            lo, hi = (np.nanquantile(boots, [alpha / 2, 1 - alpha / 2]) if boots
+            boots = [b for b in boots if math.isfinite(b)]
+            lo, hi = (np.quantile(boots, [alpha / 2, 1 - alpha / 2]) if boots
                       else (math.nan, math.nan))
             out["saving_measured"]["average"][rule] = {"value": value, "low": float(lo),
                                                        "high": float(hi)}
