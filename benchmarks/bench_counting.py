@@ -11,6 +11,13 @@ Then, for the fastest backend on the 164k-vertex sphere: the share of the guards
 checks, mass screen, backward error, distance to the nearest eigenvalue) in a count, and
 ``counting_function`` over 20 thresholds against one count (the analysis is done once).
 
+Then (issue 21) for each fast backend, in one process per mesh with the sides interleaved (best
+of 3): every ordering the backend offers, with the analysis' predicted factor entries and flops
+and the one ``"auto"`` takes; a guarded count against the bare analysis + one factorization of
+the same pencil; ``counting_function`` over 20 thresholds against one analysis + 20 raw
+factorizations. ``--sections`` picks among ``counts``, ``guards``, ``orderings`` and
+``overhead``.
+
 ``--quick``: small meshes (a smoke run). ``--large``: adds the 2.6M-vertex sphere, the
 250k-vertex box and ball and the 65k-vertex T^4 on the fast backends (SuperLU there only with
 ``--superlu-large``: it takes over 20 minutes and 12 GiB on the box, and did not finish in 16
@@ -56,6 +63,9 @@ DEFAULT = ["sphere 41k", "sphere 164k", "sphere 655k", "box 64k", "ball 36k", "T
            "T^3 64k", "T^4 10k"]
 LARGE = ["sphere 2.6M", "box 250k", "ball 275k", "T^4 65k"]
 HUGE = ["sphere 10.5M"]  # PARDISO only: about 10 minutes and most of 24 GiB
+# the orderings and overhead tables (issue 21): surfaces and tetrahedral boxes within ~4 GiB
+ORDER_CASES = ["sphere 164k", "sphere 655k", "box 64k", "box 250k"]
+ORDER_QUICK = ["sphere 41k", "box 64k"]
 # LaPy's eigenpair route where it finishes within minutes: k eigenpairs, k above N(lam)
 LAPY_K = {"sphere 41k": 441, "ball 36k": 630}
 
@@ -145,6 +155,101 @@ def guards_and_reuse(spec: str, lam: float, backend: str) -> dict:
     return {**best, "trusted": trusted, "one": t6 - t5, "twenty": t7 - t6, "count": one_count}
 
 
+def orderings(spec: str, lam: float, backend: str) -> dict:
+    """Each ordering of ``backend`` on one pencil (child process): analysis and factorization
+    times (best of 3), the predicted factor entries and flops, and which one "auto" takes."""
+    from weylgain import meshes
+    from weylgain.backends import Pencil, backend_class
+    from weylgain.fem import laplacian
+    from weylgain.spectrum import count_eigenvalues
+
+    K1, M1 = laplacian(meshes.sphere(1))
+    count_eigenvalues(K1, M1, 1.0, backend=backend)
+    K, M = laplacian(meshes.from_spec(spec))
+    pencil = Pencil(K, M)
+    cls = backend_class(backend)
+    module = sys.modules[cls.__module__]
+    names = ["nd-parallel", "nd"] if backend == "pardiso" else ["nd", "pord"]
+    auto = cls(pencil).ordering if backend == "pardiso" else module.choose_ordering(pencil)
+    rows: dict[str, dict] = {}
+    for _ in range(3):  # interleaved, so that a change of load hits every ordering alike
+        for name in names:
+            t0 = time.perf_counter()
+            be = cls(pencil, ordering=name)
+            t1 = time.perf_counter()
+            f = be.factor(lam)
+            t2 = time.perf_counter()
+            r = rows.setdefault(name, {"analysis": math.inf, "factor": math.inf})
+            r["analysis"] = min(r["analysis"], t1 - t0)
+            r["factor"] = min(r["factor"], t2 - t1)
+            r.update(nnz=be.factor_nonzeros, flops=be.factor_flops,
+                     count=f.inertia.negative, used=be.ordering)
+            f.free()
+            be.close()
+    row_nonzeros = (2.0 * pencil.nnz - pencil.n) / pencil.n
+    return {"n": pencil.n, "row_nonzeros": row_nonzeros, "auto": auto, "rows": rows}
+
+
+def overhead(spec: str, lam: float, backend: str, thresholds: int = 20) -> dict:
+    """A guarded count against the bare analysis + one factorization of the same pencil, and
+    ``counting_function`` over ``thresholds`` thresholds against one analysis + that many raw
+    factorizations (child process; best of 3, the sides interleaved)."""
+    from weylgain import meshes
+    from weylgain.backends import Pencil, backend_class
+    from weylgain.fem import laplacian
+    from weylgain.spectrum import EigenCounter, count_eigenvalues, counting_function
+
+    K1, M1 = laplacian(meshes.sphere(1))
+    count_eigenvalues(K1, M1, 1.0, backend=backend)
+    K, M = laplacian(meshes.from_spec(spec))
+    cls = backend_class(backend)
+    lams = np.linspace(0.5 * lam, 1.5 * lam, thresholds)
+    best: dict[str, float] = {}
+
+    def keep(key: str, seconds: float) -> None:
+        best[key] = min(best.get(key, math.inf), seconds)
+
+    for _ in range(3):
+        t0 = time.perf_counter()
+        pencil = Pencil(K, M)  # what a bare user of the library would pass it: excluded
+        t1 = time.perf_counter()
+        be = cls(pencil)
+        t2 = time.perf_counter()
+        be.factor(lam).free()
+        t3 = time.perf_counter()
+        for sigma in lams[1:]:
+            be.factor(sigma).free()
+        t4 = time.perf_counter()
+        be.close()
+        keep("pencil", t1 - t0)
+        keep("bare", t3 - t1)
+        keep("bare_many", t4 - t1)
+        t5 = time.perf_counter()
+        count = count_eigenvalues(K, M, lam, backend=backend)
+        t6 = time.perf_counter()
+        counts = counting_function(K, M, lams, backend=backend)
+        t7 = time.perf_counter()
+        keep("guarded", t6 - t5)
+        keep("many", t7 - t6)
+        # the parts of the guards, in the order a count runs them
+        t8 = time.perf_counter()
+        counter = EigenCounter(K, M, backend=backend, check_mass=False)
+        t9 = time.perf_counter()
+        counter.pencil.check_mass_positive_definite()
+        t10 = time.perf_counter()
+        be = counter._get_backend(backend)
+        f = be.factor(lam + counter.tolerance(lam))
+        t11 = time.perf_counter()
+        counter._certify(f)
+        t12 = time.perf_counter()
+        counter.close()
+        keep("checks", t9 - t8)
+        keep("mass", t10 - t9)
+        keep("certify", t12 - t11)
+    return {**best, "count": int(count), "counts_last": int(counts[-1]),
+            "thresholds": thresholds}
+
+
 def _child(payload: dict) -> dict:
     cmd = [sys.executable, __file__, "--child", json.dumps(payload)]
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -164,11 +269,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", nargs="*", help=f"a subset of {list(CASES)}")
     parser.add_argument("--backends", nargs="*", help="only these fast backends")
     parser.add_argument("--no-lapy", action="store_true", help="skip LaPy's eigenpair route")
+    parser.add_argument("--sections", nargs="*",
+                        default=["counts", "guards", "orderings", "overhead"],
+                        help="counts, guards, orderings, overhead (default: all)")
+    parser.add_argument("--order-cases", nargs="*",
+                        help=f"meshes for the orderings and overhead tables (default "
+                             f"{ORDER_CASES})")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         payload = json.loads(args.child)
-        fn = guards_and_reuse if payload.pop("what") == "guards" else one
+        fn = {"guards": guards_and_reuse, "one": one, "orderings": orderings,
+              "overhead": overhead}[payload.pop("what")]
         print(json.dumps(fn(**payload)))
         return 0
     from weylgain.backends import BACKENDS, available_backends
@@ -183,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     t = Table(["mesh", "vertices", "lam", "N", "backend", "count", "vs SuperLU",
                "peak RSS", "RSS before count", "LaPy eigs", "eigs/count"])
     failed = False
-    for name in names:
+    for name in (names if "counts" in args.sections else []):
         spec, lam, with_superlu = CASES[name]
         run = [b for b in fast if not args.backends or b in args.backends]
         if name in HUGE:
@@ -217,10 +329,11 @@ def main(argv: list[str] | None = None) -> int:
             t.add(name, "", f"{lam:g}", "", "superlu", "not run (--superlu-large)", "", "", "",
                   "", "")
         log(t.render())  # the table so far, in case a later case is stopped
-    print()
-    print("## one count (assembly excluded; each row a fresh process, run back to back)")
-    t.print()
-    if fast and not args.quick:
+    if "counts" in args.sections:
+        print()
+        print("## one count (assembly excluded; each row a fresh process, run back to back)")
+        t.print()
+    if fast and not args.quick and "guards" in args.sections:
         b = fast[0]
         log(f"... guards and 20 thresholds on the 164k sphere with {b}")
         g = _child({"what": "guards", "spec": "sphere:7", "lam": 200.0, "backend": b})
@@ -244,6 +357,56 @@ def main(argv: list[str] | None = None) -> int:
                   "a count = pencil + mass screen + analysis + factorization + backward error "
                   "and distance")
             t2.print()
+    order_names = args.order_cases or (ORDER_QUICK if args.quick else ORDER_CASES)
+    order_backends = [b for b in fast if not args.backends or b in args.backends]
+    if "orderings" in args.sections and order_backends:
+        t3 = Table(["mesh", "vertices", "entries a row", "backend", "ordering", "auto",
+                    "analysis", "factorization", "analysis + factorization", "factor entries",
+                    "predicted flops", "N"])
+        for name in order_names:
+            spec, lam, _ = CASES[name]
+            for b in order_backends:
+                log(f"... orderings of {b} on {name}")
+                r = _child({"what": "orderings", "spec": spec, "lam": lam, "backend": b})
+                if "error" in r:
+                    t3.add(name, "", "", b, "failed: " + r["error"][:60], *[""] * 7)
+                    continue
+                counts = {row["count"] for row in r["rows"].values()}
+                failed |= len(counts) > 1
+                for o, row in r["rows"].items():
+                    t3.add(name, f"{r['n']:,}", f"{r['row_nonzeros']:.1f}", b, row["used"],
+                           "yes" if o == r["auto"] else "", fmt_time(row["analysis"]),
+                           fmt_time(row["factor"]), fmt_time(row["analysis"] + row["factor"]),
+                           f"{row['nnz'] / 1e6:.2f}M", f"{row['flops']:.3g}", row["count"])
+                log(t3.render())
+        print()
+        print("## orderings per backend (one process per mesh and backend, orderings "
+              "interleaved, best of 3)")
+        t3.print()
+    if "overhead" in args.sections and order_backends:
+        t4 = Table(["mesh", "backend", "analysis + factorization", "guarded count",
+                    "guarded / bare", "input checks", "mass screen", "certificate (3 solves)",
+                    "analysis + 20 factorizations", "counting_function (20)", "ratio"])
+        for name in order_names:
+            spec, lam, _ = CASES[name]
+            for b in order_backends:
+                log(f"... guard overhead of {b} on {name}")
+                g = _child({"what": "overhead", "spec": spec, "lam": lam, "backend": b})
+                if "error" in g:
+                    t4.add(name, b, "failed: " + g["error"][:60], *[""] * 8)
+                    continue
+                t4.add(name, b, fmt_time(g["bare"]), fmt_time(g["guarded"]),
+                       f"{g['guarded'] / g['bare']:.3f}", fmt_time(g["checks"]),
+                       fmt_time(g["mass"]), fmt_time(g["certify"]),
+                       fmt_time(g["bare_many"]), fmt_time(g["many"]),
+                       f"{g['many'] / g['bare_many']:.3f}")
+                log(t4.render())
+        print()
+        print("## guard overhead: a guarded count (pencil checks, mass screen, analysis, "
+              "factorization, certificate) against the bare analysis + factorization of the "
+              "same pencil; counting_function over 20 thresholds against one analysis + 20 "
+              "raw factorizations (one process, interleaved, best of 3)")
+        t4.print()
     if failed:
         raise AssertionError("the backends' counts differ")
     return 0
