@@ -1136,6 +1136,8 @@ API_CASES = [
      "would need"),
     ("measure_gain n_points huge", lambda p: weylgain.measure_gain("S2", "C4", n_points=10**12),
      SpecError, "far more than a fit needs"),
+    ("as_catalogue a spec string", lambda p: groups.as_catalogue("SO(3)"), GroupError,
+     "resolve a spec string first"),
 ]
 
 

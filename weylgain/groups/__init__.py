@@ -1,7 +1,8 @@
 """Symmetry groups: finite groups of affine isometries and compact continuous groups.
 
 Submodules: :mod:`~weylgain.groups.finite` (AffineMap, FiniteGroup, from_generators),
-:mod:`~weylgain.groups.continuous` (the named continuous families),
+:mod:`~weylgain.groups.continuous` (the named continuous families, and
+:func:`as_catalogue`, which recognises a Lie group or subtorus equal to one of them),
 :mod:`~weylgain.groups.catalogue` (the specification strings of :func:`named`) and
 :mod:`~weylgain.groups.actions` (the action data every group reduces to on a manifold),
 :mod:`~weylgain.groups.lie` (compact groups from a Lie algebra), :mod:`~weylgain.groups.torus`
@@ -18,7 +19,7 @@ otherwise from a closure (breadth-first products with the generators) capped at
 
 from .actions import FactorStructure, LinearAction, TorusAction
 from .catalogue import catalogue, named, resolve
-from .continuous import CONTINUOUS_FAMILIES, ContinuousGroup
+from .continuous import CONTINUOUS_FAMILIES, ContinuousGroup, as_catalogue
 from .finite import DEFAULT_MAX_ORDER, AffineMap, FiniteGroup, from_generators
 from .lie import LieGroup, lie_group
 from .product import combine, diagonal, on_factor, permute_factors
@@ -29,6 +30,7 @@ __all__ = [
     "AffineMap",
     "FiniteGroup",
     "ContinuousGroup",
+    "as_catalogue",
     "from_generators",
     "named",
     "catalogue",
