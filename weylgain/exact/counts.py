@@ -324,27 +324,15 @@ def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
 
 def _continuous_quotient(group: Any, kind: str, d: int, ambient: int, radius: float,
                          length: float) -> tuple[int, float | None]:
-    """(d_G, vol(M/G)) of the supported continuous actions (see the theory page, docs/theory.md)."""
-    family = str(getattr(group, "family", ""))
-    coords = getattr(group, "coordinates", None)
+    """(d_G, vol(M/G)) of the supported continuous actions (see the theory page, docs/theory.md):
+    the group's own answer (the invariant spectrum above has already refused the others)."""
+    from ..groups.continuous import as_continuous
+
+    cg = as_continuous(group, ambient)
     if kind == "torus":
-        n_free = len(coords) if coords else int(getattr(group, "lie_dimension", 0))
-        qd = d - n_free
+        qd = d - cg.torus_translation_count()
         return qd, float(length) ** qd
-    if family == "hopf":
-        # S^3 / U(1) = S^2 of radius r/2
-        return 2, _sphere_volume(2, radius / 2)
-    if family == "axis_rotation":
-        n_rot = len(coords) if coords else 2
-    elif family == "axis_stabilizer":
-        n_rot = len(coords) if coords else ambient - 1
-    else:
-        n_rot = len(coords) if coords else ambient
-    qd = ambient - n_rot
-    if qd == 0:
-        return 0, None
-    # S^{D-1}/SO(m) is the half sphere {r >= 0} of S^{D-m} (r = |x_rot|)
-    return qd, _sphere_volume(qd, radius) / 2
+    return cg.sphere_quotient(ambient, radius)
 
 
 # ----------------------------------------------------------------------------------------

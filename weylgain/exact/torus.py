@@ -316,13 +316,15 @@ def _guard_modes(n_modes: int, dim: int, n_generators: int) -> None:
 
 def _continuous_torus_shells(group: Any, dim: int, n2max: int) -> np.ndarray:
     """Translations along some coordinates: invariant modes have k_i = 0 there."""
-    family = str(getattr(group, "family", ""))
-    if family != "torus_translation":
+    from ..groups.continuous import as_continuous
+
+    cg = as_continuous(group, dim)
+    n_free = None if cg is None else cg.torus_translation_count()
+    if n_free is None:
+        family = str(getattr(group, "family", ""))
         raise SpecError(
             f"continuous group {_group_name(group)} (family {family!r}) does not act on a "
             "flat torus; use translations T<k>")
-    coords = getattr(group, "coordinates", None)
-    n_free = len(coords) if coords else int(getattr(group, "lie_dimension", 0))
     if not 1 <= n_free <= dim:
         raise SpecError(f"{_group_name(group)} translates {n_free} coordinates of a "
                         f"{dim}-torus")

@@ -45,11 +45,7 @@ def _quotient_spectrum(M: Any, G: Any, geo: Any, G_mesh: Any) -> SpectrumModel:
 
     base = M.spectrum_model()
     if isinstance(G, ContinuousGroup):
-        if G.family == "hopf":
-            return SpectrumModel("sphere", 3, base.radius, 2)  # even degrees of S^3
-        if G.family == "torus_translation" and base.kind == "lattice":
-            return SpectrumModel("lattice", geo.quotient_dim, unit=base.unit)
-        return base  # SO(k), k <= d: invariants in every degree of the sphere
+        return G.quotient_spectrum(base, geo)
     if base.kind == "sphere" and base.step == 1:
         # -I in the group: only even degrees carry invariants
         try:
@@ -168,12 +164,17 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         Too few invariant eigenvalues below the resolution of the finest mesh (a large
         group): pass a finer ``level``.
     """
-    from .. import symbolic as sym
+    from ..geometry import quotient_geometry, resolve_group
+    from ..groups import as_catalogue
+    from ..manifolds import parse_manifold, weyl_constant
 
     t0 = time.perf_counter()
-    M = sym.parse_manifold(manifold) if isinstance(manifold, str) else manifold
-    G = sym.resolve_group(group, M)
-    geo = sym.quotient_geometry(M, G)
+    M = parse_manifold(manifold) if isinstance(manifold, str) else manifold
+    G = resolve_group(group, M)
+    # a Lie group or subtorus equal to a catalogue family (SO(3) from its Lie algebra, a
+    # conjugate of it, unit translations) takes that family's orbit-space mesh
+    G = as_catalogue(G) or G
+    geo = quotient_geometry(M, G)
     n_points, level, lam_max_h2, min_count, target_count = _read_args(
         n_points, level, lam_max_h2, min_count, target_count)
     if _needs_exact_counts(M, G):
@@ -194,9 +195,9 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     averaged = spec_M.kind != "sphere"
 
     dG_pred, vQ = geo.quotient_dim, float(geo.quotient_volume)
-    C_G = float(sym.weyl_constant(dG_pred, vQ))
+    C_G = float(weyl_constant(dG_pred, vQ))
     d, vM = M.dim, float(M.volume)
-    C_M = float(sym.weyl_constant(d, vM))
+    C_M = float(weyl_constant(d, vM))
 
     mesh, q = _choose_mesh(M, G, G_mesh, finite, level, lam_h2, C_G, dG_pred, target_count)
     lams_q, counts_q, spec_q = _quotient_counts(
@@ -227,14 +228,14 @@ def _read_args(n_points: Any, level: Any, lam_max_h2: Any, min_count: Any, targe
 def _group_on_mesh(M: Any, G: Any) -> tuple[Any, bool]:
     """The group as it acts on the mesh's coordinates (restricted, or on the cover of RP^d),
     and whether it is finite."""
-    from .. import symbolic as sym
+    from ..geometry.finite import _align
     from ..groups import FiniteGroup, from_generators
 
     finite = isinstance(G, FiniteGroup)
     G_mesh = G
     if finite:
         lin, tr = G.generator_arrays()
-        lin, tr, _ = sym._align(lin, tr, M.ambient_dim, G.name, M.name)
+        lin, tr, _ = _align(lin, tr, M.ambient_dim, G.name, M.name)
         anti = _antipodal_generators(M)  # RP^d: the cover's group <G, -I>
         lin = np.concatenate([lin, anti])
         tr = np.concatenate([tr, np.zeros((anti.shape[0], M.ambient_dim))])
@@ -413,11 +414,4 @@ def _quotient_resolution(M: Any, G: Any) -> int | None:
 
     if not isinstance(G, ContinuousGroup):
         return None
-    if G.family == "hopf":
-        return 4  # icosahedral S^2(r/2), 2562 vertices
-    if G.family == "torus_translation":
-        left = M.dim - len(G.coordinates or ())
-        return {1: 3000, 2: 120}.get(left, 24)
-    # an interval [0, pi r] or [0, R] with the orbit-volume weight: 1-d problems are cheap,
-    # and above 2500 unknowns the counter takes its fast sparse route
-    return 3000
+    return G.mesh_resolution(M)

@@ -1,5 +1,6 @@
 """Quotients by the named continuous families (rotations, Hopf, torus translations): the
-coarea formula, through the manifolds' rotation_quotient and hopf_quotient."""
+coarea formula, through the manifolds' rotation_quotient and hopf_quotient; the group
+answers which coordinates it moves and whether it translates or has Hopf fibres."""
 
 from __future__ import annotations
 
@@ -8,18 +9,14 @@ from typing import Any
 import sympy as sp
 
 from ..errors import GroupError
+from ..groups.continuous import HopfFibres
 from ..manifolds import Manifold
 from ..manifolds.base import _fmt
 from .result import QuotientGeometry
 
 
 def _moved_coordinates(G: Any) -> tuple[int, ...]:
-    fam = G.family
-    if fam in ("axis_rotation", "torus_translation"):
-        return tuple(int(c) for c in G.coordinates)
-    if fam == "axis_stabilizer":
-        return tuple(c for c in range(G.dim) if c != G.axis)
-    return tuple(range(G.dim))  # rotation, hopf
+    return G.moved_coordinates()
 
 
 def _continuous_quotient(M: Manifold, G: Any) -> QuotientGeometry:
@@ -37,8 +34,7 @@ def _continuous_quotient(M: Manifold, G: Any) -> QuotientGeometry:
             f"{G.name} moves coordinates {K} of R^{G.dim}, but {M.name} spans only the first "
             f"{D}: the group mixes the manifold's coordinates with others and does not act on it"
         )
-    fam = G.family
-    if fam == "torus_translation":
+    if G.torus_translation_count() is not None:
         return _torus_translation_quotient(M, G, K, steps)
     off = 0
     owner = None
@@ -50,7 +46,7 @@ def _continuous_quotient(M: Manifold, G: Any) -> QuotientGeometry:
         raise GroupError(f"{G.name} moves coordinates {K}, which belong to different factors "
                          f"of {M.name}; it does not act on the product")
     i, f, Kl = owner
-    if fam == "hopf":
+    if isinstance(G.orbit_shape(D), HopfFibres):
         if len(Kl) != 4:
             raise GroupError(f"the Hopf action acts on S^3 (or RP^3) in R^4; not on {f.name}")
         fvol, orbit_vol = f.hopf_quotient(G.name, steps)
