@@ -16,7 +16,11 @@ JSON (``--json``): the fields of :meth:`weylgain.gain.GainReport.to_dict` -- amo
 ``d, d_G, vol_M, vol_quotient, kind, linear_factor`` (null when the dimension drops),
 ``risk_exponent, risk_exponent_invariant, sample_ratio_at_eps, explanation`` -- and with
 ``--measure`` also ``measured``: :meth:`weylgain.gain.MeasuredGain.to_dict` (``d_G`` and
-``vol_quotient`` fitted from eigenvalue counts, their relative errors, the fit window).
+``vol_quotient`` fitted from eigenvalue counts, their relative errors, the fit window;
+``converged`` and ``convergence_note``: whether the fitting windows agree, and why not;
+``gain_measured``, ``count_ratio`` and ``sample_exponent_measured`` beside the predictions).
+A measurement whose windows disagree is printed as NOT CONVERGED with the reason (exit 0:
+it is a finding, not an error).
 
 Exit codes: 0 success; 2 bad usage or an unknown manifold/group spec; 3 the group does not act
 on the manifold; 1 another weylgain error (e.g. a failed fit with ``--measure``).
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     measured = None
     if getattr(args, "measure", False):
         try:
-            measured = measure_gain(manifold, group)
+            measured = measure_gain(manifold, group).with_smoothness(report.s)
         except SpecError as exc:
             _error(f"--measure: {exc}")
             return EXIT_USAGE
@@ -195,15 +199,37 @@ def format_report(report: Any, measured: Any = None) -> str:
         rows.append(("equivalent samples", f"{_num(r.equivalent_samples_at_n)} "
                                            f"(x{_num(r.sample_ratio_at_n)})"))
     if measured is not None:
-        m = measured
-        rows.append(("measured d_G", f"{m.d_G:.4g} +- {m.d_G_err:.2g}  (predicted "
-                                     f"{m.d_G_predicted}, rel. error {m.d_G_rel_error:.2%})"))
-        rows.append(("measured vol(M/G)", f"{m.vol_quotient:.5g}  (predicted "
-                                          f"{m.vol_quotient_predicted:.5g}, rel. error "
-                                          f"{m.vol_quotient_rel_error:.2%})"))
-        rows.append(("measurement", m.method))
+        rows += _measured_rows(measured)
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     lines.append("")
     lines.extend(textwrap.wrap(r.explanation, width=88))
     return "\n".join(lines)
+
+
+def _measured_rows(m: Any) -> list[tuple[str, str]]:
+    """The measured fields beside the predicted ones; a fit whose windows disagree is shown
+    as not converged, with the reason, instead of a confident +-."""
+    converged = getattr(m, "converged", True) is not False
+    tag = "" if converged else "  [NOT CONVERGED]"
+    rows = [("fit", "converged: the fitting windows agree" if converged
+             else f"NOT converged: {m.convergence_note}")]
+    rows.append(("measured d_G", f"{m.d_G:.4g} +- {m.d_G_err:.2g}  (predicted "
+                                 f"{m.d_G_predicted}, rel. error {m.d_G_rel_error:.2%}){tag}"))
+    rows.append(("measured vol(M/G)", f"{m.vol_quotient:.5g} +- {m.vol_quotient_err:.2g}  "
+                                      f"(predicted {m.vol_quotient_predicted:.5g}, rel. error "
+                                      f"{m.vol_quotient_rel_error:.2%}){tag}"))
+    if getattr(m, "gain_measured", None) is not None:
+        rows.append(("measured gain", f"vol(M)/vol(M/G) = {m.gain_measured:.5g} +- "
+                                      f"{m.gain_measured_err:.2g}  (predicted |G_eff| = "
+                                      f"{m.gain_predicted:,.6g}){tag}"))
+    if getattr(m, "count_ratio", None) is not None:
+        rows.append(("N / N_G", f"{m.count_ratio:.5g} at lam = {m.count_ratio_lam:.4g}  "
+                                "(tends to |G_eff| as lam grows)"))
+    if m.d_G_predicted < m.d_predicted and getattr(m, "sample_exponent_measured", None):
+        rows.append(("measured exponent", f"n(eps) ~ eps^-{m.sample_exponent_measured:.4g} "
+                                          f"+- {m.sample_exponent_measured_err:.2g} at s = "
+                                          f"{m.smoothness:.4g}  (predicted eps^-"
+                                          f"{m.sample_exponent_predicted:.4g}){tag}"))
+    rows.append(("measurement", m.method))
+    return rows

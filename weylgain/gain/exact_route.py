@@ -3,6 +3,7 @@ no mesh of M (or of the orbit space) is available here."""
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -23,6 +24,11 @@ _EXACT_MIN_COUNT = 100
 _EXACT_SPAN = 100.0
 # thresholds in the window (geometric): a Riesz mean is smooth, so these are cheap
 _EXACT_POINTS = 24
+# raising the top of the window (_extend_window): by this factor in lam, while the predicted
+# time stays within _EXACT_SECONDS in all and the invariant count below _EXACT_COUNT_CAP
+_EXACT_STEP = 4.0
+_EXACT_SECONDS = 10.0
+_EXACT_COUNT_CAP = 10 ** 12
 
 
 def _needs_exact_counts(M: Any, G: Any) -> bool:
@@ -70,7 +76,13 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
                              (0.0, 0.0, None), vM, vQ, t0)
     C_G = float(sym.weyl_constant(dG, vQ))
     lo, hi = _exact_window(C_G, dG, min_count)
+    t_first = time.perf_counter()
     res = exact_counts(spec, G, hi)
+    if dG > 1:
+        res = _extend_window(res, spec, G, hi, M.spectrum_model().kind == "sphere", d,
+                             time.perf_counter() - t_first)
+        hi = float(res.lam)
+        lo = max(lo, hi / _EXACT_SPAN)
     eig = np.asarray(res.eigenvalues, dtype=np.float64)
     mult = np.asarray(res.multiplicities, dtype=np.float64)
     n_thresh = max(n_points, _EXACT_POINTS)
@@ -96,6 +108,40 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
         fit_M = None
     return _exact_report(M, geo, res, lams_q, counts_q, lams_M, counts_M, fit_M, fit_q, vM,
                          vQ, t0)
+
+
+def _extend_window(res: Any, spec: str, G: Any, hi: float, sphere: bool, d: int,
+                   first_seconds: float) -> Any:
+    """Raise the top of the window while the exact counts stay cheap.
+
+    The two-term law holds only far out (on T7/S7 the wall term is still twice the
+    leading one at 20,000 invariant eigenvalues), so the window goes as high as the time
+    budget _EXACT_SECONDS allows: lam is raised by _EXACT_STEP while the predicted time of
+    the next enumeration (the last one's, times the step to the power of its growth: about
+    lam on spheres, whose invariant spectra are computed degree by degree, lam^(d/2) for
+    lattices and products, which enumerate the modes of M) fits, and the memory guards of
+    :func:`weylgain.exact_counts` do not refuse it.
+    """
+    from ..errors import CountingError, ResourceError
+    from ..exact import exact_counts
+
+    growth = 1.0 if sphere else d / 2
+    spent = last = max(first_seconds, 1e-3)
+    step = _EXACT_STEP
+    while step > 1.2 and res.count <= _EXACT_COUNT_CAP:
+        if last and spent + last * step ** growth > _EXACT_SECONDS:
+            step = math.sqrt(step)  # a smaller step may still fit the time budget
+            continue
+        t = time.perf_counter()
+        try:
+            res_next = exact_counts(spec, G, hi * step)
+        except (CountingError, ResourceError):
+            step = math.sqrt(step)  # the memory guard of the enumeration: a smaller step
+            continue
+        last = max(time.perf_counter() - t, 1e-3)
+        spent += last
+        res, hi = res_next, hi * step
+    return res
 
 
 def _exact_window(C_G: float, dG: int, min_count: int) -> tuple[float, float]:
