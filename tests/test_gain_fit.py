@@ -257,10 +257,10 @@ def test_cli_prints_the_fit_verdict_and_the_measured_gain(capsys):
     assert "converged: the fitting windows agree" in out
     assert "measured gain" in out and "predicted |G_eff| = 5,040" in out
     code = cli_gain.run(parser.parse_args(["gain", "S2^2", "SO(3)", "--measure", "--json",
-                                           "--s", "2"]))
+                                           "--s", "2.5"]))
     data = json.loads(capsys.readouterr().out)["measured"]
-    assert code == 0 and data["converged"] is True and data["smoothness"] == 2.0
-    assert data["sample_exponent_predicted"] == pytest.approx(1.25)
+    assert code == 0 and data["converged"] is True and data["smoothness"] == 2.5
+    assert data["sample_exponent_predicted"] == pytest.approx(1.2)
     assert len(data["fit_windows"]) == 3
 
 
