@@ -6,7 +6,16 @@ so that lexicographic order of ``k`` (first coordinate most significant) is nume
 of the codes. :func:`lattice_codes` emits the codes in that order (already sorted), and
 :func:`orbit_union_find` joins every mode with its images under the generators by a
 union-find that carries a phase potential in ``Z_q``, flagging orbits whose holonomy is
-non-trivial. Private module: the public entry points live in :mod:`weylgain.exact`.
+non-trivial.
+
+:func:`cycle_stage` and :func:`cycle_readout` are the character recursion of the
+configuration counts ``(S^d)^k / (C x P)`` (:mod:`weylgain.exact.configurations`): a graded
+state ``F[e, w]`` (eigenvalue level e, torus weight w of the connected part) kept only on the
+levels it reaches, multiplied cycle by cycle by ``sum_l s^(n l) chi_l(z^n) q^(n E_l)``;
+the last cycle is never multiplied out, only the Haar integral of the product is read
+(``O(levels)`` per row instead of ``O(levels x weights)``).
+
+Private module: the public entry points live in :mod:`weylgain.exact`.
 """
 
 from __future__ import annotations
@@ -201,3 +210,211 @@ def orbit_union_find(codes, modes, big, perms, signs, phase_weights, modulus):
         if parent[i] == i and not bad[i]:
             invariant[i] = True
     return invariant, missing
+
+
+@njit(cache=True)
+def cycle_stage(energies, state, half, levels, factors, n, e_max, weighted):
+    """Multiply a graded state by one cycle of length ``n``: ``F -> F * sum_l f_l psi^n chi_l``.
+
+    Parameters
+    ----------
+    energies : ndarray of shape (R,), int64
+        Increasing eigenvalue levels of the state's rows.
+    state : ndarray of shape (R, 2 half + 1), int64
+        ``state[r, half + w]``: coefficient of ``z^w q^energies[r]`` (one column, ``half = 0``,
+        when ``weighted`` is False: then every character is its value at the identity).
+    half : int
+        Largest |weight| the state holds.
+    levels : ndarray of shape (L,), int64
+        Increasing levels ``E_l = l (l + d - 1)`` of one factor.
+    factors : ndarray of shape (L,), int64
+        ``s^(n l)`` (weighted) or ``s^(n l) dim H_l`` (not weighted).
+    n : int
+        Cycle length: the term of degree l sits at level ``n E_l`` and carries the weights
+        ``n m``, ``|m| <= l``.
+    e_max : int
+        Largest level kept.
+    weighted : bool
+
+    Returns
+    -------
+    new_energies : ndarray of shape (R',), int64
+    new_state : ndarray of shape (R', 2 new_half + 1), int64
+    new_half : int
+    """
+    rows = energies.shape[0]
+    n_levels = levels.shape[0]
+    width = state.shape[1]
+    target = np.full(e_max + 1, -1, dtype=np.int64)
+    top_degree = 0
+    for r in range(rows):
+        for l in range(n_levels):
+            s = energies[r] + n * levels[l]
+            if s > e_max:
+                break
+            target[s] = 0
+            if l > top_degree:
+                top_degree = l
+    count = 0
+    for e in range(e_max + 1):
+        if target[e] == 0:
+            target[e] = count
+            count += 1
+    new_energies = np.empty(count, dtype=np.int64)
+    for e in range(e_max + 1):
+        if target[e] >= 0:
+            new_energies[target[e]] = e
+    new_half = half + n * top_degree if weighted else 0
+    new_width = 2 * new_half + 1
+    out = np.zeros((count, new_width), dtype=np.int64)
+    running = np.zeros(new_width, dtype=np.int64)
+    shift0 = new_half - half  # new column of old column 0
+    for r in range(rows):
+        empty = True
+        for i in range(width):
+            if state[r, i] != 0:
+                empty = False
+                break
+        if empty:
+            continue
+        e = energies[r]
+        if weighted:
+            for i in range(new_width):
+                running[i] = 0
+        for l in range(n_levels):
+            s = e + n * levels[l]
+            if s > e_max:
+                break
+            t = target[s]
+            f = factors[l]
+            if weighted:
+                # running = row * sum_{|m| <= l} z^(n m), grown by the two new terms
+                if l == 0:
+                    for i in range(width):
+                        running[shift0 + i] += state[r, i]
+                else:
+                    up = shift0 + n * l
+                    down = shift0 - n * l
+                    for i in range(width):
+                        running[up + i] += state[r, i]
+                        running[down + i] += state[r, i]
+                if f != 0:
+                    for i in range(new_width):
+                        out[t, i] += f * running[i]
+            else:
+                out[t, 0] += f * state[r, 0]
+    return new_energies, out, new_half
+
+
+@njit(cache=True)
+def cycle_readout(energies, state, half, levels, factors, n, e_max, weighted, so3, result):
+    """Add the Haar integral of ``F * sum_l f_l psi^n chi_l`` to ``result``, level by level.
+
+    The last cycle of a type is never multiplied out: the constant term of
+    ``F(z) sum_{|m| <= l} z^(n m)`` is ``sum_{|m| <= l} F[n m]`` (the sum is symmetric in m), a
+    running sum over l; SO(3) integrates ``f(z) (1 - z)``, so it subtracts the same sum at
+    ``1 + n m``. Arguments as :func:`cycle_stage`; ``so3`` selects the SO(3) measure (else
+    SO(2), or no connected part when not ``weighted``); ``result`` (e_max + 1,) int64 is
+    added to in place.
+    """
+    rows = energies.shape[0]
+    n_levels = levels.shape[0]
+    width = state.shape[1]
+    for r in range(rows):
+        e = energies[r]
+        acc0 = np.int64(0)
+        acc1 = np.int64(0)
+        for l in range(n_levels):
+            s = e + n * levels[l]
+            if s > e_max:
+                break
+            if weighted:
+                if l == 0:
+                    acc0 += state[r, half]
+                    if half + 1 < width:
+                        acc1 += state[r, half + 1]
+                else:
+                    for j in (half + n * l, half - n * l):
+                        if 0 <= j < width:
+                            acc0 += state[r, j]
+                        if 0 <= j + 1 < width:
+                            acc1 += state[r, j + 1]
+                value = acc0 - acc1 if so3 else acc0
+            else:
+                value = state[r, 0]
+            result[s] += factors[l] * value
+
+
+@njit(cache=True)
+def cycle_pair_readout(energies, state, half, levels, factors_a, n_a, factors_b, n_b, e_max,
+                       weighted, so3, result):
+    """The last two cycles of a type at once: :func:`cycle_stage` by cycle ``a`` fused with
+    :func:`cycle_readout` of cycle ``b``, one row at a time.
+
+    The state after cycle ``a`` is the largest of a type (about levels^2 rows x weights) and
+    is only read once, so it is never stored: each row of it lives in one running vector
+    while cycle ``b`` is integrated against it. Work ``R x L x (weights + L)``, memory one row.
+    Arguments as :func:`cycle_readout`, with the factors and lengths of the two cycles.
+    """
+    rows = energies.shape[0]
+    n_levels = levels.shape[0]
+    width = state.shape[1]
+    top_degree = 0
+    for l in range(n_levels):
+        if n_a * levels[l] <= e_max:
+            top_degree = l
+    new_half = half + n_a * top_degree if weighted else 0
+    new_width = 2 * new_half + 1
+    shift0 = new_half - half
+    running = np.zeros(new_width, dtype=np.int64)
+    for r in range(rows):
+        empty = True
+        for i in range(width):
+            if state[r, i] != 0:
+                empty = False
+                break
+        if empty:
+            continue
+        e = energies[r]
+        for i in range(new_width):
+            running[i] = 0
+        for l in range(n_levels):
+            s = e + n_a * levels[l]
+            if s > e_max:
+                break
+            if weighted:
+                if l == 0:
+                    for i in range(width):
+                        running[shift0 + i] += state[r, i]
+                else:
+                    up = shift0 + n_a * l
+                    down = shift0 - n_a * l
+                    for i in range(width):
+                        running[up + i] += state[r, i]
+                        running[down + i] += state[r, i]
+            else:
+                running[0] = state[r, 0]
+            f = factors_a[l]
+            if f == 0:
+                continue
+            acc0 = np.int64(0)
+            acc1 = np.int64(0)
+            for l2 in range(n_levels):
+                s2 = s + n_b * levels[l2]
+                if s2 > e_max:
+                    break
+                if weighted:
+                    if l2 == 0:
+                        acc0 += running[new_half]
+                        if new_half + 1 < new_width:
+                            acc1 += running[new_half + 1]
+                    else:
+                        for j in (new_half + n_b * l2, new_half - n_b * l2):
+                            if 0 <= j < new_width:
+                                acc0 += running[j]
+                            if 0 <= j + 1 < new_width:
+                                acc1 += running[j + 1]
+                    value = acc0 - acc1 if so3 else acc0
+                else:
+                    value = running[0]
+                result[s2] += f * factors_b[l2] * value

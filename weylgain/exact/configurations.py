@@ -34,8 +34,6 @@ __all__ = ["configuration_spectrum", "finite_configuration_spectrum",
 
 #: Largest permutation group of the factors enumerated (its cycle types are counted).
 MAX_PERMUTATION_ORDER = 500_000
-#: Largest number of (eigenvalue, weight) cells held for one cycle type.
-MAX_CELLS = 50_000_000
 
 _CONNECTED = {"trivial", "SO(2)", "SO(3)"}
 
@@ -147,42 +145,45 @@ def _symmetric_cycle_types(copies: int) -> Counter:
     return types
 
 
-def _cycle_series(lengths: tuple, levels: np.ndarray, dims: np.ndarray, use_weights: bool,
-                  sign: int, e_max: int, z_max: int) -> np.ndarray:
-    """``prod_cycles sum_l s^(n l) chi_l(z^n) q^(n E_l)`` as an (e_max+1, 2 z_max+1) array."""
-    width = 2 * z_max + 1 if use_weights else 1
-    if (e_max + 1) * width > MAX_CELLS:
-        raise CountingError(f"{(e_max + 1) * width} cells exceed the budget ({MAX_CELLS}); "
-                            "lower lam")
-    out = np.zeros((e_max + 1, width), dtype=np.int64)
-    out[0, z_max if use_weights else 0] = 1
-    for n in lengths:
-        new = np.zeros_like(out)
-        if use_weights:
-            # running sums with stride n along z: box(R)[j] = C[j + n l] - C[j - n (l + 1)]
-            cum = out.copy()
-            for j in range(n, width):
-                cum[:, j] += cum[:, j - n]
-            padded = np.zeros((e_max + 1, width + 2 * n * (z_max + 1)), dtype=np.int64)
-            off = n * (z_max + 1)
-            padded[:, off:off + width] = cum
-            # beyond the right edge the cumulative sums stay constant per residue class
-            for j in range(off + width, padded.shape[1]):
-                padded[:, j] = padded[:, j - n]
-        for l, level in enumerate(levels):
-            shift = n * int(level)
-            if shift > e_max:
-                break
-            factor = (sign ** (n * l))
-            if use_weights:
-                lo = off + np.arange(width) + n * l
-                hi = off + np.arange(width) - n * (l + 1)
-                box = padded[:, lo] - padded[:, hi]
-                new[shift:] += factor * box[: e_max + 1 - shift]
-            else:
-                new[shift:] += factor * int(dims[l]) * out[: e_max + 1 - shift]
-        out = new
-    return out
+def _type_series(lengths: tuple, levels: np.ndarray, dims: np.ndarray, group: str,
+                 sign: int, e_max: int) -> np.ndarray:
+    """``integral_C prod_cycles sum_l s^(n l) chi_l(c^n) q^(n E_l) dc`` level by level.
+
+    The character recursion of :mod:`weylgain._kernels.exact_counts`: the cycles are
+    multiplied into a graded state (levels it reaches x torus weights) one at a time, longest
+    first, and the last (shortest, with the most degrees) is only integrated against the
+    state. Returns an (e_max + 1,) int64 array.
+    """
+    from .._kernels.exact_counts import cycle_pair_readout, cycle_readout, cycle_stage
+
+    weighted = group != "trivial"
+    order = [int(n) for n in sorted(lengths, reverse=True)]
+    energies = np.zeros(1, dtype=np.int64)
+    state = np.ones((1, 1), dtype=np.int64)
+    half = 0
+    degrees = np.arange(levels.size)
+    result = np.zeros(e_max + 1, dtype=np.int64)
+
+    def factors(n: int) -> np.ndarray:
+        out = np.where((sign < 0) & ((n * degrees) % 2 == 1), -1, 1).astype(np.int64)
+        return out if weighted else out * dims
+
+    for n in order[:-2]:
+        energies, state, half = cycle_stage(energies, state, half, levels, factors(n), n,
+                                            int(e_max), weighted)
+    if len(order) >= 2:
+        n_a, n_b = order[-2], order[-1]
+        cycle_pair_readout(energies, state, half, levels, factors(n_a), n_a, factors(n_b),
+                           n_b, int(e_max), weighted, group == "SO(3)", result)
+    else:
+        cycle_readout(energies, state, half, levels, factors(order[0]), order[0],
+                      int(e_max), weighted, group == "SO(3)", result)
+    return result
+
+
+def _full_series(copies: int, levels: np.ndarray, dims: np.ndarray, e_max: int) -> np.ndarray:
+    """Multiplicities of the levels of ``(S^d)^k`` (the trivial group, identity type)."""
+    return _type_series((1,) * copies, levels, dims, "trivial", 1, e_max)
 
 
 def _sphere_levels(lam: float, radius: float, d: int) -> tuple[int, np.ndarray]:
@@ -214,24 +215,34 @@ def _guard_levels(e_max: int, l_max: int) -> None:
                nbytes=8.0 * 8 * (l_max + 1))
 
 
-def _series_cost(lengths: tuple, levels: np.ndarray, e_max: int, width: int,
-                 z_max: int, use_weights: bool) -> tuple[float, float, float]:
-    """(peak bytes, numpy element operations, Python steps) of one :func:`_cycle_series`."""
-    rows = float(e_max + 1)
-    elements = steps = 0.0
-    peak = 0.0
-    for n in lengths:
-        used = int(np.count_nonzero(n * levels <= e_max))
-        if use_weights:
-            pad = width + 2 * n * (z_max + 1)
-            steps += width + pad + used
-            elements += rows * (width + pad) + used * 4.0 * rows * width
-            peak = max(peak, rows * (7.0 * width + pad))
-        else:
-            steps += used
-            elements += used * 2.0 * rows
-            peak = max(peak, rows * 4.0)
-    return 8.0 * peak, elements, steps
+def _series_cost(lengths: tuple, levels: np.ndarray, e_max: int, l_max: int,
+                 weighted: bool) -> tuple[float, float]:
+    """(peak bytes, kernel element operations) of one :func:`_type_series`, from above:
+    the rows reached after each stage are at most the product of the degree counts (and at
+    most e_max + 1), the weights at most the sum of n l_max over the cycles multiplied."""
+    rows = 1.0
+    half = 0
+    elements = 0.0
+    peak = 8.0 * 2 * (e_max + 1)
+    order = sorted(lengths, reverse=True)
+    for n in order[:-2]:
+        used = float(np.count_nonzero(n * levels <= e_max))
+        width = 2 * half + 1
+        half = half + n * l_max if weighted else 0
+        new_width = 2 * half + 1
+        elements += rows * width + rows * used * (2.0 * width + new_width) + (e_max + 1)
+        new_rows = min(rows * used, float(e_max + 1))
+        peak = max(peak, 8.0 * (rows * width + new_rows * new_width + (e_max + 1)))
+        rows = new_rows
+    width = 2 * half + 1
+    used_last = float(np.count_nonzero(order[-1] * levels <= e_max))
+    if len(order) >= 2:  # the fused last pair: one running row, never a stored state
+        used = float(np.count_nonzero(order[-2] * levels <= e_max))
+        elements += rows * width + rows * used * (2.0 * width + 3.0 * used_last)
+        peak = max(peak, 8.0 * (rows * width + 2 * (width + 2 * order[-2] * l_max)))
+    else:
+        elements += rows * width + rows * used_last * 3.0
+    return peak, elements
 
 
 def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
@@ -283,63 +294,68 @@ def configuration_spectrum(structure: Any, lam: float, radius: float = 1.0, *,
     l_max = levels.size - 1
     dims = np.array([math.comb(l + d, d) - (math.comb(l + d - 2, d) if l >= 2 else 0)
                      for l in range(l_max + 1)], dtype=np.int64)
-    use_weights = group != "trivial"
-    # at least one weight on each side of 0: the SO(3) integral reads the z^-1 column, which
-    # must not wrap around to z^0 when every degree is 0 (lam < the first eigenvalue)
-    z_max = max(copies * l_max, 1)
     types, order = permutation_cycle_types(structure.permutations, copies)
     signs = (1, -1) if bool(structure.factor_improper) else (1,)
-    _guard_configuration(types, len(signs), levels, e_max, z_max, use_weights, copies)
-    total = np.zeros(e_max + 1, dtype=object)
-    for lengths, count in types.items():
-        for sign in signs:
-            series = _cycle_series(lengths, levels, dims, use_weights, sign, e_max, z_max)
-            if group == "SO(3)":  # constant term of f(z) (1 - z)
-                integral = series[:, z_max] - series[:, z_max - 1]
-            elif group == "SO(2)":
-                integral = series[:, z_max]
-            else:
-                integral = series[:, 0]
-            total += count * integral.astype(object)
+    _guard_configuration(types, len(signs), levels, e_max, group != "trivial", copies)
+    series = [(count, _type_series(lengths, levels, dims, group, sign, e_max))
+              for lengths, count in types.items() for sign in signs]
     denom = order * len(signs)
-    mult = np.zeros(e_max + 1, dtype=np.int64)
-    for e, value in enumerate(total):
-        if value % denom:
-            raise CountingError(f"character average at eigenvalue index {e} is "
-                                f"{value}/{denom}, not an integer: the group data are "
-                                "inconsistent")
-        mult[e] = value // denom
-    full_series = _cycle_series((1,) * copies, levels, dims, False, 1, e_max, 0)[:, 0]
+    mult = _exact_average(series, denom, e_max)
+    full_series = _full_series(copies, levels, dims, e_max)
     keep = full_series > 0 if include_zero else mult > 0
     eig = np.flatnonzero(keep).astype(np.float64) / float(radius) ** 2
     return eig, mult[keep], full_series[keep].astype(np.int64)
 
 
+def _exact_average(series: list, denom: int, e_max: int) -> np.ndarray:
+    """``sum count * series / denom`` level by level, exactly, with a check that it is an
+    integer (int64 arithmetic when every partial sum fits, Python integers otherwise)."""
+    bound = sum(abs(int(count)) * int(np.abs(values).max(initial=0)) for count, values in series)
+    if bound < 2**62:
+        total = np.zeros(e_max + 1, dtype=np.int64)
+        for count, values in series:
+            total += int(count) * values
+    else:
+        total = np.zeros(e_max + 1, dtype=object)
+        for count, values in series:
+            total += int(count) * values.astype(object)
+    remainder = total % denom
+    bad = np.flatnonzero(remainder != 0)
+    if bad.size:
+        e = int(bad[0])
+        raise CountingError(f"character average at eigenvalue index {e} is "
+                            f"{total[e]}/{denom}, not an integer: the group data are "
+                            "inconsistent")
+    return (total // denom).astype(np.int64)
+
+
 def _guard_configuration(types: Counter, n_signs: int, levels: np.ndarray, e_max: int,
-                         z_max: int, use_weights: bool, copies: int) -> None:
+                         weighted: bool, copies: int) -> None:
     """Refuse, before the tables are allocated, a character count that cannot fit in memory
-    or in the time limit (estimates of :func:`_cycle_series` and of the exact averages)."""
+    or in the time limit (estimates of :func:`_type_series` and of the exact averages)."""
     from ._util import _guard
 
-    width = 2 * z_max + 1 if use_weights else 1
+    l_max = levels.size - 1
     rows = float(e_max + 1)
-    peak, elements, steps = 0.0, 0.0, 0.0
-    for lengths in list(types) + [(1,) * copies]:
-        b, e, p = _series_cost(lengths, levels, e_max, width, z_max, use_weights)
-        calls = n_signs if lengths in types else 1
+    peak, elements = 0.0, 0.0
+    jobs = [(lengths, weighted, n_signs) for lengths in types] + [((1,) * copies, False, 1)]
+    for lengths, with_weights, calls in jobs:
+        b, e = _series_cost(lengths, levels, e_max, l_max, with_weights)
         peak = max(peak, b)
         elements += calls * e
-        steps += calls * p
-    # the exact (object) averages: about 40 bytes and one Python step per level and type
-    peak += 3 * 40.0 * rows
-    steps += rows * (1 + len(types) * n_signs / 20.0)
+    # the averages: one (e_max + 1) array per (type, sign), summed (in Python integers
+    # when int64 could overflow: about 40 bytes and a Python step per level)
+    n_series = len(types) * n_signs + 1
+    peak += 8.0 * rows * n_series + 3 * 40.0 * rows
+    steps = float(n_series) * (copies + 4)
     from ..resources import work_time
 
     _guard(f"the character count on {copies} factors up to the eigenvalue level {e_max}",
-           f"{rows:.3g} levels x {width} weights, {len(types)} cycle types",
-           nbytes=peak, seconds=work_time(elements=elements, python_steps=steps),
-           advice="lower lam (the tables grow like lam^(3/2) with a connected group, and "
-                  "the work like lam^2)")
+           f"{rows:.3g} levels, degrees up to {l_max}, {len(types)} cycle types",
+           nbytes=peak, seconds=work_time(elements=elements + rows * n_series,
+                                          python_steps=steps),
+           advice="lower lam (the work grows like lam^((k+1)/2) for k factors with a "
+                  "connected group)")
 
 
 def check_structure(action: Any) -> None:
@@ -551,7 +567,7 @@ def finite_configuration_spectrum(action: Any, lam: float, radius: float = 1.0, 
                             "or lam is too high for floating point")
     dims = np.array([math.comb(l + d, d) - (math.comb(l + d - 2, d) if l >= 2 else 0)
                      for l in range(l_max + 1)], dtype=np.int64)
-    full = _cycle_series((1,) * k, levels, dims, False, 1, e_max, 0)[:, 0]
+    full = _full_series(k, levels, dims, e_max)
     keep = full > 0
     eig = np.flatnonzero(keep).astype(np.float64) / float(radius) ** 2
     return eig, mult[keep], full[keep].astype(np.int64)
