@@ -129,16 +129,19 @@ def mesh_quality(mesh: Mesh) -> MeshQuality:
 def _group_elements(group: Any) -> tuple[np.ndarray, np.ndarray, str]:
     """(elements (g, 3, 3) with the identity first, generators (s, 3, 3), name)."""
     from .errors import GroupError
-    from .groups import ContinuousGroup, FiniteGroup, named
+    # the finite groups and their names only: the group layer stands above the meshes
+    from .groups.finite import FiniteGroup
+    from .groups.finite_catalogue import named_finite
 
+    name = group.strip() if isinstance(group, str) else getattr(group, "name", "")
     if isinstance(group, str):
         try:
-            group = named(group, dim=3)
+            group = named_finite(group, dim=3)  # None: a continuous family's name
         except GroupError as exc:  # SpecError is not a GroupError: it propagates as is
             raise MeshError(f"invariant_sphere: {exc}") from exc
-    if isinstance(group, ContinuousGroup):
+    if group is None or (hasattr(group, "family") and not isinstance(group, FiniteGroup)):
         raise MeshError(
-            f"{group.name} is a continuous group: no mesh is invariant under it; "
+            f"{name} is a continuous group: no mesh is invariant under it; "
             "weylgain.quotient meshes its orbit space directly")
     if not isinstance(group, FiniteGroup):
         raise MeshError("invariant_sphere needs a FiniteGroup (weylgain.groups.named or "

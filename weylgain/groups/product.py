@@ -18,7 +18,6 @@ all factors together), and a ``label`` naming the action for reports.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -27,6 +26,7 @@ from ..errors import GroupError
 from .actions import FactorStructure
 from .continuous import ContinuousGroup
 from .finite import AffineMap, FiniteGroup
+from .finite_catalogue import _copies, permute_factors  # permute_factors: public here too
 from .lie import LieGroup
 from .torus import TorusGroup
 
@@ -117,18 +117,6 @@ def diagonal(group: Any, copies: int) -> Any:
     return FiniteGroup(g.name, gens, k * a, g.closed_order, g.description, struct, label)
 
 
-_MAX_COPIES = 1000  # products of more factors: matrices of (copies D)^2 entries each
-
-
-def _copies(copies: Any, what: str = "copies") -> int:
-    if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
-        raise GroupError(f"{what} must be a positive integer; got {copies!r}")
-    if copies > _MAX_COPIES:
-        raise GroupError(f"{what} = {copies} is more than the {_MAX_COPIES} factors weylgain "
-                         "builds matrices for (each group matrix has (copies D)^2 entries)")
-    return int(copies)
-
-
 def on_factor(group: Any, index: int, copies: int | Sequence[int]) -> Any:
     """``group`` acting on factor ``index`` (0-based) only, the identity on the others.
 
@@ -177,59 +165,6 @@ def on_factor(group: Any, index: int, copies: int | Sequence[int]) -> Any:
         return TorusGroup(g.name + f"@{index + 1}", V, gens, g.description, None, label)
     return FiniteGroup(g.name + f"@{index + 1}", gens, D, g.closed_order, g.description, None,
                        label)
-
-
-def _block_permutation(images: Sequence[int], a: int) -> np.ndarray:
-    k = len(images)
-    P = np.zeros((k * a, k * a))
-    for i, j in enumerate(images):
-        P[j * a:(j + 1) * a, i * a:(i + 1) * a] = np.eye(a)
-    return P
-
-
-def permute_factors(copies: int, factor_ambient: int, generators: Any = None,
-                    name: str | None = None) -> FiniteGroup:
-    """Permutations of ``copies`` identical factors of ambient size ``factor_ambient``.
-
-    Parameters
-    ----------
-    copies : int
-    factor_ambient : int
-    generators : sequence of sequences of int, optional
-        Permutations as images of the factor indices (0-based), e.g. [[1, 2, 0]] for a cyclic
-        shift. Default: a transposition and a k-cycle, generating Sym(k) (order k!).
-
-    Returns
-    -------
-    FiniteGroup of block permutation matrices on R^(copies factor_ambient), with a
-    FactorStructure (trivial connected part, these permutations).
-    """
-    k = _copies(copies)
-    a = _copies(factor_ambient, "factor_ambient")
-    order: int | None
-    if generators is None:
-        perms = []
-        if k >= 2:
-            perms.append([1, 0] + list(range(2, k)))
-        if k >= 3:
-            perms.append([(i + 1) % k for i in range(k)])
-        order = math.factorial(k)
-        name = name or f"Sym({k})"
-    else:
-        try:
-            perms = [list(map(int, p)) for p in generators]
-        except (TypeError, ValueError):
-            raise GroupError(f"generators must be permutations of the factor indices 0..{k - 1} "
-                             f"(lists of integers); got {generators!r}") from None
-        for p in perms:
-            if sorted(p) != list(range(k)):
-                raise GroupError(f"{p} is not a permutation of the factor indices 0..{k - 1}")
-        order = None
-        name = name or "permutations"
-    gens = tuple(AffineMap(_block_permutation(p, a), np.zeros(k * a)) for p in perms)
-    struct = FactorStructure(k, a, "trivial", False, np.array(perms, dtype=np.int64).reshape(-1, k))
-    return FiniteGroup(name, gens, k * a, order, f"permutations of {k} factors", struct,
-                       f"{name} permuting {k} factors")
 
 
 def _merge_structure(a: Any, b: Any) -> FactorStructure | None:
