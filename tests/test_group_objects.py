@@ -216,3 +216,54 @@ def test_measure_gain_meshes_a_lie_group_equal_to_so2():
     R = _random_rotation(3, 4)
     tilted = lie_group(np.array([R @ _E(3, 0, 1) @ R.T]))
     assert as_catalogue(tilted) is None and isinstance(tilted, LieGroup)
+
+
+# ------------------------------------------------------------------------------ layering
+def _imported_modules(path: str) -> set[str]:
+    """Every module a file imports, at the top or inside functions (relative ones resolved
+    against weylgain.groups)."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(path).read_text())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = {0: "", 1: "weylgain.groups", 2: "weylgain"}[node.level]
+            mod = ".".join(p for p in (base, node.module or "") if p)
+            out.add(mod)
+    return out
+
+
+def test_the_finite_group_layer_reaches_nothing_above_it():
+    """The mesh layer reads group names through finite_catalogue: that module and what it
+    imports stay below the manifolds, the meshes and the quotient geometry (else the
+    circle groups -> geometry -> manifolds -> meshes -> invariant_meshes -> groups is back)."""
+    import weylgain.groups as groups_pkg
+    from pathlib import Path
+
+    here = Path(groups_pkg.__file__).parent
+    allowed = {"__future__", "math", "re", "typing", "dataclasses", "fractions", "numpy",
+               "sympy", "sympy.combinatorics", "sympy.matrices.normalforms",
+               "weylgain", "weylgain.errors", "weylgain._spec_bounds", "weylgain.resources",
+               "weylgain.groups.finite", "weylgain.groups.actions", "weylgain.groups._linalg"}
+    for name in ("finite_catalogue", "finite", "actions", "_linalg"):
+        extra = _imported_modules(str(here / f"{name}.py")) - allowed
+        assert not extra, f"groups/{name}.py imports {sorted(extra)}"
+
+
+def test_named_finite_agrees_with_named():
+    from weylgain.groups.finite_catalogue import named_finite
+
+    for spec, dim in (("C4", None), ("D3h", None), ("Ih", None), ("S3", None), ("B2", 3),
+                      ("Z4:1", None), ("Sym(3)", 6), ("cyc5", None), ("antipodal", 4)):
+        a, b = named_finite(spec, dim), named(spec, dim)
+        assert (a.name, a.dim, a.order) == (b.name, b.dim, b.order)
+        np.testing.assert_array_equal(a.generator_arrays()[0], b.generator_arrays()[0])
+    for spec in ("SO(2)", "so(3)", "O(3)", "hopf", "T2"):  # continuous: named() builds them
+        assert named_finite(spec) is None
+        assert named(spec).order == math.inf
+    with pytest.raises(SpecError, match="unknown group spec"):
+        named_finite("C4x")
