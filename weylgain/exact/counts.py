@@ -24,7 +24,7 @@ page, docs/theory.md).
   rotating factors (:mod:`weylgain.exact.configurations`), products of groups acting on
   single factors (per-factor spectra convolved), tori and products of circles with subtori
   and affine generators (:func:`weylgain.exact.torus.torus_action_shells`). The Weyl
-  prediction then takes d_G and vol(M/G) from :func:`weylgain.symbolic.quotient_geometry`;
+  prediction then takes d_G and vol(M/G) from :func:`weylgain.geometry.quotient_geometry`;
   where that refuses, the prediction is None and :attr:`ExactCounts.note` says why.
 
 :func:`exact_counts` is the front door used by ``weylgain exact``.
@@ -370,7 +370,7 @@ def _needs_action_path(manifold: Any, group: Any) -> bool:
 
 
 def _symbolic_manifold(manifold: Any, radius: float, length: float) -> Any:
-    from ..symbolic import Manifold, Product, Sphere, Torus, parse_manifold as parse
+    from ..manifolds import Manifold, Product, parse_manifold as parse
 
     m = parse(manifold) if isinstance(manifold, str) else manifold
     if not isinstance(m, Manifold):
@@ -378,26 +378,25 @@ def _symbolic_manifold(manifold: Any, radius: float, length: float) -> Any:
                         f"{type(manifold).__name__}")
     factors = []
     for f in m.factors:
-        if isinstance(f, Sphere) and float(radius) != 1.0:
+        if f.sphere_radius() is not None and float(radius) != 1.0:
             from sympy import nsimplify
 
             exact_r = nsimplify(float(radius), rational=True)
-            f = Sphere(f.d, exact_r if float(exact_r) == float(radius) else radius)
-        elif isinstance(f, Torus) and abs(float(length) - 2 * math.pi) > 1e-15:
-            f = Torus((length,) * f.dim)
+            f = f.with_size(radius=exact_r if float(exact_r) == float(radius) else radius)
+        elif f.torus_lengths() is not None and abs(float(length) - 2 * math.pi) > 1e-15:
+            f = f.with_size(length=length)
         factors.append(f)
     return factors[0] if len(factors) == 1 else Product(tuple(factors))
 
 
 def _trivial_action(m: Any) -> Any:
     from ..groups.actions import FactorStructure, LinearAction, TorusAction
-    from ..symbolic import Torus
 
     factors = m.factors
     blocks = tuple(f.ambient_dim for f in factors)
     dim = sum(blocks)
-    if all(isinstance(f, Torus) for f in factors):
-        lengths = tuple(float(x) for f in factors for x in f.lengths)
+    if m.torus_lengths() is not None:
+        lengths = tuple(float(x) for x in m.torus_lengths())
         return TorusAction(np.zeros((0, dim), dtype=np.int64), np.zeros((0, dim, dim)),
                            np.zeros((0, dim)), lengths, blocks, label="trivial")
     structure = None
@@ -411,8 +410,6 @@ def _trivial_action(m: Any) -> Any:
 def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
                    length: float) -> ExactCounts:
     """Exact counts of any group through ``action_on`` (issue 8 kinds)."""
-    from ..symbolic import Sphere, Torus
-
     m = _symbolic_manifold(manifold, radius, length)
     group_obj = None
     if _is_action_record(group):
@@ -430,23 +427,24 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         _group_name(group_obj) if group_obj is not None else (action.label or "custom action"))
     factors = m.factors
     note = ""
-    radii = [float(f.radius) for f in factors if isinstance(f, Sphere)]
+    radii = [float(f.sphere_radius()) for f in factors if f.sphere_radius() is not None]
     if radii:  # the spec may carry the radius ("S2(2)^3"); products need one radius
         if max(radii) - min(radii) > 1e-12 * max(radii):
             raise CountingError(f"exact counts on {m.name} need spheres of equal radii")
         radius = radii[0]
     if (not hasattr(action, "directions") and len(factors) > 1
-            and all(isinstance(f, Sphere) and f.d == 1 for f in factors)):
+            and all(f.sphere_radius() is not None and f.dim == 1 for f in factors)):
         # S1^k is a flat torus: count lattice modes of the angles
-        action = _circles_as_torus(action, [float(f.radius) for f in factors])
-    circles = len(factors) > 1 and all(isinstance(f, Sphere) and f.d == 1 for f in factors)
+        action = _circles_as_torus(action, [float(f.sphere_radius()) for f in factors])
+    circles = len(factors) > 1 and all(f.sphere_radius() is not None and f.dim == 1
+                                       for f in factors)
     if hasattr(action, "directions"):
-        if not circles and not all(isinstance(f, Torus) for f in factors):
+        if not circles and m.torus_lengths() is None:
             raise GroupError(f"a torus action cannot act on {m.name}")
         from .torus import torus_action_spectrum
 
         eig, mult, full = torus_action_spectrum(action, lam)
-    elif len(factors) == 1 and isinstance(factors[0], Sphere):
+    elif len(factors) == 1 and factors[0].sphere_radius() is not None:
         from .lie import lie_sphere_dimensions
         from ._util import _max_degree
 
@@ -461,23 +459,23 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
             k = np.arange(kmax + 1)
             eig = k * (k + d_amb - 2) / float(radius) ** 2
     elif getattr(action, "structure", None) is not None and all(
-            isinstance(f, Sphere) and f == factors[0] for f in factors):
+            f.sphere_radius() is not None and f == factors[0] for f in factors):
         from .configurations import check_structure, configuration_spectrum
 
         check_structure(action)
         eig, mult, full = configuration_spectrum(action.structure, lam, radius,
-                                                 sphere_dim=factors[0].d)
-    elif (all(isinstance(f, Sphere) for f in factors) and len(factors) > 1
+                                                 sphere_dim=factors[0].dim)
+    elif (all(f.sphere_radius() is not None for f in factors) and len(factors) > 1
           and _factorwise_actions(action) is not None):
         # a product of groups each acting on one factor ("SO(3)@1", "C4@1 x SO(2)@2")
         eig, mult, full = _factorwise_spectrum(_factorwise_actions(action), list(factors),
                                                lam, radius)
     elif np.asarray(action.algebra).reshape(-1).size == 0 and all(
-            isinstance(f, Sphere) and f == factors[0] for f in factors):
+            f.sphere_radius() is not None and f == factors[0] for f in factors):
         from .configurations import finite_configuration_spectrum
 
         eig, mult, full = finite_configuration_spectrum(action, lam, radius,
-                                                        sphere_dim=factors[0].d)
+                                                        sphere_dim=factors[0].dim)
     else:
         raise CountingError(
             f"no exact count for {name!r} on {m.name}: exact counts on products of spheres "
@@ -490,11 +488,12 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
                                 and group.strip().lower() in _TRIVIAL_NAMES)
     try:
         if trivial:
-            from ..symbolic import to_float
+            from ..manifolds import to_float
 
             qvol, order = to_float(m.volume), 1
             raise _Done
-        from ..symbolic import quotient_geometry, to_float
+        from ..geometry import quotient_geometry
+        from ..manifolds import to_float
 
         geo = quotient_geometry(m, group_obj if group_obj is not None else group)
         qdim = int(geo.quotient_dim)
