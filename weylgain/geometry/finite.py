@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from ..errors import GroupError
+from ..groups.finite_catalogue import closed_form_reflections, reflection_classes
 from ..manifolds import Manifold
 from ..manifolds._formulas import _TOL
 from ..manifolds.base import _fmt, _no_translation
@@ -44,65 +44,15 @@ def _align(lin: np.ndarray, tr: np.ndarray, D: int, gname: str, mname: str
 
 
 def _closed_form_reflections(name: str, d: int, D: int) -> np.ndarray | None:
-    """Every reflection of the catalogue families S<d>, signs<d>, B<d> (padded to R^D), as
-    one (n, D, D) array: the list the classes of :func:`_reflection_classes` stand for
-    (small d only: n D^2 numbers)."""
-    m = re.fullmatch(r"(S|signs|B)(\d+)", name)
-    if m is None or int(m.group(2)) != d:
-        return None
-    fam = m.group(1)
-    mats = []
-    if fam in ("signs", "B"):
-        for i in range(d):
-            a = np.eye(D)
-            a[i, i] = -1.0
-            mats.append(a)
-    if fam in ("S", "B"):
-        for i in range(d):
-            for j in range(i + 1, d):
-                for sgn in ((1.0,) if fam == "S" else (1.0, -1.0)):
-                    a = np.eye(D)
-                    a[i, i] = a[j, j] = 0.0
-                    a[i, j] = a[j, i] = sgn
-                    mats.append(a)
-    return np.array(mats).reshape(-1, D, D)
+    """Every reflection of the catalogue families S<d>, signs<d>, B<d>, or None (the
+    catalogue reads the name: :func:`weylgain.groups.finite_catalogue.closed_form_reflections`)."""
+    return closed_form_reflections(name, d, D)
 
 
 def _reflection_classes(name: str, d: int, D: int) -> list[tuple[int, np.ndarray]] | None:
-    """Reflections of the catalogue families S<d>, signs<d>, B<d> (padded to R^D), as
-    (multiplicity, representative) pairs, or None for other groups.
-
-    The fixed set of g r g^-1 is g Fix(r), of the same volume, for every g in G (an isometry
-    of M). In S<d> all C(d,2) transpositions are conjugate; in B<d> the d sign flips are one
-    class and the d(d-1) signed transpositions another (x_i <-> x_j conjugated by the flip of
-    x_i is x_i <-> -x_j). signs<d> is abelian: its d flips are listed one by one. So S<100> on
-    T^100 needs one wall volume instead of 4950 matrices of 100 x 100 (and S<1000>, before
-    the dimension bound, needed 4 TB).
-    """
-    m = re.fullmatch(r"(S|signs|B)(\d+)", name)
-    if m is None or int(m.group(2)) != d:
-        return None
-    fam = m.group(1)
-
-    def flip(i: int) -> np.ndarray:
-        a = np.eye(D)
-        a[i, i] = -1.0
-        return a
-
-    def swap(i: int, j: int) -> np.ndarray:
-        a = np.eye(D)
-        a[i, i] = a[j, j] = 0.0
-        a[i, j] = a[j, i] = 1.0
-        return a
-
-    out: list[tuple[int, np.ndarray]] = []
-    if fam == "signs":
-        out.extend((1, flip(i)) for i in range(d))
-    if fam == "B" and d >= 1:
-        out.append((d, flip(0)))
-    if fam in ("S", "B") and d >= 2:
-        out.append((d * (d - 1) // 2 * (2 if fam == "B" else 1), swap(0, 1)))
-    return out
+    """(multiplicity, representative) reflection classes of S<d>, signs<d>, B<d>, or None
+    (:func:`weylgain.groups.finite_catalogue.reflection_classes`)."""
+    return reflection_classes(name, d, D)
 
 
 def finite_quotient_geometry(M: Manifold, G: Any, max_order: int) -> QuotientGeometry:
