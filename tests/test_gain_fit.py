@@ -284,3 +284,52 @@ def test_cli_marks_a_fit_that_did_not_converge(capsys):
     assert m.converged is False and m.convergence_note  # filled from the counts
     text = "\n".join(f"{k}  {v}" for k, v in _measured_rows(m))
     assert "NOT converged" in text and "[NOT CONVERGED]" in text
+
+
+SWEEPS = [
+    ((1, 3, 5, 7, 10, 12), (25, 225), (4, 16), 15),
+    pytest.param(tuple(range(1, 13)), (25, 81, 225, 400), (4, 16, 40), 100,
+                 marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize("orders, starts, factors, min_converged", SWEEPS)
+def test_coverage_sweep_over_cyclic_sawtooths_and_windows(orders, starts, factors,
+                                                          min_converged):
+    # S^2/C_n on windows from degree 5 to 60 with 8 to 16 gap-midpoint thresholds (what the
+    # mesh route sees): every fit that calls itself converged covers d_G = 2 and
+    # vol = 4 pi / n at three standard deviations
+    ell = np.arange(600)
+    eig = (ell * (ell + 1)).astype(float)
+    mids = (eig[:-1] + eig[1:]) / 2
+    converged = 0
+    for n in orders:
+        mult = (2 * (ell // n) + 1).astype(float)
+        for lo in starts:
+            for factor in factors:
+                cand = mids[(mids >= lo) & (mids <= lo * factor)]
+                for k in (8, 16):
+                    idx = np.unique(np.searchsorted(cand, np.geomspace(cand[0], cand[-1], k)))
+                    lams = cand[idx]
+                    for two_term in (False, True):
+                        try:
+                            wf = windowed_fit(lams, _counts(eig, mult, lams), two_term)
+                        except FitError:
+                            continue
+                        if not wf.converged:
+                            assert wf.reason
+                            continue
+                        converged += 1
+                        assert _covers(wf.dimension, wf.dimension_err, 2), (n, lo, factor, k)
+                        assert _covers(wf.volume, wf.volume_err, 4 * math.pi / n), (n, lo, k)
+    assert converged > min_converged  # the sweep is not vacuous
+
+
+def test_a_short_staircase_is_not_converged_even_when_it_fits_perfectly():
+    # S^2/C_12 below degree 12: only zonal harmonics, N = L + 1 = sqrt(lam) + O(1) exactly
+    eig, mult = _sphere2(12)
+    mids = (eig[:-1] + eig[1:]) / 2
+    lams = mids[(mids > 20) & (mids < 110)]
+    wf = windowed_fit(lams, _counts(eig, mult, lams), False)
+    assert abs(wf.dimension - 1) < 0.01  # it looks one-dimensional ...
+    assert not wf.converged and "invariant eigenvalues up to the top" in wf.reason

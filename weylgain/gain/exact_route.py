@@ -94,7 +94,8 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
             f"{n_thresh} thresholds in [{lo:.4g}, {hi:.4g}]: too few invariant eigenvalues "
             "to fit Weyl's law")
     two_q = float(geo.quotient_boundary_volume) > 0 or dG == 1
-    fit_q = windowed_fit(lams_q, riesz_means(eig, mult, lams_q), two_q, smoothing="riesz")
+    fit_q = windowed_fit(lams_q, riesz_means(eig, mult, lams_q), two_q, smoothing="riesz",
+                         top_count=float(counts_q[-1]))
 
     # M itself from the full multiplicities (a check of the exact spectrum of M)
     full = np.asarray(res.full_multiplicities, dtype=np.float64)

@@ -11,7 +11,7 @@ The fit behind every measured d_G and vol(M/G) (docs/gain.md#how-the-fit-works):
   the staircase crosses its mean;
 * the same fit runs on several windows (the whole range of thresholds, its lower and its upper
   part): the reported uncertainty is the least-squares error combined with the spread over the
-  windows, and when the windows disagree by more than a tolerance the fit says so
+  windows (and, for d_G, with the change between the fits with and without the second term), and when the windows disagree by more than a tolerance the fit says so
   (``converged`` False with the reason) instead of giving a confident +-.
 """
 
@@ -32,6 +32,13 @@ VOL_TOLERANCE = 0.05
 # A converged dimension must be known to this (combined) standard error: beyond it two
 # integer dimensions are within 2 sigma of each other.
 D_ERR_LIMIT = 0.25
+# A window whose top holds fewer invariant eigenvalues than this is not converged, however
+# well it fits: below it a staircase can mimic another law exactly (S^2/C_n below degree n
+# carries only the zonal harmonics, N = sqrt(lam) + O(1), a perfect d = 1).
+MIN_TOP_COUNT = 100
+# ... except in dimension 1, where every eigenvalue is its own cluster (no multiplicities to
+# mimic another law) and 20 of them span 20 gaps of the interval's spectrum
+MIN_TOP_COUNT_1D = 20
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,8 @@ class WindowedFit:
     ----------
     dimension, dimension_err : float
         Free-dimension fit over the whole window; its error combines the least-squares
-        error with the spread over the sub-windows.
+        error, the spread over the sub-windows and the change when the second term is
+        dropped from (or added to) the free fit.
     dimension_ls_err : float
         The least-squares part alone.
     dimension_int : int
@@ -114,7 +122,7 @@ def _free_fit(lam: np.ndarray, y: np.ndarray, n_terms: int, shift: float
 
     slope = float(np.polyfit(np.log(lam), np.log(y), 1)[0])
     d0 = max(2 * (slope - shift), 0.05)
-    grid = np.linspace(max(d0 - 3, 0.05), d0 + 3, 61)
+    grid = np.linspace(max(d0 - 3, 0.05), d0 + 3, 31)
     vals = [rms(g) for g in grid]
     k = int(np.argmin(vals))
     lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
@@ -162,9 +170,16 @@ def _one_window(lam: np.ndarray, y: np.ndarray, two_term: bool, shift: float
     extra = 1 if shift else 0
     n_free = (2 if two_term else 1) + extra
     d, d_err = _free_fit(lam, y, n_free, shift)
+    rms_free = _linear_fit(lam, y, d, n_free, shift)[2]
     d_int = max(1, int(round(d)))
-    coef, cov, _ = _linear_fit(lam, y, d_int, 2 + extra, shift)
+    coef, cov, rms = _linear_fit(lam, y, d_int, 2 + extra, shift)
     vol, vol_err, bvol = _volume_from(coef, cov, d_int, shift)
+    # correlated residuals (a staircase, a sawtooth) are not independent noise: residuals of
+    # size rms at the two ends of the window can tilt the law by 2 rms over its log-length
+    # (4 rms / log(lam_hi/lam_lo) in d) and shift its level by about 2 rms
+    span = math.log(lam[-1] / lam[0])
+    d_err = math.hypot(d_err, 4 * rms_free / span)
+    vol_err = math.hypot(vol_err, 2 * rms * abs(vol))
     return dict(lam_lo=float(lam[0]), lam_hi=float(lam[-1]), n_points=int(lam.size),
                 d=d, d_err=d_err, d_int=d_int, vol=vol, vol_err=vol_err, boundary_volume=bvol)
 
@@ -185,8 +200,8 @@ def riesz_means(eigenvalues: np.ndarray, multiplicities: np.ndarray, lams: np.nd
     return out
 
 
-def windowed_fit(lams: Any, values: Any, two_term: bool, *, smoothing: str = "counts"
-                 ) -> WindowedFit:
+def windowed_fit(lams: Any, values: Any, two_term: bool, *, smoothing: str = "counts",
+                 top_count: float | None = None) -> WindowedFit:
     """Fit Weyl's law on the whole window and on its lower and upper parts.
 
     Parameters
@@ -199,6 +214,9 @@ def windowed_fit(lams: Any, values: Any, two_term: bool, *, smoothing: str = "co
         Whether the free-dimension fit carries the second term (walls, boundary, d = 1).
         The volume fit always does.
     smoothing : {"counts", "riesz"}
+    top_count : float, optional
+        N at the top of the window (default: the last value, when they are counts); fewer
+        than MIN_TOP_COUNT gives ``converged`` False.
 
     Returns
     -------
@@ -252,7 +270,16 @@ def windowed_fit(lams: Any, values: Any, two_term: bool, *, smoothing: str = "co
     # volumes are compared at the same integer dimension only
     v_subs = [w for w in subs if w["d_int"] == full["d_int"]]
     v_spread = max((abs(w["vol"] - full["vol"]) for w in v_subs), default=0.0)
-    d_err = math.hypot(full["d_err"], d_spread)
+    # the model part: the free dimension with and without the second term. On a sawtooth
+    # staircase seen over few periods (S^2/C_10 on a mesh) the windows share one bias and
+    # agree; the two models do not
+    d_model = 0.0
+    try:
+        other = _free_fit(lam, y, (1 if two_term else 2) + (1 if shift else 0), shift)[0]
+        d_model = abs(other - full["d"])
+    except (FitError, np.linalg.LinAlgError, ValueError):
+        pass
+    d_err = math.sqrt(full["d_err"] ** 2 + d_spread ** 2 + d_model ** 2)
     vol_err = math.hypot(full["vol_err"], v_spread)
     if len(subs) == 2:
         lo, hi = subs
@@ -271,6 +298,13 @@ def windowed_fit(lams: Any, values: Any, two_term: bool, *, smoothing: str = "co
                 f"lower and upper windows (more than {VOL_TOLERANCE:.0%})")
     else:
         reasons.append(f"only {p} thresholds: too few to compare fitting windows")
+    top = float(y[-1]) if top_count is None and not shift else top_count
+    need = MIN_TOP_COUNT_1D if full["d_int"] == 1 else MIN_TOP_COUNT
+    if top is not None and top < need:
+        reasons.append(
+            f"only {top:g} invariant eigenvalues up to the top of the window, lam = "
+            f"{lam[-1]:.4g}; the two-term law needs at least {need} (a staircase "
+            "this short can mimic another dimension): pass a finer level=")
     if d_err > D_ERR_LIMIT and not reasons:
         reasons.append(f"the dimension is known only to +- {d_err:.2g}: too uncertain to "
                        "tell neighbouring integer dimensions apart")
