@@ -225,3 +225,60 @@ def test_input_structure_is_not_modified():
     before = np.array(st.permutations, copy=True)
     configuration_spectrum(st, 100)
     np.testing.assert_array_equal(st.permutations, before)
+
+
+# ------------------------------------------------------------------------ Lie groups with -I
+
+
+def _rot(dim, i, j):
+    x = np.zeros((dim, dim))
+    x[j, i], x[i, j] = 1.0, -1.0
+    return x
+
+
+def _irrep5_algebra():
+    """so(3) on traceless symmetric 3x3 matrices (R^5), A -> [X, A], orthonormal basis."""
+    sym = []
+    for i in range(3):
+        for j in range(i + 1, 3):
+            e = np.zeros((3, 3))
+            e[i, j] = e[j, i] = 1 / math.sqrt(2)
+            sym.append(e)
+    sym += [np.diag([1.0, -1, 0]) / math.sqrt(2), np.diag([1.0, 1, -2]) / math.sqrt(6)]
+    sym = np.array(sym)
+    return np.array([np.einsum("aij,bij->ab", sym, np.einsum("ik,bkj->bij", x, sym)
+                               - np.einsum("bik,kj->bij", sym, x))
+                     for x in (_rot(3, 0, 1), _rot(3, 1, 2), _rot(3, 0, 2))])
+
+
+def test_o2_on_s2_minus_identity_keeps_even_zonal_harmonics():
+    from weylgain.exact.lie import lie_sphere_dimensions
+    from weylgain.groups.actions import LinearAction
+
+    act = LinearAction(_rot(3, 0, 1)[None], -np.eye(3)[None], (3,), True)
+    got = lie_sphere_dimensions(act, 80)
+    # SO(2) about the axis: the zonal harmonic of each degree; -I acts on H_k by (-1)^k
+    np.testing.assert_array_equal(got, [1 - k % 2 for k in range(81)])
+
+
+def test_so3_x_minus_identity_on_s4_against_the_invariant_ring():
+    # SO(3) on traceless symmetric matrices: invariants C[tr A^2, tr A^3]; -I (not in the
+    # image of SO(3)) removes the odd degrees. Harmonics: P_k^G - P_{k-2}^G.
+    from weylgain.exact.lie import lie_sphere_dimensions
+    from weylgain.groups.actions import LinearAction
+
+    top = 24
+    poly = [0 if k % 2 else sum(1 for j in range(k // 3 + 1) if (k - 3 * j) % 2 == 0)
+            for k in range(top + 1)]
+    truth = [poly[k] - (poly[k - 2] if k >= 2 else 0) for k in range(top + 1)]
+    act = LinearAction(_irrep5_algebra(), -np.eye(5)[None], (5,), False)
+    t0 = time.perf_counter()
+    got = lie_sphere_dimensions(act, top)
+    np.testing.assert_array_equal(got, truth)
+    assert time.perf_counter() - t0 < 20  # the dense route took 84 s at degree 25
+    # without -I the odd degrees come back (tr A^3)
+    plain = LinearAction(_irrep5_algebra(), np.zeros((0, 5, 5)), (5,), False)
+    poly = [sum(1 for j in range(k // 3 + 1) if (k - 3 * j) % 2 == 0) for k in range(13)]
+    np.testing.assert_array_equal(lie_sphere_dimensions(plain, 12),
+                                  [poly[k] - (poly[k - 2] if k >= 2 else 0)
+                                   for k in range(13)])

@@ -519,8 +519,9 @@ def lie_sphere_dimensions(action: Any, max_degree: int) -> np.ndarray:
 
     ``dim P_k^G - dim P_{k-2}^G``, ``P_k^G`` the G-invariant homogeneous polynomials of
     degree k. The connected part is counted exactly from weights (module docstring); finite
-    generators are applied in floating point with a checked singular-value gap; with no
-    algebra the finite group is enumerated (harmonic Molien series, exact).
+    generators are applied in floating point with a checked singular-value gap (``-I`` in
+    closed form: it kills the odd degrees); with no algebra the finite group is enumerated
+    (harmonic Molien series, exact).
 
     Parameters
     ----------
@@ -554,10 +555,18 @@ def lie_sphere_dimensions(action: Any, max_degree: int) -> np.ndarray:
         return sphere_invariant_dimensions(generators, max_degree, dim=d)
     data = lie_torus_data(algebra)
     _guard_monomials(data, d, max_degree)
+    # +-I acts on P_k by the scalar (+-1)^k: no linear algebra for it (O(n), G_0 x {+-I})
+    scalar = np.array([abs(float(np.abs(g - np.eye(d)).max())) < 1e-12
+                       or abs(float(np.abs(g + np.eye(d)).max())) < 1e-12 for g in generators],
+                      dtype=bool)
+    odd_killed = bool(any(g[0, 0] < 0 for g in generators[scalar]))
+    generators = generators[~scalar]
     rng = np.random.default_rng(_SEED + 1)
     poly = np.zeros(max_degree + 1, dtype=np.int64)
     n_zero = np.zeros(max_degree + 1, dtype=np.int64)
     for k in range(max_degree + 1):  # the connected part: exact weight counts (cheap)
+        if odd_killed and k % 2:
+            continue  # -I in G: no invariant of odd degree
         exponents = _monomials(d, k)
         poly[k] = _connected_invariants(data, exponents)
         if generators.shape[0] and poly[k]:
