@@ -16,6 +16,10 @@ same process, level by level, and every count must be equal:
 A last column times the front door ``weylgain.exact_counts`` end to end (it adds the Weyl
 prediction of the quotient geometry) at the smallest cut-off of each route.
 
+A second table: Lie groups with the finite part ``-I`` (``lie_sphere_dimensions``), against
+the invariant-ring formula (O(3) x {+-I} on the 5-dim irrep of SO(3): ``C[tr A^2, tr A^3]``
+in even degrees; O(2) on S2: the even zonal harmonics).
+
 Run: ``python benchmarks/bench_exact_speed.py [--repeat 3] [--quick]``.
 """
 
@@ -181,6 +185,54 @@ def main() -> None:
             table.add(name, f"{lam:g}", sum(got.values()), "yes" if equal else "NO",
                       fmt_time(t_ours), fmt_time(t_ref), fmt_ratio(t_ref / t_ours),
                       fmt_time(t_quad), fmt_time(t_front))
+    table.print()
+    lie_table(args.repeat)
+
+
+def _rot(dim, i, j):
+    x = np.zeros((dim, dim))
+    x[j, i], x[i, j] = 1.0, -1.0
+    return x
+
+
+def _irrep5_algebra():
+    sym = []
+    for i in range(3):
+        for j in range(i + 1, 3):
+            e = np.zeros((3, 3))
+            e[i, j] = e[j, i] = 1 / np.sqrt(2)
+            sym.append(e)
+    sym = np.array(sym + [np.diag([1.0, -1, 0]) / np.sqrt(2),
+                          np.diag([1.0, 1, -2]) / np.sqrt(6)])
+    return np.array([np.einsum("aij,bij->ab", sym, np.einsum("ik,bkj->bij", x, sym)
+                               - np.einsum("bik,kj->bij", sym, x))
+                     for x in (_rot(3, 0, 1), _rot(3, 1, 2), _rot(3, 0, 2))])
+
+
+def _ring_harmonics(top):
+    poly = [0 if k % 2 else sum(1 for j in range(k // 3 + 1) if (k - 3 * j) % 2 == 0)
+            for k in range(top + 1)]
+    return np.array([poly[k] - (poly[k - 2] if k >= 2 else 0) for k in range(top + 1)])
+
+
+def lie_table(repeat: int = 1) -> None:
+    from weylgain.exact.lie import lie_sphere_dimensions
+    from weylgain.groups.actions import LinearAction
+
+    table = Table(["route", "degrees (lam)", "invariants", "counts equal", "weylgain",
+                   "formula"])
+    o3 = LinearAction(_irrep5_algebra(), -np.eye(5)[None], (5,), False)
+    o2 = LinearAction(_rot(3, 0, 1)[None], -np.eye(3)[None], (3,), True)
+    lie_sphere_dimensions(o3, 3)  # load the numba kernels outside the timings
+    for name, act, dim, top, truth in [
+            ("O(3) x {+-I} on S4 (5-dim irrep)", o3, 5, 25, _ring_harmonics),
+            ("O(2) on S2", o2, 3, 100, lambda t: np.array([1 - k % 2 for k in range(t + 1)]))]:
+        t_ours, got = best_of(lambda: lie_sphere_dimensions(act, top), repeat)
+        t_ref, ref = best_of(lambda: truth(top), repeat)
+        equal = bool(np.array_equal(got, ref))
+        assert equal, name
+        table.add(name, f"0..{top} ({top * (top + dim - 2)})", int(got.sum()), "yes",
+                  fmt_time(t_ours), fmt_time(t_ref))
     table.print()
 
 
