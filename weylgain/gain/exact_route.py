@@ -77,7 +77,9 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
     C_G = float(sym.weyl_constant(dG, vQ))
     lo, hi = _exact_window(C_G, dG, min_count)
     t_first = time.perf_counter()
-    res = exact_counts(spec, G, hi)
+    res = _first_counts(spec, G, lo, hi)
+    hi = float(res.lam)
+    lo = min(lo, hi / 4)
     if dG > 1:
         res = _extend_window(res, spec, G, hi, M.spectrum_model().kind == "sphere", d,
                              time.perf_counter() - t_first)
@@ -109,6 +111,28 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
         fit_M = None
     return _exact_report(M, geo, res, lams_q, counts_q, lams_M, counts_M, fit_M, fit_q, vM,
                          vQ, t0)
+
+
+def _first_counts(spec: str, G: Any, lo: float, hi: float) -> Any:
+    """exact_counts up to hi, or (when its memory guard refuses) up to the largest hi / 2^k
+    it accepts, down to 4 lo: T7/B7 cannot enumerate the 3e9 modes of T7 below the lam of
+    5,000 predicted invariant eigenvalues, but it can count a lower window, which the fit
+    then judges (usually: not converged, and why)."""
+    from ..errors import CountingError, ResourceError
+    from ..exact import exact_counts
+
+    while True:
+        try:
+            return exact_counts(spec, G, hi)
+        except (CountingError, ResourceError) as exc:
+            if hi / 2 < 4 * lo:
+                raise type(exc)(
+                    f"measure_gain cannot count {spec}/{getattr(G, 'name', G)} exactly far "
+                    f"enough: the fit needs lam up to at least {4 * lo:.4g} (four times "
+                    f"the lam of {_EXACT_MIN_COUNT} predicted invariant eigenvalues), but "
+                    f"{exc} (an enumeration of orbit representatives instead of every mode "
+                    "of M is what is missing)") from exc
+            hi /= 2
 
 
 def _extend_window(res: Any, spec: str, G: Any, hi: float, sphere: bool, d: int,
