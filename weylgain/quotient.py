@@ -12,6 +12,7 @@ Both go through :func:`quotient`.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -21,7 +22,8 @@ import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
 from .errors import GroupError, NotInvariantError
-from .groups import AffineMap, ContinuousGroup, FiniteGroup
+from .groups import AffineMap, ContinuousGroup, FiniteGroup, LieGroup, TorusGroup, as_catalogue
+from .groups.continuous import HopfFibres, PolarOrbits, SphericalOrbits, TranslationOrbits
 from .mesh import Mesh, volumes_from_edges
 from .quotient_direct import SphereQuotient, quotient_sphere
 
@@ -488,7 +490,8 @@ def _slice_volume(mesh: Mesh, simplices: np.ndarray, moved: np.ndarray) -> float
     return float(volumes_from_edges(e).sum())
 
 
-def quotient(mesh: Mesh | str, group: FiniteGroup | ContinuousGroup, *,
+def quotient(mesh: Mesh | str,
+             group: FiniteGroup | ContinuousGroup | LieGroup | TorusGroup, *,
              resolution: int | None = None, tol: float = 1e-8) -> Quotient | SphereQuotient:
     """The orbit space of a mesh under a group, ready for eigenvalue counting.
 
@@ -500,9 +503,11 @@ def quotient(mesh: Mesh | str, group: FiniteGroup | ContinuousGroup, *,
         direct route, :func:`~weylgain.quotient_direct.quotient_sphere`: the reduced pencil
         is assembled from one face per orbit of faces, and the mesh is never built. Any
         other spec is built and reduced as a mesh.
-    group : FiniteGroup or ContinuousGroup
+    group : FiniteGroup, ContinuousGroup, LieGroup or TorusGroup
         A finite group acting on a lower dimension than ``mesh.ambient_dim`` is extended by
-        the identity on the extra coordinates.
+        the identity on the extra coordinates. A LieGroup or TorusGroup is accepted when it
+        equals a catalogue family (:func:`weylgain.groups.as_catalogue`), and is reduced as
+        that family.
     resolution : int, optional
         Continuous groups: number of vertices of an interval or circle orbit space, or the
         subdivision level of a sphere orbit space (Hopf). Default: matched to the input mesh's
@@ -521,7 +526,8 @@ def quotient(mesh: Mesh | str, group: FiniteGroup | ContinuousGroup, *,
     NotInvariantError
         A generator does not map the mesh (vertices and simplices) onto itself.
     GroupError
-        Dimension mismatch, or a continuous group/mesh combination that is not supported.
+        Dimension mismatch, a continuous group/mesh combination that is not supported, or a
+        Lie group or subtorus that equals no catalogue family.
     SpecError
         A mesh spec that :func:`weylgain.meshes.from_spec` does not read.
     """
@@ -544,6 +550,20 @@ def quotient(mesh: Mesh | str, group: FiniteGroup | ContinuousGroup, *,
         return _finite_quotient(mesh, group, tol)
     if isinstance(group, ContinuousGroup):
         return _continuous_quotient(mesh, group, resolution)
+    if callable(getattr(group, "action_on", None)):
+        # a LieGroup or TorusGroup equal to a catalogue family (SO(3) from its Lie algebra,
+        # a conjugate of it, unit translations) takes that family's orbit-space mesh
+        family = as_catalogue(group)
+        if family is not None:
+            return _continuous_quotient(mesh, family, resolution)
+        raise GroupError(
+            f"quotient of a mesh by {getattr(group, 'name', None) or type(group).__name__} "
+            f"({type(group).__name__}) is not supported: a Lie group or subtorus is reduced "
+            "only when it equals a catalogue family without a finite part (SO(2) about a "
+            "coordinate axis of R^3, SO(D-1) fixing a coordinate axis, SO(D), hopf on R^4, "
+            "T<k> translating coordinate axes); check with weylgain.groups.as_catalogue, or "
+            "pass a FiniteGroup"
+        )
     raise GroupError(
         f"quotient needs a FiniteGroup or ContinuousGroup (see weylgain.groups.named); "
         f"got {type(group).__name__}"
@@ -660,117 +680,150 @@ def _interval_quotient(mesh: Mesh, group: ContinuousGroup, length: float,
 
 
 def _continuous_quotient(mesh: Mesh, group: ContinuousGroup, resolution: int | None) -> Quotient:
-    from . import meshes
-
     D = mesh.ambient_dim
-    fam = group.family
     unsupported = GroupError(
         f"the quotient of {mesh.name or 'this mesh'} (a {mesh.dim}-manifold in R^{D}) by "
-        f"{group.name} ({fam}) is not supported; supported: spheres S^(D-1) centred at 0 by "
+        f"{group.name} ({group.family}) is not supported; supported: spheres S^(D-1) "
+        "centred at 0 by "
         "SO(2) about an axis (D=3), SO(D-1) fixing an axis, SO(D) (a point); disks/balls by "
         "SO(D) (a radius interval); S^3 by hopf; flat tori by T<k>"
     )
-    if fam in ("axis_rotation", "axis_stabilizer", "rotation", "hopf") and group.dim != D:
+    # the group says what its orbits look like; the orbit-space mesh is chosen by that shape
+    return _orbit_space(group.orbit_shape(D), mesh, group, resolution, unsupported)
+
+
+def _check_linear_dim(mesh: Mesh, group: ContinuousGroup) -> None:
+    D = mesh.ambient_dim
+    if group.dim != D:
         raise GroupError(f"{group.name} acts on R^{group.dim} but the mesh lives in R^{D}")
 
-    if fam in ("axis_rotation", "axis_stabilizer"):
-        if fam == "axis_rotation" and D != 3:
-            raise unsupported
-        r = _sphere_radius(mesh, group)
-        if r is None:
-            raise unsupported
-        m = D - 2  # orbits of the point at polar angle theta: spheres S^m of radius r sin(theta)
-        c = _sphere_volume(m)
 
-        def weight(s: np.ndarray) -> np.ndarray:
-            return c * (r * np.sin(np.clip(s / r, 0.0, math.pi))) ** m
-
-        return _interval_quotient(
-            mesh, group, math.pi * r, weight, resolution,
-            f"S^{D - 1}(r={r:.6g}) / {group.name} = [0, pi r] (arc length from the axis), "
-            f"w = vol(S^{m}) (r sin(s/r))^{m}",
-        )
-
-    if fam == "rotation":
-        r = _sphere_radius(mesh, group)
-        if r is not None:  # transitive: the orbit space is a point
-            return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
-                            projection=None, base_mesh=None, density=None, dimension=0,
-                            volume=1.0, effective_order=None, kernel_order=None,
-                            description=f"S^{D - 1} / {group.name} = a point (only constants "
-                                        "are invariant)")
-        R = _ball_radius(mesh)
-        if R is None:
-            raise unsupported
-        c = _sphere_volume(D - 1)
-
-        def weight_r(s: np.ndarray) -> np.ndarray:
-            return c * np.clip(s, 0.0, None) ** (D - 1)
-
-        return _interval_quotient(
-            mesh, group, R, weight_r, resolution,
-            f"B^{D}(R={R:.6g}) / {group.name} = [0, R] (radius), w = vol(S^{D - 1}) r^{D - 1}",
-        )
-
-    if fam == "hopf":
-        r = _sphere_radius(mesh, group)
-        if r is None or D != 4:
-            raise unsupported
-        if resolution is None:
-            # icosahedral sphere of radius r/2: mean edge about 1.1 * r/2 / 2^k
-            target = _mean_edge(mesh)
-            k = max(1, int(math.ceil(math.log2(max(1.0, 0.55 * r / target)))))
-        else:
-            k = int(resolution)
-        base = meshes.sphere(k, radius=r / 2)
-        fibre = 2 * math.pi * r
-
-        def density_h(points: np.ndarray) -> np.ndarray:
-            return np.full(np.asarray(points).shape[0], fibre)
-
-        return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
-                        projection=None, base_mesh=base, density=density_h, dimension=2,
-                        volume=4 * math.pi * (r / 2) ** 2, effective_order=None,
-                        kernel_order=None,
-                        description=f"S^3(r={r:.6g}) / U(1) (Hopf) = S^2(r/2), fibres of "
-                                    f"length 2 pi r")
-
-    if fam == "torus_translation":
-        coords = tuple(group.coordinates or ())
-        if group.dim > D:
-            raise GroupError(f"{group.name} acts on R^{group.dim} but the mesh lives in R^{D}")
-        per = mesh.period
-        if not mesh.is_periodic or mesh.dim != D or any(not np.isfinite(per[c]) for c in coords):
-            raise GroupError(
-                f"{group.name} translates coordinates {list(coords)} of a flat torus; "
-                f"{mesh.name or 'this mesh'} is not a flat torus periodic along them "
-                "(use meshes.torus)"
-            )
-        rest = [a for a in range(D) if a not in coords]
-        fibre = float(np.prod([per[c] for c in coords]))
-        if not rest:
-            return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
-                            projection=None, base_mesh=None, density=None, dimension=0,
-                            volume=1.0, effective_order=None, kernel_order=None,
-                            description=f"T^{D} / {group.name} = a point")
-        if any(not np.isfinite(per[a]) for a in rest):
-            raise unsupported
-        if resolution is None:
-            v = mesh.wrap_points(mesh.vertices)
-            n = max(int(np.unique(np.round(v[:, a] / per[a] * 1e9)).size) for a in rest)
-            n = max(n, 3)
-        else:
-            n = int(resolution)
-        base = meshes.torus(len(rest), n, length=[float(per[a]) for a in rest])
-
-        def density_t(points: np.ndarray) -> np.ndarray:
-            return np.full(np.asarray(points).shape[0], fibre)
-
-        return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
-                        projection=None, base_mesh=base, density=density_t,
-                        dimension=len(rest), volume=float(base.volume),
-                        effective_order=None, kernel_order=None,
-                        description=f"T^{D} / {group.name} = T^{len(rest)} (axes {rest}), "
-                                    f"constant weight {fibre:.6g}")
+@functools.singledispatch
+def _orbit_space(shape: Any, mesh: Mesh, group: ContinuousGroup, resolution: int | None,
+                 unsupported: GroupError) -> Quotient:
+    """The orbit space of ``mesh`` for a group whose orbits have ``shape`` (None: unknown)."""
+    # no orbit-space mesh is known (SO(2) about an axis outside R^3): a rotation group of
+    # another R^n is a dimension mismatch first
+    _check_linear_dim(mesh, group)
     raise unsupported
 
+
+@_orbit_space.register
+def _(shape: PolarOrbits, mesh: Mesh, group: ContinuousGroup, resolution: int | None,
+      unsupported: GroupError) -> Quotient:
+    _check_linear_dim(mesh, group)
+    D = mesh.ambient_dim
+    r = _sphere_radius(mesh, group)
+    if r is None:
+        raise unsupported
+    m = D - 2  # orbits of the point at polar angle theta: spheres S^m of radius r sin(theta)
+    c = _sphere_volume(m)
+
+    def weight(s: np.ndarray) -> np.ndarray:
+        return c * (r * np.sin(np.clip(s / r, 0.0, math.pi))) ** m
+
+    return _interval_quotient(
+        mesh, group, math.pi * r, weight, resolution,
+        f"S^{D - 1}(r={r:.6g}) / {group.name} = [0, pi r] (arc length from the axis), "
+        f"w = vol(S^{m}) (r sin(s/r))^{m}",
+    )
+
+
+@_orbit_space.register
+def _(shape: SphericalOrbits, mesh: Mesh, group: ContinuousGroup, resolution: int | None,
+      unsupported: GroupError) -> Quotient:
+    _check_linear_dim(mesh, group)
+    D = mesh.ambient_dim
+    r = _sphere_radius(mesh, group)
+    if r is not None:  # transitive: the orbit space is a point
+        return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                        projection=None, base_mesh=None, density=None, dimension=0,
+                        volume=1.0, effective_order=None, kernel_order=None,
+                        description=f"S^{D - 1} / {group.name} = a point (only constants "
+                                    "are invariant)")
+    R = _ball_radius(mesh)
+    if R is None:
+        raise unsupported
+    c = _sphere_volume(D - 1)
+
+    def weight_r(s: np.ndarray) -> np.ndarray:
+        return c * np.clip(s, 0.0, None) ** (D - 1)
+
+    return _interval_quotient(
+        mesh, group, R, weight_r, resolution,
+        f"B^{D}(R={R:.6g}) / {group.name} = [0, R] (radius), w = vol(S^{D - 1}) r^{D - 1}",
+    )
+
+
+@_orbit_space.register
+def _(shape: HopfFibres, mesh: Mesh, group: ContinuousGroup, resolution: int | None,
+      unsupported: GroupError) -> Quotient:
+    from . import meshes
+
+    _check_linear_dim(mesh, group)
+    D = mesh.ambient_dim
+    r = _sphere_radius(mesh, group)
+    if r is None or D != 4:
+        raise unsupported
+    if resolution is None:
+        # icosahedral sphere of radius r/2: mean edge about 1.1 * r/2 / 2^k
+        target = _mean_edge(mesh)
+        k = max(1, int(math.ceil(math.log2(max(1.0, 0.55 * r / target)))))
+    else:
+        k = int(resolution)
+    base = meshes.sphere(k, radius=r / 2)
+    fibre = 2 * math.pi * r
+
+    def density_h(points: np.ndarray) -> np.ndarray:
+        return np.full(np.asarray(points).shape[0], fibre)
+
+    return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                    projection=None, base_mesh=base, density=density_h, dimension=2,
+                    volume=4 * math.pi * (r / 2) ** 2, effective_order=None,
+                    kernel_order=None,
+                    description=f"S^3(r={r:.6g}) / U(1) (Hopf) = S^2(r/2), fibres of "
+                                f"length 2 pi r")
+
+
+@_orbit_space.register
+def _(shape: TranslationOrbits, mesh: Mesh, group: ContinuousGroup, resolution: int | None,
+      unsupported: GroupError) -> Quotient:
+    from . import meshes
+
+    D = mesh.ambient_dim
+    coords = shape.coordinates
+    if group.dim > D:
+        raise GroupError(f"{group.name} acts on R^{group.dim} but the mesh lives in R^{D}")
+    per = mesh.period
+    if not mesh.is_periodic or mesh.dim != D or any(not np.isfinite(per[c]) for c in coords):
+        raise GroupError(
+            f"{group.name} translates coordinates {list(coords)} of a flat torus; "
+            f"{mesh.name or 'this mesh'} is not a flat torus periodic along them "
+            "(use meshes.torus)"
+        )
+    rest = [a for a in range(D) if a not in coords]
+    fibre = float(np.prod([per[c] for c in coords]))
+    if not rest:
+        return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                        projection=None, base_mesh=None, density=None, dimension=0,
+                        volume=1.0, effective_order=None, kernel_order=None,
+                        description=f"T^{D} / {group.name} = a point")
+    if any(not np.isfinite(per[a]) for a in rest):
+        raise unsupported
+    if resolution is None:
+        v = mesh.wrap_points(mesh.vertices)
+        n = max(int(np.unique(np.round(v[:, a] / per[a] * 1e9)).size) for a in rest)
+        n = max(n, 3)
+    else:
+        n = int(resolution)
+    base = meshes.torus(len(rest), n, length=[float(per[a]) for a in rest])
+
+    def density_t(points: np.ndarray) -> np.ndarray:
+        return np.full(np.asarray(points).shape[0], fibre)
+
+    return Quotient(mesh=mesh, group=group, kind="continuous", orbits=None,
+                    projection=None, base_mesh=base, density=density_t,
+                    dimension=len(rest), volume=float(base.volume),
+                    effective_order=None, kernel_order=None,
+                    description=f"T^{D} / {group.name} = T^{len(rest)} (axes {rest}), "
+                                f"constant weight {fibre:.6g}")
