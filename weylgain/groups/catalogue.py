@@ -147,6 +147,18 @@ def named(spec: str, dim: int | None = None) -> Any:
 _COMBINE = re.compile(r"\s+x\s+")
 
 
+def _refuse_ambiguous_permutation(s: str, M: Any, k: int, a: int) -> None:
+    """``S3`` on ``S2^3`` reads two ways: the 3 coordinates of every point permuted at once,
+    or the 3 points permuted. Neither is the obvious one, so ask (SpecError with both)."""
+    m = re.fullmatch(r"S(\d+)", s)
+    if not m or int(m.group(1)) != k or k != a:
+        return
+    raise SpecError(
+        f"{s!r} on {M.name} has two readings: permutations of the {a} coordinates of every "
+        f"factor at once (write 'Perm({k})'), or permutations of the {k} factors (write "
+        f"'Sym({k})')")
+
+
 def resolve(spec_or_group: Any, manifold: Any) -> Any:
     """The group acting on a manifold, from a spec string or a group object.
 
@@ -157,6 +169,8 @@ def resolve(spec_or_group: Any, manifold: Any) -> Any:
       (:func:`weylgain.groups.combine`): ``"SO(3) x Sym(3)"``, ``"T3 x Sym(4)"``;
     * ``"G@i"`` (1-based): G, named for factor i, acts on that factor only;
     * ``"Sym(k)"``: permutations of the k factors;
+    * ``"S<k>"`` on k identical factors of ambient size k (``S3`` on ``S2^3``) reads two ways
+      and is refused with both spellings (``Perm(3)``, ``Sym(3)``);
     * a group named for one factor (``named(spec, dim=a)`` exists) acts diagonally on all
       identical factors: ``SO(3)`` on ``S2^2`` rotates both points together (before issue 8
       it acted on the first factor only; write ``SO(3)@1`` for that);
@@ -209,6 +223,7 @@ def resolve(spec_or_group: Any, manifold: Any) -> Any:
                             "factor(s)" + ("" if identical else " that are not identical"))
         return named(s, dim=M.ambient_dim)
     if identical:
+        _refuse_ambiguous_permutation(s, M, k, a)
         try:
             g = named(s, dim=a)
         except SpecError:

@@ -90,9 +90,10 @@ _CATALOGUE: list[tuple[str, str]] = [
     ("Ih", "full icosahedral group, I plus x -> -x (order 120)"),
     ("Ci | antipodal", "x -> -x in R^dim (default 3) (order 2)"),
     ("Cs | mirror", "the last coordinate changes sign, in R^dim (default 3) (order 2)"),
-    ("S<d>", "permutations of d coordinates, e.g. S3 (order d!); NOT Schoenflies S_2n"),
+    ("Perm(<d>) | S<d>", "permutations of d coordinates, e.g. Perm(3) (order d!); NOT "
+                         "Schoenflies S_2n"),
     ("signs<d>", "independent sign flips of d coordinates (order 2^d)"),
-    ("B<d>", "signed permutations of d coordinates (order 2^d d!)"),
+    ("SignedPerm(<d>) | B<d>", "signed permutations of d coordinates (order 2^d d!)"),
     ("cyc<d>", "cyclic shift of d coordinates (order d)"),
     ("Z<n>[:<axis>]", "translation of a torus by 1/n of the period along an axis, default 0 (order n)"),
     ("SO(2)", "continuous: rotations about the z axis of R^3 (S^2/SO(2) = [0, pi])"),
@@ -254,8 +255,17 @@ def named_finite(spec: str, dim: int | None = None) -> FiniteGroup | None:
     return _finite_from_name(s, spec, dim)
 
 
+# spellings that cannot be read as a manifold: Perm(d) for S<d> (S3 is also the 3-sphere),
+# SignedPerm(d) for B<d> (B3 is also the ball); the groups keep their short names, which the
+# closed-form reflections and reports use
+_LONG_NAMES = {"perm": "S", "signedperm": "B"}
+
+
 def _finite_from_name(s: str, spec: str, dim: int | None) -> FiniteGroup:
     """The finite group named ``s`` (checked by :func:`check_spec`)."""
+    m = re.fullmatch(r"(Perm|SignedPerm)\((\d+)\)", s, flags=re.IGNORECASE)
+    if m:
+        s = _LONG_NAMES[m.group(1).lower()] + m.group(2)
     m = re.fullmatch(r"Sym\((\d+)\)", s, flags=re.IGNORECASE)
     if m:
         k = _positive(spec, m.group(1), "number of factors")
