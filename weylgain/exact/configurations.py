@@ -16,6 +16,12 @@ of length n. For ``S^2`` the SO(3) characters on the maximal torus are Laurent p
 of a class function is the constant term of ``f(z) (1 - z)``, over SO(2) the constant term of
 ``f(z)``. ``-I`` acts on ``H_l`` by ``(-1)^l``, so ``chi_l(-c) = (-1)^l chi_l(c)``. The
 permutation group is enumerated (only its cycle types matter).
+
+Each cycle type is a recursion over degrees (:mod:`weylgain._kernels.exact_counts`): the
+cycles are multiplied into a state holding only the eigenvalue levels it reaches and the
+torus weights, and the last two are never multiplied out (each row of the state is
+integrated against them with running sums over l), so ``S2^2 / SO(3)`` costs about
+``l_max^2`` steps and ``S2^3`` about ``l_max^3``, the sizes of the Clebsch-Gordan sums.
 """
 
 from __future__ import annotations
