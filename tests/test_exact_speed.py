@@ -282,3 +282,31 @@ def test_so3_x_minus_identity_on_s4_against_the_invariant_ring():
     np.testing.assert_array_equal(lie_sphere_dimensions(plain, 12),
                                   [poly[k] - (poly[k - 2] if k >= 2 else 0)
                                    for k in range(13)])
+
+
+# ------------------------------------------------------------------------ the two routes
+
+
+@pytest.mark.parametrize("d, groups", [(2, ("trivial", "SO(2)", "SO(3)")), (3, ("trivial",))])
+def test_numpy_and_numba_routes_agree_on_every_cycle_type(d, groups):
+    # the numpy form (fresh processes, small counts) and the compiled kernels compute the same
+    # recursion; the truths above reach both only by the process's history, so compare here
+    from sympy.utilities.iterables import partitions
+
+    from weylgain.exact.configurations import _sphere_levels, _type_series
+
+    for lam in (0, 5, 37, 300):
+        e_max, levels = _sphere_levels(lam, 1.0, d)
+        dims = np.array([math.comb(l + d, d) - (math.comb(l + d - 2, d) if l >= 2 else 0)
+                         for l in range(levels.size)], dtype=np.int64)
+        for k in range(1, 6):
+            for part in partitions(k):
+                lengths = tuple(sorted(n for n, m in part.items() for _ in range(m)))
+                for group in groups:
+                    for sign in (1, -1):
+                        a = _type_series(lengths, levels, dims, group, sign, e_max,
+                                         route="numpy")
+                        b = _type_series(lengths, levels, dims, group, sign, e_max,
+                                         route="numba")
+                        np.testing.assert_array_equal(a, b, err_msg=str((lam, lengths,
+                                                                         group, sign)))

@@ -152,17 +152,29 @@ def _symmetric_cycle_types(copies: int) -> Counter:
 
 
 def _type_series(lengths: tuple, levels: np.ndarray, dims: np.ndarray, group: str,
-                 sign: int, e_max: int) -> np.ndarray:
+                 sign: int, e_max: int, route: str | None = None) -> np.ndarray:
     """``integral_C prod_cycles sum_l s^(n l) chi_l(c^n) q^(n E_l) dc`` level by level.
 
     The character recursion of :mod:`weylgain._kernels.exact_counts`: the cycles are
     multiplied into a graded state (levels it reaches x torus weights) one at a time, longest
     first, and the last (shortest, with the most degrees) is only integrated against the
-    state. Returns an (e_max + 1,) int64 array.
+    state. Returns an (e_max + 1,) int64 array. ``route`` "numpy" or "numba" (default: numpy
+    below :data:`NUMPY_ROUTE_ELEMENTS` estimated operations until the compiled kernels have
+    been loaded in this process, since loading them costs more than such a count).
     """
+    weighted = group != "trivial"
+    if route is None:
+        if _KERNEL_STATE["loaded"]:  # already paid for: the kernels are 10-70x faster than numpy
+            route = "numba"
+        else:
+            work = _series_cost(lengths, levels, e_max, levels.size - 1, weighted)[1]
+            route = "numpy" if work < NUMPY_ROUTE_ELEMENTS else "numba"
+    if route == "numpy":
+        return _type_series_numpy(lengths, levels, dims, group, sign, e_max)
     from .._kernels.exact_counts import cycle_pair_readout, cycle_readout, cycle_stage
 
-    weighted = group != "trivial"
+    _KERNEL_STATE["loaded"] = True
+
     order = [int(n) for n in sorted(lengths, reverse=True)]
     energies = np.zeros(1, dtype=np.int64)
     state = np.ones((1, 1), dtype=np.int64)
@@ -184,6 +196,104 @@ def _type_series(lengths: tuple, levels: np.ndarray, dims: np.ndarray, group: st
     else:
         cycle_readout(energies, state, half, levels, factors(order[0]), order[0],
                       int(e_max), weighted, group == "SO(3)", result)
+    return result
+
+
+#: Below this many estimated element operations a cycle type is counted by the numpy
+#: form of the recursion: loading the compiled kernels costs 1-2 s in a fresh process, far
+#: more than the whole count at the cut-offs of everyday use.
+NUMPY_ROUTE_ELEMENTS = 2e8
+_KERNEL_STATE = {"loaded": False}  # have the compiled kernels been loaded in this process
+
+
+def _type_series_numpy(lengths: tuple, levels: np.ndarray, dims: np.ndarray, group: str,
+                       sign: int, e_max: int) -> np.ndarray:
+    """:func:`_type_series` in numpy, vectorised over the state's rows (one Python step per
+    degree): the same stages and the same fused last pair."""
+    weighted = group != "trivial"
+    so3 = group == "SO(3)"
+    order = [int(n) for n in sorted(lengths, reverse=True)]
+    energies = np.zeros(1, dtype=np.int64)
+    state = np.ones((1, 1), dtype=np.int64)
+    half = 0
+    degrees = np.arange(levels.size)
+    result = np.zeros(e_max + 1, dtype=np.int64)
+
+    def factors(n: int) -> np.ndarray:
+        out = np.where((sign < 0) & ((n * degrees) % 2 == 1), -1, 1).astype(np.int64)
+        return out if weighted else out * dims
+
+    def grown(n: int):
+        """(top degree, new half, running products row * sum_{|m|<=l} z^(n m)) per l."""
+        used = int(np.count_nonzero(n * levels <= e_max))
+        top = max(used - 1, 0)
+        new_half = half + n * top if weighted else 0
+        running = np.zeros((energies.size, 2 * new_half + 1), dtype=np.int64)
+        shift0 = new_half - half
+        width = state.shape[1]
+        for l in range(used):
+            if weighted:
+                if l == 0:
+                    running[:, shift0:shift0 + width] += state
+                else:
+                    running[:, shift0 + n * l:shift0 + n * l + width] += state
+                    running[:, shift0 - n * l:shift0 - n * l + width] += state
+            else:
+                running[:, 0] = state[:, 0]
+            yield l, new_half, running
+
+    for n in order[:-2]:
+        f = factors(n)
+        targets = np.unique((energies[:, None] + n * levels[None, :]).ravel())
+        targets = targets[targets <= e_max]
+        out = None
+        for l, new_half, running in grown(n):
+            if out is None:
+                out = np.zeros((targets.size, running.shape[1]), dtype=np.int64)
+            reach = energies + n * levels[l] <= e_max
+            rows = np.searchsorted(targets, energies[reach] + n * levels[l])
+            out[rows] += f[l] * running[reach]  # distinct rows for one l: no collisions
+        energies, state, half = targets, out, new_half
+    if len(order) >= 2:
+        n_a, n_b = order[-2], order[-1]
+    else:  # a single cycle: the identity row "multiplied" by nothing first
+        n_a, n_b = None, order[0]
+    f_b = factors(n_b)
+    used_b = int(np.count_nonzero(n_b * levels <= e_max))
+    lb = np.arange(used_b)
+
+    def read(rows_energy: np.ndarray, rows: np.ndarray, row_half: int, weight: int) -> None:
+        """Integrate rows against the last cycle; add weight * value to result."""
+        if weighted:
+            cols = rows.shape[1]
+            total = np.zeros((rows.shape[0], used_b), dtype=np.int64)
+            for c0 in (0, 1) if so3 else (0,):
+                sign_c = -1 if c0 else 1
+                pos = row_half + c0 + n_b * lb
+                neg = row_half + c0 - n_b * lb
+                take = np.zeros((rows.shape[0], used_b), dtype=np.int64)
+                ok = pos < cols
+                take[:, ok] += rows[:, pos[ok]]
+                ok = (neg >= 0) & (lb > 0)
+                take[:, ok] += rows[:, neg[ok]]
+                total += sign_c * np.cumsum(take, axis=1)
+        else:
+            total = np.repeat(rows[:, :1], used_b, axis=1)
+        level = rows_energy[:, None] + n_b * levels[None, :used_b]
+        keep = level <= e_max
+        np.add.at(result, level[keep], (weight * f_b[None, :used_b] * total)[keep])
+
+    if n_a is None:
+        read(energies, state, half, 1)
+        return result
+    f_a = factors(n_a)
+    for l, new_half, running in grown(n_a):
+        if f_a[l] == 0:
+            continue
+        reach = energies + n_a * levels[l] <= e_max
+        if not reach.any():
+            continue
+        read(energies[reach] + n_a * levels[l], running[reach], new_half, int(f_a[l]))
     return result
 
 
