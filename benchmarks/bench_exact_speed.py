@@ -13,6 +13,8 @@ same process, level by level, and every count must be equal:
   the midpoint rule on the circle of rotation angles (exact at these degrees) tuple by tuple, rounded (capped at
   ``--max-tuples`` tuples).
 
+The "numpy form" column is the same recursion in numpy, which a fresh process uses for
+counts below ``NUMPY_ROUTE_ELEMENTS`` (loading the compiled kernels costs 1-2 s there).
 A last column times the front door ``weylgain.exact_counts`` end to end (it adds the Weyl
 prediction of the quotient geometry) at the smallest cut-off of each route.
 
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Table, add_common_args, best_of, fmt_ratio, fmt_time, machine_line  # noqa: E402
 
 import weylgain  # noqa: E402
+import weylgain.exact.configurations as C  # noqa: E402
 from weylgain.exact.configurations import configuration_spectrum  # noqa: E402
 from weylgain.groups.actions import FactorStructure  # noqa: E402
 
@@ -140,9 +143,18 @@ def quadrature(copies, improper, sym, lam):
     return {int(e): int(v) for e, v in enumerate(counts) if v != 0}
 
 
-def ours(copies, improper, sym, lam):
-    eig, mult, _ = configuration_spectrum(structure(copies, improper, SYM3 if sym else ()),
-                                          lam)
+def ours(copies, improper, sym, lam, numpy_form=False):
+    """weylgain's count; ``numpy_form``: the numpy form of the recursion (what a fresh
+    process uses for small counts, before the compiled kernels are loaded)."""
+    saved = dict(C._KERNEL_STATE), C.NUMPY_ROUTE_ELEMENTS
+    if numpy_form:
+        C._KERNEL_STATE["loaded"], C.NUMPY_ROUTE_ELEMENTS = False, float("inf")
+    try:
+        eig, mult, _ = configuration_spectrum(
+            structure(copies, improper, SYM3 if sym else ()), lam)
+    finally:
+        C._KERNEL_STATE.update(saved[0])
+        C.NUMPY_ROUTE_ELEMENTS = saved[1]
     return {int(round(e)): int(m) for e, m in zip(eig, mult) if m}
 
 
@@ -163,15 +175,17 @@ def main() -> None:
     ]
     if args.quick:
         routes = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6][:2]) for r in routes]
-    ours(2, False, False, 10.0)  # load the numba kernels outside the timings
+    # load the compiled kernels outside the timings (the default route uses them from then on)
+    C._type_series((1, 1), np.array([0, 2]), np.array([1, 3]), "SO(3)", 1, 2, route="numba")
     print(machine_line())
-    table = Table(["route", "lam", "count", "counts equal", "weylgain", "formula",
+    table = Table(["route", "lam", "count", "counts equal", "weylgain", "numpy form", "formula",
                    "formula / weylgain", "quadrature", "exact_counts end to end"])
     for name, spec, group, copies, improper, sym, lams in routes:
         for i, lam in enumerate(lams):
             t_ours, got = best_of(lambda: ours(copies, improper, sym, lam), args.repeat)
+            t_np, got_np = best_of(lambda: ours(copies, improper, sym, lam, True), args.repeat)
             t_ref, ref = best_of(lambda: formula(copies, improper, sym, lam), args.repeat)
-            equal = got == ref
+            equal = got == ref == got_np
             tuples = degree_grid(lam, copies)[0][0].size
             t_quad = None
             if tuples <= args.max_tuples:
@@ -183,7 +197,8 @@ def main() -> None:
                 t_front, res = best_of(lambda: weylgain.exact_counts(spec, group, lam), 1)
                 assert res.count == sum(got.values())
             table.add(name, f"{lam:g}", sum(got.values()), "yes" if equal else "NO",
-                      fmt_time(t_ours), fmt_time(t_ref), fmt_ratio(t_ref / t_ours),
+                      fmt_time(t_ours), fmt_time(t_np), fmt_time(t_ref),
+                      fmt_ratio(t_ref / t_ours),
                       fmt_time(t_quad), fmt_time(t_front))
     table.print()
     lie_table(args.repeat)
