@@ -3,7 +3,8 @@
 Run: ``python benchmarks/bench_gain_fit.py [--timeout 90] [--json out.jsonl]``.
 
 For each pair of :func:`weylgain.gain.catalogue_pairs` and the configuration pairs
-(``S2^2 "SO(3)"``, ``S2^3 "SO(3) x Sym(3)"``, ``T3^2 T3``) it runs
+(``S2^2 "SO(3)"``, ``S2^3 "SO(3) x Sym(3)"``, ``T3^2 T3``) and a few more pairs of the
+issue (S2/C7, S2/C10, S2/D5h, B2/SO(2)) it runs
 :func:`weylgain.gain.measure_gain` once and prints a Markdown table row: the route (mesh or
 exact counts), predicted and measured d_G and vol(M/G) with the reported uncertainty,
 whether the fitting windows agree (``converged``) and why not, the window and the invariant
@@ -26,6 +27,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from weylgain.gain import catalogue_pairs, measure_gain  # noqa: E402
 
 CONFIGURATIONS = [("S2^2", "SO(3)"), ("S2^3", "SO(3) x Sym(3)"), ("T3^2", "T3")]
+# pairs of the issue that are not in the catalogue: sawtooths of cyclic groups, a dihedral
+# group with walls, and a continuous group on a ball
+EXTRA = [("S2", "C7"), ("S2", "C10"), ("S2", "D5h"), ("B2", "SO(2)")]
 
 
 class _Timeout(Exception):
@@ -79,7 +83,8 @@ def main() -> None:
           "window, N_G at top | time | covers at 3 sigma |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     sink = open(args.json, "w") if args.json else None
-    for M, G in list(catalogue_pairs()) + CONFIGURATIONS:
+    pairs = list(dict.fromkeys(list(catalogue_pairs()) + CONFIGURATIONS + EXTRA))
+    for M, G in pairs:
         row = measure_row(M, G, args.timeout)
         print(markdown(row), flush=True)
         if sink:

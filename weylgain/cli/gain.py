@@ -224,8 +224,10 @@ def _measured_rows(m: Any) -> list[tuple[str, str]]:
                                       f"{m.gain_measured_err:.2g}  (predicted |G_eff| = "
                                       f"{m.gain_predicted:,.6g}){tag}"))
     if getattr(m, "count_ratio", None) is not None:
+        trend = ("tends to |G_eff| as lam grows" if m.d_G_predicted == m.d_predicted else
+                 f"grows like lam^{(m.d_predicted - m.d_G_predicted) / 2:g}: the dimension drop")
         rows.append(("N / N_G", f"{m.count_ratio:.5g} at lam = {m.count_ratio_lam:.4g}  "
-                                "(tends to |G_eff| as lam grows)"))
+                                f"({trend})"))
     if m.d_G_predicted < m.d_predicted and getattr(m, "sample_exponent_measured", None):
         rows.append(("measured exponent", f"n(eps) ~ eps^-{m.sample_exponent_measured:.4g} "
                                           f"+- {m.sample_exponent_measured_err:.2g} at s = "
