@@ -1138,6 +1138,21 @@ API_CASES = [
      SpecError, "far more than a fit needs"),
     ("as_catalogue a spec string", lambda p: groups.as_catalogue("SO(3)"), GroupError,
      "resolve a spec string first"),
+    ("effective_regularization negative eigenvalue", lambda p: learning.effective_regularization(
+        [-1.0], [1], 10, 1e-3), ParameterError, "eigenvalues must be positive"),
+    ("predicted_risk energies of the wrong length", lambda p: learning.predicted_risk(
+        [1.0, 0.5], [1, 2], [1.0], 0.3, 10, 1e-3), ParameterError, "target_energy must be 2"),
+    ("learning_spectrum of None", lambda p: learning.learning_spectrum(None, "C4"),
+     ParameterError, "needs a kernel"),
+    ("predict_learning_curve n 0", lambda p: learning.predict_learning_curve(
+        "S2", "C4", [0, 10]), ParameterError, "n_values"),
+    ("kernel_for RP2", lambda p: learning.kernel_for("RP2"), SpecError, "spectral kernel"),
+    ("action_for unknown group", lambda p: learning.action_for(
+        "nosuch", learning.kernel_for("S2", max_modes=50)), SpecError, "unknown group spec"),
+    ("measure_curves of None", lambda p: learning.measure_curves(None, None, "signs2"),
+     ParameterError, "needs a kernel"),
+    ("ProductSphereKernel copies 0", lambda p: learning.ProductSphereKernel(2, 0),
+     ParameterError, "copies >= 1"),
 ]
 
 

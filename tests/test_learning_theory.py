@@ -13,6 +13,7 @@ import pytest
 from weylgain.errors import ParameterError
 from weylgain.learning import SphereKernel, TorusKernel, random_target
 from weylgain.learning.curves import _PrimalProblem
+from weylgain.learning.scale import _single_threaded_blas
 from weylgain.learning.targets import _action
 from weylgain.learning.theory import (LearningSpectrum, effective_regularization,
                                       learning_spectrum, predict_learning_curve,
@@ -43,16 +44,19 @@ def _dense_risk(kernel, target, group, n, eta, reps, seed):
     its standard error; K by the kernel's closed form (addition theorem, Fourier sums)."""
     primal = _PrimalProblem(kernel, _action(group, kernel), target)
     rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(reps):
-        X = kernel.domain.sample(n, rng)
-        y = target(X) + 0.3 * rng.standard_normal(n)
-        alpha = np.linalg.solve(kernel(X, X) + n * eta * np.eye(n), y)
-        # f_hat = sum_i alpha_i K(., x_i): coefficient w_k sum_i alpha_i phi_k(x_i)
-        coef = primal.w * (primal.features(X).T @ alpha)
-        out.append(np.sum((coef - primal.a) ** 2) / kernel.domain.volume)
+    with _single_threaded_blas():  # small solves: threads only spin on a shared machine
+        out = [_one_dense_risk(kernel, target, primal, n, eta, rng) for _ in range(reps)]
     out = np.array(out)
     return out.mean(), out.std(ddof=1) / math.sqrt(reps)
+
+
+def _one_dense_risk(kernel, target, primal, n, eta, rng):
+    X = kernel.domain.sample(n, rng)
+    y = target(X) + 0.3 * rng.standard_normal(n)
+    alpha = np.linalg.solve(kernel(X, X) + n * eta * np.eye(n), y)
+    # f_hat = sum_i alpha_i K(., x_i): coefficient w_k sum_i alpha_i phi_k(x_i)
+    coef = primal.w * (primal.features(X).T @ alpha)
+    return np.sum((coef - primal.a) ** 2) / kernel.domain.volume
 
 
 @pytest.mark.parametrize("kernel, group, n, eta", [
@@ -76,17 +80,20 @@ def test_predicted_invariant_risk_is_the_expectation_with_the_averaged_kernel():
     n, eta = 80, 1e-3
     primal = _PrimalProblem(kernel, act, f)
     rng = np.random.default_rng(1)
-    risks = []
-    for _ in range(100):
-        X = kernel.domain.sample(n, rng)
-        y = f(X) + 0.3 * rng.standard_normal(n)
-        alpha = np.linalg.solve(k_avg(X, X) + n * eta * np.eye(n), y)
-        # K^G = sum_k w_k P phi_k phi_k: coefficients P (w * Phi^T alpha)
-        coef = primal.Q @ (primal.Q.T @ (primal.w * (primal.features(X).T @ alpha)))
-        risks.append(np.sum((coef - primal.a) ** 2) / kernel.domain.volume)
+    with _single_threaded_blas():
+        risks = [_one_invariant_risk(kernel, f, k_avg, primal, n, eta, rng) for _ in range(100)]
     mean, se = np.mean(risks), np.std(risks, ddof=1) / math.sqrt(len(risks))
     pred = float(learning_spectrum(kernel, act, f, 0.3).risk(n, eta, invariant=True))
     assert abs(mean / pred - 1) < 0.06 + 3 * se / mean, (mean, se, pred)
+
+
+def _one_invariant_risk(kernel, f, k_avg, primal, n, eta, rng):
+    X = kernel.domain.sample(n, rng)
+    y = f(X) + 0.3 * rng.standard_normal(n)
+    alpha = np.linalg.solve(k_avg(X, X) + n * eta * np.eye(n), y)
+    # K^G = sum_k w_k P phi_k phi_k: coefficients P (w * Phi^T alpha)
+    coef = primal.Q @ (primal.Q.T @ (primal.w * (primal.features(X).T @ alpha)))
+    return np.sum((coef - primal.a) ** 2) / kernel.domain.volume
 
 
 @pytest.mark.parametrize("kernel, group", [
@@ -133,6 +140,18 @@ def test_samples_for_risk_inverts_the_risk():
     assert spec.samples_for_risk(r[:1], invariant=True)[0] < n[0]
 
 
+def test_predict_learning_curve_from_exact_counts_fixed_cutoff():
+    c = predict_learning_curve("S2", "C4", [1e3, 1e4], smoothness=2.0, max_eigenvalue=420)
+    assert c.spectrum.group_order == 4 and c.spectrum.laplace_eigenvalues.max() == 420
+    assert np.all(c.risk_invariant < c.risk_plain)
+    assert 3.0 < c.saving[-1] < 4.0 + 1e-6
+    lie = predict_learning_curve("S2^2", "SO(3)", [1e2, 1e3], max_eigenvalue=40)
+    assert math.isinf(lie.spectrum.asymptotic_saving)
+    assert lie.spectrum.quotient_dimension == 1
+    assert lie.saving[1] > lie.saving[0] > 1
+
+
+@pytest.mark.slow
 def test_predict_learning_curve_from_exact_counts_any_pair():
     c = predict_learning_curve("S2", "C4", [1e3, 1e5], smoothness=2.0)
     assert c.spectrum.group_order == 4
@@ -154,6 +173,7 @@ def test_predict_learning_curve_refuses(bad, match):
         predict_learning_curve("S2", "C4", **bad)
 
 
+@pytest.mark.slow
 def test_measured_saving_and_exponents_agree_with_the_prediction_on_a_small_case():
     from weylgain.learning.scale import measure_curves
 
@@ -172,3 +192,20 @@ def test_measured_saving_and_exponents_agree_with_the_prediction_on_a_small_case
     for i, m in enumerate(("none", "average")):
         ratio = curves.mean_risk(m) / curves.predicted[i]
         assert np.all(np.abs(ratio - 1) < 0.15), (m, ratio)
+
+
+def test_measured_risks_follow_the_predicted_curve_on_a_tiny_case():
+    # the fast version of the check above: fewer modes, sizes and seeds, the same truths
+    from weylgain.learning.scale import measure_curves
+
+    kernel = TorusKernel(2, 2.0, 40)
+    f = random_target(kernel, group="signs2", seed=np.random.SeedSequence([0, 7]))
+    curves = measure_curves(kernel, f, "signs2", n_values=[400, 800, 1600], seeds=6,
+                            show_progress=False)
+    summary = curves.summary()
+    meas = summary["saving_measured"]["average"]["theory"]
+    pred = summary["saving_predicted"]["average"]
+    assert meas["low"] * 0.9 <= pred <= meas["high"] * 1.1, (meas, pred)
+    for i, m in enumerate(("none", "average")):
+        ratio = curves.mean_risk(m) / curves.predicted[i]
+        assert np.all(np.abs(ratio - 1) < 0.2), (m, ratio)

@@ -34,12 +34,16 @@ from __future__ import annotations
 
 from .curves import (LearningCurve, _common_slope_gain, _equal_risk_ratio, _PrimalProblem,
                      learning_curve)
+from .domains import action_for, kernel_for
 from .experiment import experiment
 from .fit import FittedModel, fit_krr, rate_ridge
-from .kernels import (MeshDomain, MeshKernel, SpectralKernel, SphereDomain, SphereKernel,
-                      TorusDomain, TorusKernel)
+from .kernels import (MeshDomain, MeshKernel, ProductSphereKernel, SpectralKernel,
+                      SphereDomain, SphereKernel, TorusDomain, TorusKernel)
+from .scale import ScaledCurves, measure_curves
 from .targets import (INVARIANCE_METHODS, SpectralTarget, _action, invariant_dimensions,
                       quotient_dimension, random_target, sample)
+from .theory import (LearningSpectrum, PredictedCurve, effective_regularization,
+                     learning_spectrum, predict_learning_curve, predicted_risk)
 
 # The learning domains under their first names (kept: the package's one class named Sphere
 # is the manifold of weylgain.symbolic; these are the sampling domains of the kernels).
@@ -68,6 +72,18 @@ __all__ = [
     "learning_curve",
     "experiment",
     "INVARIANCE_METHODS",
+    # predicted curves (eigenlearning), every domain of the calculator, the primal route
+    "ProductSphereKernel",
+    "kernel_for",
+    "action_for",
+    "LearningSpectrum",
+    "PredictedCurve",
+    "effective_regularization",
+    "predicted_risk",
+    "learning_spectrum",
+    "predict_learning_curve",
+    "ScaledCurves",
+    "measure_curves",
 ]
 
 # The public objects keep weylgain.learning as their home, whichever file of the package

@@ -723,7 +723,10 @@ class ProductDomain:
 
     def __init__(self, dim: int = 2, copies: int = 2) -> None:
         if not isinstance(copies, (int, np.integer)) or isinstance(copies, bool) or copies < 1:
-            raise WeylgainError(f"a product of spheres needs copies >= 1; got {copies!r}")
+            from ..errors import ParameterError
+
+            raise ParameterError(f"a product of spheres needs an integer copies >= 1 (k of "
+                                 f"(S^d)^k); got {copies!r}")
         self.factor = SphereDomain(dim)
         self.copies = int(copies)
         self.dim = self.factor.dim * self.copies

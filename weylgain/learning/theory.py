@@ -55,6 +55,29 @@ def _positive_array(value: Any, what: str) -> np.ndarray:
     return arr
 
 
+def _spectrum_arrays(eigenvalues: Any, multiplicities: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(mu, m) as float arrays, checked: mu > 0 finite, m >= 0 finite, the same length."""
+    mu = np.atleast_1d(_positive_array(eigenvalues, "eigenvalues"))
+    try:
+        m = np.atleast_1d(np.asarray(multiplicities, dtype=np.float64))
+    except (TypeError, ValueError):
+        m = np.array([math.nan])
+    if m.shape != mu.shape or mu.ndim != 1 or not (np.isfinite(m).all() and (m >= 0).all()):
+        raise ParameterError(f"multiplicities must be {mu.size} finite numbers >= 0 (one per "
+                             f"eigenvalue); got {multiplicities!r}")
+    return mu, m
+
+
+def _broadcast_n_ridge(n: Any, ridge: Any) -> tuple[np.ndarray, np.ndarray]:
+    n_arr = _positive_array(n, "n (sample sizes)")
+    r_arr = _positive_array(ridge, "ridge")
+    try:
+        return np.broadcast_arrays(n_arr, r_arr)
+    except ValueError:
+        raise ParameterError(f"n and ridge must broadcast together; got shapes {n_arr.shape} "
+                             f"and {r_arr.shape}") from None
+
+
 def effective_regularization(eigenvalues: np.ndarray, multiplicities: np.ndarray,
                              n: Any, ridge: Any) -> np.ndarray:
     """kappa solving n = sum_j m_j mu_j / (mu_j + kappa) + n eta / kappa.
@@ -73,10 +96,8 @@ def effective_regularization(eigenvalues: np.ndarray, multiplicities: np.ndarray
     ndarray
         kappa, of the broadcast shape of ``n`` and ``ridge``.
     """
-    mu = np.asarray(eigenvalues, dtype=np.float64)
-    m = np.asarray(multiplicities, dtype=np.float64)
-    n, ridge = np.broadcast_arrays(np.asarray(n, dtype=np.float64),
-                                   np.asarray(ridge, dtype=np.float64))
+    mu, m = _spectrum_arrays(eigenvalues, multiplicities)
+    n, ridge = _broadcast_n_ridge(n, ridge)
     shape = n.shape
     n, delta = n.ravel(), (n * ridge).ravel()
     keep = m > 0
@@ -85,22 +106,25 @@ def effective_regularization(eigenvalues: np.ndarray, multiplicities: np.ndarray
     lo = np.log(delta / n)
     hi = np.log((float(np.sum(m * mu)) + delta) / n)
 
-    def excess(logk: np.ndarray) -> np.ndarray:
-        k = np.exp(logk)
-        return (m * mu / (mu + k[:, None])).sum(axis=1) + delta / k - n
-
-    for _ in range(36):  # bisection in log kappa: the range is < 200 wide, 36 halvings
-        mid = 0.5 * (lo + hi)
-        pos = excess(mid) > 0
-        lo = np.where(pos, mid, lo)
-        hi = np.where(pos, hi, mid)
-    # two Newton steps in log kappa polish the bracketed root to round-off
+    # safeguarded Newton on log(left side / n) against log kappa (nearly linear: slopes in
+    # [-1, 0]): a Newton step where it stays inside the bracket the signs keep, a bisection
+    # where it does not (quadratic near the root, never lost)
     logk = 0.5 * (lo + hi)
-    for _ in range(2):
-        k = np.exp(logk)
-        f = excess(logk)
-        df = -(m * mu * k[:, None] / (mu + k[:, None]) ** 2).sum(axis=1) - delta / k
-        logk = np.clip(logk - f / np.where(df < 0, df, -1.0), lo, hi)
+    for _ in range(100):
+        k = np.exp(logk)[:, None]
+        share = m * mu / (mu + k)
+        left = share.sum(axis=1) + delta / k[:, 0]
+        f = np.log(left / n)
+        slope = (-(share * k / (mu + k)).sum(axis=1) - delta / k[:, 0]) / left
+        pos = f > 0  # the left side still above n: the root is at a larger kappa
+        lo = np.where(pos, logk, lo)
+        hi = np.where(pos, hi, logk)
+        step = logk - f / np.where(slope < 0, slope, -1.0)
+        new = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
+        moved = float(np.max(np.abs(new - logk)))
+        logk = new
+        if moved < 1e-12:
+            break
     return np.exp(logk).reshape(shape)
 
 
@@ -123,11 +147,22 @@ def predicted_risk(eigenvalues: np.ndarray, multiplicities: np.ndarray,
     ndarray
         E_0 sum_j (1 - L_j)^2 e_j + sigma^2 (E_0 - 1), of the broadcast shape.
     """
-    mu = np.asarray(eigenvalues, dtype=np.float64)
-    m = np.asarray(multiplicities, dtype=np.float64)
-    e = np.asarray(target_energy, dtype=np.float64)
-    n_arr, r_arr = np.broadcast_arrays(np.asarray(n, dtype=np.float64),
-                                       np.asarray(ridge, dtype=np.float64))
+    mu, m = _spectrum_arrays(eigenvalues, multiplicities)
+    try:
+        e = np.asarray(target_energy, dtype=np.float64)
+    except (TypeError, ValueError):
+        e = np.array([math.nan])
+    if e.shape != mu.shape or not (np.isfinite(e).all() and (e >= 0).all()):
+        raise ParameterError(f"target_energy must be {mu.size} finite numbers >= 0 (one per "
+                             f"eigenvalue); got {target_energy!r}")
+    try:
+        sigma = float(noise)
+    except (TypeError, ValueError):
+        sigma = math.nan
+    if not (math.isfinite(sigma) and sigma >= 0) or isinstance(noise, bool):
+        raise ParameterError(f"noise must be a finite number >= 0 (the label noise's standard "
+                             f"deviation); got {noise!r}")
+    n_arr, r_arr = _broadcast_n_ridge(n, ridge)
     kappa = effective_regularization(mu, m, n_arr, r_arr).ravel()
     L = mu / (mu + kappa[:, None])
     e0 = n_arr.ravel() / (n_arr.ravel() - (m * L ** 2).sum(axis=1))
@@ -208,34 +243,56 @@ class LearningSpectrum:
         lo = np.log(grid[best]) - step
         hi = np.log(grid[best]) + step
         golden = (math.sqrt(5) - 1) / 2
-        for _ in range(24):
-            a = hi - golden * (hi - lo)
-            b = lo + golden * (hi - lo)
-            ra = self.risk(n, np.exp(a), invariant)
-            rb = self.risk(n, np.exp(b), invariant)
+        a = hi - golden * (hi - lo)
+        b = lo + golden * (hi - lo)
+        ra = self.risk(n, np.exp(a), invariant)
+        rb = self.risk(n, np.exp(b), invariant)
+        for _ in range(30):  # golden sections, one new risk a step (the other point is kept)
             left = ra < rb
             hi = np.where(left, b, hi)
             lo = np.where(left, lo, a)
+            x = np.where(left, hi - golden * (hi - lo), lo + golden * (hi - lo))
+            rx = self.risk(n, np.exp(x), invariant)
+            a, b, ra, rb = (np.where(left, x, b), np.where(left, a, x),
+                            np.where(left, rx, rb), np.where(left, ra, rx))
         eta = np.exp(0.5 * (lo + hi))
         return self.risk(n, eta, invariant), eta
 
     def samples_for_risk(self, risk: Any, invariant: bool = False) -> np.ndarray:
         """The n at which the predicted risk (theory ridge) falls to ``risk``.
 
-        A continuous n found by bisection in log n (the optimal risk decreases with n);
+        A continuous n: the optimal risk (decreasing in n) on a log grid brackets it, regula
+        falsi in (log n, log risk) finds it;
         ``inf`` when even 1e15 samples do not reach it, 1 when one sample does.
         """
         eps = np.atleast_1d(_positive_array(risk, "risk"))
-        lo = np.zeros(len(eps))
-        hi = np.full(len(eps), math.log(_N_MAX))
-        top = self.risk(np.array([_N_MAX]), invariant=invariant)[0]
-        first = self.risk(np.array([1.0]), invariant=invariant)[0]
-        for _ in range(36):  # log n to 1e-9 of its range
-            mid = 0.5 * (lo + hi)
-            above = self.risk(np.exp(mid), invariant=invariant) > eps
-            lo = np.where(above, mid, lo)
+        # the optimal risk on a log grid of n brackets each root (it decreases with n) ...
+        grid = np.linspace(0.0, math.log(_N_MAX), 49)
+        curve = np.log(self.risk(np.exp(grid), invariant=invariant))
+        top, first = math.exp(curve[-1]), math.exp(curve[0])
+        target = np.log(eps)
+        k = np.clip(np.searchsorted(-curve, -target), 1, len(grid) - 1)
+        lo, hi = grid[k - 1], grid[k]
+        f_lo, f_hi = curve[k - 1] - target, curve[k] - target
+        best = np.where(np.abs(f_lo) < np.abs(f_hi), lo, hi)
+        best_f = np.minimum(np.abs(f_lo), np.abs(f_hi))
+        # ... then regula falsi (Illinois) in (log n, log risk), nearly linear on a bracket
+        for _ in range(24):
+            mid = np.where(f_lo != f_hi, (lo * f_hi - hi * f_lo) / np.where(
+                f_lo != f_hi, f_hi - f_lo, 1.0), 0.5 * (lo + hi))
+            mid = np.clip(mid, np.minimum(lo, hi), np.maximum(lo, hi))
+            f_mid = np.log(self.risk(np.exp(mid), invariant=invariant)) - target
+            closer = np.abs(f_mid) < best_f
+            best, best_f = np.where(closer, mid, best), np.where(closer, np.abs(f_mid), best_f)
+            above = f_mid > 0  # still above the risk sought: the root is to the right
+            # Illinois: halve the value of the end point that stays, so the bracket shrinks
+            f_hi = np.where(above, 0.5 * f_hi, f_mid)
             hi = np.where(above, hi, mid)
-        out = np.exp(0.5 * (lo + hi))
+            f_lo = np.where(above, f_mid, 0.5 * f_lo)
+            lo = np.where(above, mid, lo)
+            if np.all(best_f < 1e-11):
+                break
+        out = np.exp(best)
         out[eps < top] = math.inf
         out[eps >= first] = 1.0
         return out
