@@ -152,7 +152,7 @@ def _free_fit(lam: np.ndarray, y: np.ndarray, n_terms: int, shift: float
 def _volume_from(coef: np.ndarray, cov: np.ndarray, d: int, shift: float
                  ) -> tuple[float, float, float]:
     """vol, its error and the boundary volume from the coefficients at integer d."""
-    from ..spectrum import _boundary_coefficient, weyl_constant
+    from ..weyl import _boundary_coefficient, weyl_constant
 
     scale = (d / 2 + shift) if shift else 1.0  # a Riesz mean: a_0 = c_0 (d/2 + 1)
     cw = weyl_constant(d, 1.0)
