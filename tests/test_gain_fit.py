@@ -194,6 +194,9 @@ def test_exact_route_finite_group_gain_and_count_ratio():
     from weylgain.gain import measure_gain
 
     m = measure_gain("S6", "S7")
+    # sphere invariant spectra are cheap degree by degree: the window is raised far beyond
+    # the 5,000 predicted invariant eigenvalues it starts from
+    assert m.counts_quotient[-1] > 1e9
     assert m.gain_measured == pytest.approx(5040, rel=0.02)
     assert abs(m.gain_measured - 5040) <= 3 * m.gain_measured_err
     # N / N_G at the top of the window: below |G| (the singular strata carry extra
@@ -216,6 +219,15 @@ def test_exact_route_exponent_of_a_dimension_drop():
     assert m2.sample_exponent_predicted == pytest.approx(1 + 1 / 3)
     assert m2.converged == m.converged and m2.fit_windows == m.fit_windows
     assert m.gain_measured is None
+
+
+def test_exact_route_refuses_a_window_it_cannot_count_and_says_what_is_missing():
+    from weylgain.errors import CountingError, ResourceError
+    from weylgain.gain import measure_gain
+
+    # T7/B7: 3e9 lattice modes of T7 below the lam of the window the fit needs
+    with pytest.raises((CountingError, ResourceError), match="orbit representatives"):
+        measure_gain("T7", "B7")
 
 
 @pytest.mark.slow
