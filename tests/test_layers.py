@@ -226,3 +226,28 @@ def test_the_learning_domains_keep_their_old_names():
     # the public objects are documented (and pickled) under weylgain.learning
     for name in ("SphereDomain", "FittedModel", "learning_curve", "experiment"):
         assert getattr(learning, name).__module__ == "weylgain.learning", name
+
+
+def test_the_mesh_checks_do_not_import_the_mesh_back():
+    # mesh -> _mesh_checks is the one arrow between them; the checks read a mesh through its
+    # attributes, and Mesh binds them as its own methods
+    from weylgain import _mesh_checks, mesh
+
+    assert "weylgain._mesh_checks" in _package_imports("mesh.py")
+    assert not {m for m in _package_imports("_mesh_checks.py") if m == "weylgain.mesh"}
+    assert mesh.Mesh.validate is _mesh_checks.validate
+    for name in ("coincident_pairs", "pinched_vertices", "volumes_from_edges"):
+        assert getattr(mesh, name) is getattr(_mesh_checks, name)
+        assert getattr(mesh, name).__module__ == "weylgain.mesh"
+
+
+def test_mesh_warnings_still_point_at_the_caller():
+    # an unwelded seam: vertex 3 repeats vertex 1 (truth: the two coordinates are equal), so
+    # vertex 2 is also a pinch between the two triangles
+    from weylgain.errors import MeshWarning
+
+    v = np.array([[0, 0], [1, 0], [0, 1], [1, 0], [1, 1]], float)
+    with pytest.warns(MeshWarning) as record:
+        Mesh(v, [[0, 1, 2], [3, 4, 2]])
+    assert sorted("coincide" in str(w.message) for w in record) == [False, True]
+    assert {Path(w.filename).name for w in record} == {Path(__file__).name}
