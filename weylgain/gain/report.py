@@ -66,6 +66,18 @@ class GainReport:
     action : str
         How the group acts, in words (for products: diagonal on all factors, on one factor,
         permuting factors); empty for a group acting on a single factor in the usual way.
+    noise : float or None
+        The label noise of the finite-n figures (None: not asked for).
+    finite_risk_at_n, finite_risk_invariant_at_n : float or None
+        Predicted excess risks at ``n`` with their constants (eigenlearning: the spectral
+        Sobolev kernel of smoothness s, a critical random invariant target of unit norm,
+        the theory ridge; see :func:`weylgain.learning.predict_learning_curve`).
+    finite_saving_at_n : float or None
+        n_plain(invariant risk at n) / n on those curves.
+    finite_samples_at_eps, finite_samples_invariant_at_eps : float or None
+        Samples each estimator needs for excess risk ``eps`` (None: more than 1e15).
+    finite_saving_at_eps : float or None
+        Their ratio.
     """
 
     manifold: str
@@ -105,6 +117,13 @@ class GainReport:
     derivation: tuple = field(default_factory=tuple)
     vol_quotient_error: float = 0.0
     action: str = ""
+    noise: float | None = None
+    finite_risk_at_n: float | None = None
+    finite_risk_invariant_at_n: float | None = None
+    finite_saving_at_n: float | None = None
+    finite_samples_at_eps: float | None = None
+    finite_samples_invariant_at_eps: float | None = None
+    finite_saving_at_eps: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -198,10 +217,10 @@ class MeasuredGain:
         invariant spectrum, which averages sawtooth staircases over whole periods).
     gain_measured, gain_measured_err : float or None
         When d_G = d (finite groups): vol(M) / measured vol(M/G) (vol(M) is exact), the
-        measured sample multiplier, to compare with ``gain_predicted`` = |G_eff|.
+        measured sample multiplier, to compare with ``gain_predicted`` = order(G_eff).
     count_ratio, count_ratio_lam : float or None
         N(lam)/N_G(lam) at the largest threshold where both counts are known (it tends to
-        |G_eff| as lam grows, for finite groups), and that threshold.
+        order(G_eff) as lam grows, for finite groups), and that threshold.
     smoothness : float or None
         The Sobolev smoothness s the exponents below are evaluated at (default d/2 + 1, as
         :func:`predict_gain`; :meth:`with_smoothness` changes it).
