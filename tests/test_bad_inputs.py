@@ -1153,6 +1153,10 @@ API_CASES = [
      ParameterError, "needs a kernel"),
     ("ProductSphereKernel copies 0", lambda p: learning.ProductSphereKernel(2, 0),
      ParameterError, "copies >= 1"),
+    ("predict_gain noise without n or eps", lambda p: weylgain.predict_gain(
+        "S2", "C4", noise=0.3), SpecError, "need a sample size n or a risk eps"),
+    ("predict_gain noise on a pair without exact counts", lambda p: weylgain.predict_gain(
+        "RP2", "antipodal", n=100, noise=0.3), SpecError, "exact invariant multiplicities"),
 ]
 
 
@@ -1291,6 +1295,8 @@ CLI_CASES = [
     (["learn", "--manifold", "K3"], "K3"),
     (["learn", "--manifold", "RP2", "--group", "C2"], "spectral kernel"),
     (["learn", "--group-file", "{tmp}/nope.json"], "nope.json"),
+    (["gain", "S2", "C4", "--n", "100", "--noise", "-1"], "noise must be a finite number"),
+    (["gain", "S2", "C4", "--noise", "0.3"], "need a sample size n or a risk eps"),
 ]
 
 

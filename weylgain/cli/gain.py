@@ -75,6 +75,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--n", type=float, default=None,
                         help="sample size for the risks and the equivalent sample size")
     parser.add_argument("--sigma", type=float, default=1.0, help="noise level (default 1)")
+    parser.add_argument("--noise", type=float, default=None,
+                        help="with --n or --eps: also the finite-n figures with their "
+                             "constants (predicted KRR learning curves, plain and invariant, "
+                             "label noise of this standard deviation, unit-norm target)")
     parser.add_argument("--measure", action="store_true",
                         help="also mesh M and M/G, count eigenvalues and fit Weyl's law "
                              "(a few seconds); where no mesh exists (products, Lie-algebra "
@@ -102,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         manifold, group = manifold_and_group(args)
         report = predict_gain(manifold, group, s=args.s, eps=args.eps, n=args.n,
-                              sigma=args.sigma)
+                              sigma=args.sigma, noise=getattr(args, "noise", None))
     except SpecError as exc:
         _error(str(exc))
         return EXIT_USAGE
@@ -198,6 +202,8 @@ def format_report(report: Any, measured: Any = None) -> str:
                                            f"{_num(r.risk_invariant_at_n)} invariant"))
         rows.append(("equivalent samples", f"{_num(r.equivalent_samples_at_n)} "
                                            f"(x{_num(r.sample_ratio_at_n)})"))
+    if getattr(r, "noise", None) is not None:
+        rows += _finite_rows(r)
     if measured is not None:
         rows += _measured_rows(measured)
     width = max(len(k) for k, _ in rows)
@@ -205,6 +211,25 @@ def format_report(report: Any, measured: Any = None) -> str:
     lines.append("")
     lines.extend(textwrap.wrap(r.explanation, width=88))
     return "\n".join(lines)
+
+
+def _finite_rows(r: Any) -> list[tuple[str, str]]:
+    """The finite-n figures with their constants (predicted KRR curves, --noise)."""
+    def n_or_more(x: Any) -> str:
+        return "more than 1e15" if x is None else f"{x:,.0f}"
+
+    rows = [("finite n", f"KRR curves, noise {r.noise:g}, unit-norm target, theory ridge")]
+    if r.finite_risk_at_n is not None:
+        saving = ("n/a" if r.finite_saving_at_n is None else f"x{r.finite_saving_at_n:.4g}")
+        rows.append((f"  risk at n={r.n:g}", f"{_num(r.finite_risk_at_n)} plain, "
+                                             f"{_num(r.finite_risk_invariant_at_n)} invariant "
+                                             f"(saving {saving})"))
+    if r.eps is not None:
+        saving = ("n/a" if r.finite_saving_at_eps is None else f"x{r.finite_saving_at_eps:.4g}")
+        rows.append((f"  samples at eps={r.eps:g}",
+                     f"{n_or_more(r.finite_samples_at_eps)} plain, "
+                     f"{n_or_more(r.finite_samples_invariant_at_eps)} invariant ({saving})"))
+    return rows
 
 
 def _measured_rows(m: Any) -> list[tuple[str, str]]:

@@ -11,7 +11,8 @@ from .report import GainReport, _fmt_num, _positive_float
 
 
 def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float | None = None,
-                 n: float | None = None, sigma: float = 1.0) -> GainReport:
+                 n: float | None = None, sigma: float = 1.0,
+                 noise: float | None = None) -> GainReport:
     """Predict the sample-complexity gain of G-invariance on M (see the theory page, docs/theory.md#gain).
 
     Parameters
@@ -28,6 +29,13 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
         Sample size for the risks and the equivalent sample size.
     sigma : float, default 1
         Noise standard deviation (it cancels from the ratios).
+    noise : float, optional
+        With ``n`` or ``eps``: also the finite-n figures with their constants (the
+        ``finite_*`` fields): the predicted learning curves of KRR with the spectral Sobolev
+        kernel on M, plain and invariant, for a critical random invariant target of unit
+        norm and label noise ``noise``, at the theory ridge (eigenlearning with the exact
+        invariant multiplicities, :func:`weylgain.learning.predict_learning_curve`). Needs a
+        pair :func:`weylgain.exact.exact_counts` counts.
 
     Returns
     -------
@@ -74,6 +82,7 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
             f"{_sp_n(geo.volume / geo.quotient_volume)}, beyond the range of a double; the "
             "report's floats cannot hold it (a linear gain is the order of the group acting)")
     explanation = _explain(geo, kind, linear, s, b, bG, eps, ratio_eps, n, ratio_n, vratio)
+    finite = {} if noise is None else _finite_n_figures(manifold, geo, group, s, noise, eps, n)
     return _checked_report(GainReport(
         manifold=geo.manifold, group=geo.group, s=s, sigma=sigma, eps=eps, n=n, d=d, d_G=dG,
         vol_M=vol_M, vol_quotient=vol_Q, vol_M_expr=str(geo.volume),
@@ -89,8 +98,59 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
         risk_invariant_at_n=risk_inv_n, equivalent_samples_at_n=equiv,
         sample_ratio_at_n=ratio_n, explanation=explanation, derivation=geo.derivation,
         vol_quotient_error=float(getattr(geo, "vol_quotient_error", 0.0) or 0.0),
-        action=str(getattr(geo, "action", "") or ""),
+        action=str(getattr(geo, "action", "") or ""), **finite,
     ))
+
+
+def _finite_n_figures(manifold: Any, geo: Any, group: Any, s: float, noise: Any,
+                      eps: float | None, n: float | None) -> dict[str, float | None]:
+    """The ``finite_*`` fields: predicted curves with their constants at n and at eps."""
+    import numpy as np
+
+    from ..errors import WeylgainError
+    from ..learning.theory import predict_learning_curve
+
+    try:
+        sigma = float(noise)
+    except (TypeError, ValueError):
+        sigma = math.nan
+    if not (math.isfinite(sigma) and sigma >= 0) or isinstance(noise, bool):
+        raise SpecError(f"noise must be a finite number >= 0 (the label noise's standard "
+                        f"deviation); got {noise!r}")
+    if n is None and eps is None:
+        raise SpecError("the finite-n figures (noise) need a sample size n or a risk eps; "
+                        "give --n or --eps with --noise")
+    spec = manifold if isinstance(manifold, str) else str(geo.manifold)
+    out: dict[str, float | None] = {"noise": sigma}
+
+    def none_if_inf(x: float) -> float | None:
+        return float(x) if math.isfinite(float(x)) else None
+
+    try:
+        curve = predict_learning_curve(spec, group, [n if n is not None else 1000.0],
+                                       smoothness=s, noise=sigma)
+        if n is not None:
+            out.update(finite_risk_at_n=float(curve.risk_plain[0]),
+                       finite_risk_invariant_at_n=float(curve.risk_invariant[0]),
+                       finite_saving_at_n=none_if_inf(curve.saving[0]))
+        if eps is not None:
+            need = curve.spectrum.samples_for_risk(np.array([eps]))[0]
+            if math.isfinite(need) and need > curve.n_values[0]:
+                # complete the spectrum for the larger n the risk asks for
+                curve = predict_learning_curve(spec, group, [need], smoothness=s,
+                                               noise=sigma)
+            plain = curve.spectrum.samples_for_risk(np.array([eps]))[0]
+            inv = curve.spectrum.samples_for_risk(np.array([eps]), invariant=True)[0]
+            out.update(finite_samples_at_eps=none_if_inf(plain),
+                       finite_samples_invariant_at_eps=none_if_inf(inv),
+                       finite_saving_at_eps=(none_if_inf(plain / inv)
+                                             if math.isfinite(plain) else None))
+    except SpecError:
+        raise
+    except WeylgainError as exc:
+        raise SpecError(f"the finite-n figures of {geo.group} on {geo.manifold} need its "
+                        f"exact invariant multiplicities and a spectral kernel: {exc}") from None
+    return out
 
 
 
