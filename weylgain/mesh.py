@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from . import _mesh_checks
 from ._mesh_checks import (  # noqa: F401 - the constants and helpers keep their public path
     COINCIDENT_FRACTION,
     DEGENERATE_RELATIVE_VOLUME,
@@ -30,7 +29,12 @@ from ._mesh_checks import (  # noqa: F401 - the constants and helpers keep their
     _unique_rows,
     coincident_pairs,
     pinched_vertices,
+    relative_volumes,
+    validate,
+    volume_parts,
     volumes_from_edges,
+    warn_coincident,
+    warn_pinched,
 )
 from .errors import MeshError, MeshWarning
 
@@ -294,11 +298,11 @@ class Mesh:
     # ------------------------------------------------------------------ validation
     # the checks live in weylgain._mesh_checks; bound here as methods (no extra frame,
     # so the MeshWarnings still point at the caller of Mesh(...))
-    validate = _mesh_checks.validate
-    relative_volumes = _mesh_checks.relative_volumes
-    _volume_parts = _mesh_checks.volume_parts
-    _warn_coincident = _mesh_checks.warn_coincident
-    _warn_pinched = _mesh_checks.warn_pinched
+    validate = validate
+    relative_volumes = relative_volumes
+    _volume_parts = volume_parts
+    _warn_coincident = warn_coincident
+    _warn_pinched = warn_pinched
 
     # ------------------------------------------------------------------ misc
     def with_name(self, name: str) -> "Mesh":
