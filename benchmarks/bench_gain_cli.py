@@ -22,7 +22,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 t_import = time.perf_counter()
-import weylgain.symbolic  # noqa: E402,F401  (sympy: the CLI imports it before answering)
+import weylgain.manifolds, weylgain.geometry  # noqa: E402,F401  (sympy: the CLI imports it before answering)
 from weylgain.gain import catalogue_pairs, predict_gain  # noqa: E402
 
 t_import = time.perf_counter() - t_import

@@ -169,7 +169,8 @@ for m, g, tol in pairs:
 # The invariant counts against the Weyl curves of the predicted quotients:
 
 # %%
-from weylgain.symbolic import quotient_geometry, weyl_law, LAMBDA  # noqa: E402
+from weylgain.geometry import quotient_geometry  # noqa: E402
+from weylgain.manifolds import weyl_law, LAMBDA  # noqa: E402
 import sympy as sp  # noqa: E402
 
 fig, ax = plt.subplots(figsize=(6, 4))

@@ -12,15 +12,16 @@ import sys
 import numpy as np
 import pytest
 
-from weylgain import symbolic as sym
 from weylgain.errors import SpecError
 from weylgain.gain import measure_gain
+from weylgain.geometry import resolve_group
+from weylgain.manifolds import parse_manifold
 
 
 def _antipodal(spec):
     from weylgain.gain.measure import _antipodal_generators
 
-    return _antipodal_generators(sym.parse_manifold(spec))
+    return _antipodal_generators(parse_manifold(spec))
 
 
 @pytest.mark.parametrize("spec, diagonals", [
@@ -48,8 +49,8 @@ def test_antipodal_generators_flip_each_projective_block(spec, diagonals):
 def test_exact_counts_are_chosen_where_no_mesh_exists(manifold, group, exact):
     from weylgain.gain.exact_route import _needs_exact_counts
 
-    M = sym.parse_manifold(manifold)
-    assert _needs_exact_counts(M, sym.resolve_group(group, M)) is exact
+    M = parse_manifold(manifold)
+    assert _needs_exact_counts(M, resolve_group(group, M)) is exact
 
 
 def test_continuous_group_on_projective_space_is_refused_with_the_old_message():
@@ -79,7 +80,7 @@ def test_former_names_stay_importable_and_public_objects_keep_their_home():
     from weylgain.manifolds.base import SpectrumModel
 
     assert _Spectrum is SpectrumModel
-    assert _manifold_spectrum(sym.parse_manifold("RP2")) == SpectrumModel("sphere", 2, 1.0, 2)
+    assert _manifold_spectrum(parse_manifold("RP2")) == SpectrumModel("sphere", 2, 1.0, 2)
     for name in gain.__all__:
         assert getattr(gain, name).__module__ == "weylgain.gain", name
     with pytest.raises(AttributeError):

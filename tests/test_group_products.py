@@ -19,7 +19,8 @@ from weylgain.groups import (
     permute_factors,
     resolve,
 )
-from weylgain.symbolic import parse_manifold, quotient_geometry
+from weylgain.geometry import quotient_geometry
+from weylgain.manifolds import parse_manifold
 
 
 def test_power_specs():

@@ -16,7 +16,7 @@ from weylgain.groups import (
     resolve,
     subtorus,
 )
-from weylgain.symbolic import quotient_geometry
+from weylgain.geometry import quotient_geometry
 
 J = np.array([[0.0, -1.0], [1.0, 0.0]])
 HOPF = np.kron(np.eye(2), J)

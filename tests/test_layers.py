@@ -251,3 +251,15 @@ def test_mesh_warnings_still_point_at_the_caller():
         Mesh(v, [[0, 1, 2], [3, 4, 2]])
     assert sorted("coincide" in str(w.message) for w in record) == [False, True]
     assert {Path(w.filename).name for w in record} == {Path(__file__).name}
+
+
+def test_no_module_imports_the_deprecated_shims():
+    # weylgain.symbolic and weylgain.groups.geometry warn on import: nothing inside uses them
+    shims = {"weylgain.symbolic", "weylgain.groups.geometry"}
+    users = {str(path.relative_to(PACKAGE)): sorted(found)
+             for path in sorted(PACKAGE.rglob("*.py"))
+             if (found := {m for m in _package_imports(str(path.relative_to(PACKAGE)))
+                           if m in shims or m.startswith("weylgain.symbolic.")})}
+    users.pop("symbolic.py", None)
+    users.pop("groups/geometry.py", None)
+    assert not users, users

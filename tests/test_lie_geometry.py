@@ -11,7 +11,8 @@ import sympy as sp
 from weylgain.errors import GroupError
 from weylgain.groups import lie_group, subtorus
 from weylgain.groups._linalg import commuting_weights, torus_lattice
-from weylgain.symbolic import QuotientGeometry, Sphere, parse_manifold, quotient_geometry
+from weylgain.geometry import QuotientGeometry, quotient_geometry
+from weylgain.manifolds import Sphere, parse_manifold
 
 J = np.array([[0.0, -1.0], [1.0, 0.0]])
 

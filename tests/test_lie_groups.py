@@ -9,8 +9,8 @@ import sympy as sp
 
 from weylgain.errors import GroupError
 from weylgain.groups import LinearAction, lie_group, named
-from weylgain.groups.geometry import generic_orbit_dimension
-from weylgain.symbolic import ProjectiveSpace, Sphere, parse_manifold, quotient_geometry
+from weylgain.geometry import generic_orbit_dimension, quotient_geometry
+from weylgain.manifolds import ProjectiveSpace, Sphere, parse_manifold
 
 J = np.array([[0.0, -1.0], [1.0, 0.0]])
 

@@ -23,7 +23,8 @@ import weylgain
 from weylgain import _spec_bounds as bounds
 from weylgain.errors import ResourceError, SpecError
 from weylgain.groups import named
-from weylgain.symbolic import parse_manifold, quotient_geometry
+from weylgain.geometry import quotient_geometry
+from weylgain.manifolds import parse_manifold
 
 PI = sp.pi
 
@@ -126,7 +127,7 @@ def test_group_dim_bound():
 
 
 def test_api_objects_are_bounded_too():
-    from weylgain.symbolic import Box, Sphere, Torus, ball_volume, sphere_volume, weyl_law
+    from weylgain.manifolds import Box, Sphere, Torus, ball_volume, sphere_volume, weyl_law
 
     with pytest.raises(SpecError, match="exceeds the largest supported"):
         Sphere(2999)
@@ -215,7 +216,7 @@ def test_sphere_of_dimension_100_volume_closed_form():
 ])
 def test_reflection_classes_give_the_enumerated_walls(spec, group):
     """The walls from conjugacy classes equal the sum over every reflection, one by one."""
-    from weylgain.symbolic import _closed_form_reflections
+    from weylgain.geometry.finite import _closed_form_reflections
 
     M = parse_manifold(spec)
     G = named(group)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import sympy as sp
 
 from weylgain.errors import GroupError, SpecError
 from weylgain.groups import from_generators, named
-from weylgain.symbolic import (
+from weylgain.geometry import (
+    heuristic_risk,
+    heuristic_samples,
+    quotient_geometry,
+    risk_exponent,
+    sample_exponent,
+    sample_ratio,
+)
+from weylgain.manifolds import (
     LAMBDA,
     Ball,
     Box,
@@ -18,13 +29,7 @@ from weylgain.symbolic import (
     Sphere,
     Torus,
     ball_volume,
-    heuristic_risk,
-    heuristic_samples,
     parse_manifold,
-    quotient_geometry,
-    risk_exponent,
-    sample_exponent,
-    sample_ratio,
     sphere_volume,
     weyl_constant,
     weyl_law,
@@ -344,7 +349,7 @@ def test_groups_that_do_not_act_raise():
 
 
 def test_closed_form_reflections_match_enumeration():
-    from weylgain.symbolic import _closed_form_reflections
+    from weylgain.geometry.finite import _closed_form_reflections
 
     for spec in ("S4", "signs4", "B4", "S3", "B3"):
         g = named(spec)
@@ -394,3 +399,28 @@ def test_heuristic_constants_invert_and_give_the_linear_gain():
     assert float(ratio) == pytest.approx(4)
     # d = 0: sigma^2 C / n with C = vol = 1 for a point
     assert same(heuristic_risk(n, 2, 0, 1), 1 / n)
+
+
+def test_the_deprecated_shims_still_work_and_warn():
+    """weylgain.symbolic and weylgain.groups.geometry re-export the new homes' objects and
+    warn on import (a fresh interpreter: a module warns only the first time it is imported)."""
+    code = """
+import warnings
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:
+    import weylgain.symbolic as old
+    import weylgain.groups.geometry as old_lie
+import weylgain.geometry, weylgain.manifolds
+assert old.Sphere is weylgain.manifolds.Sphere
+assert old.quotient_geometry is weylgain.geometry.quotient_geometry
+assert old_lie.generic_orbit_dimension is weylgain.geometry.generic_orbit_dimension
+assert str(old.quotient_geometry("S2", "SO(2)").quotient_volume) == "pi"
+messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+print(messages)
+assert messages == [
+    "weylgain.symbolic is deprecated; use weylgain.manifolds and weylgain.geometry",
+    "weylgain.groups.geometry is deprecated; use weylgain.geometry"], messages
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr

@@ -1,5 +1,8 @@
 """Symbolic geometry of manifolds and their quotients (sympy): dimensions, volumes, Weyl laws.
 
+Deprecated: import from :mod:`weylgain.manifolds` and :mod:`weylgain.geometry`; this module
+re-exports their names for one release and emits a ``DeprecationWarning`` on import.
+
 This is the only weylgain module that imports sympy. Everything here is exact: volumes are
 sympy expressions (``4*pi``, ``2*pi**2``, ``sqrt(2)*pi``) that also evaluate to floats with
 ``float(expr)``. Numerical code never calls into this module in a loop.
@@ -50,8 +53,10 @@ three of its four coordinates).
 
 # The code lives in weylgain.manifolds (the manifold families, their grammar and formulas) and
 # weylgain.geometry (quotients and the risk formulas); this module re-exports its former names
-# (the private ones too: tests and other modules import them from here).
+# (the private ones too) for one release, and warns on import: no weylgain module imports it.
 from __future__ import annotations
+
+import warnings
 
 from .geometry.continuous import (_continuous_quotient, _moved_coordinates,
                                   _torus_translation_quotient)
@@ -70,6 +75,9 @@ from .manifolds._formulas import (_ALPHA, _EPS, _N, _S, _T, _TOL, DEFAULT_MAX_OR
 from .manifolds.base import _fmt, _is_reflection, _no_translation, _signed_perm
 from .manifolds.spec import _check_volume_range
 from .manifolds.sphere import _sphere_rotation_quotient_unit
+
+warnings.warn("weylgain.symbolic is deprecated; use weylgain.manifolds and weylgain.geometry",
+              DeprecationWarning, stacklevel=2)
 
 __all__ = [
     "LAMBDA",

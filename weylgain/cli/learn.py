@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             raise SpecError(f"the group file is for {file_manifold}; pass --manifold "
                             f"{file_manifold}")
     if group is None:
-        from ..symbolic import parse_manifold
+        from ..manifolds import parse_manifold
 
         parse_manifold(args.manifold)  # an unknown spec is named before the missing group
         key = str(args.manifold).strip().upper()

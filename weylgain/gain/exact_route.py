@@ -54,7 +54,7 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
     (:func:`weylgain.gain.fitting.windowed_fit`): the spread is part of the uncertainty, and
     windows that disagree give ``converged=False``.
     """
-    from .. import symbolic as sym
+    from ..manifolds import weyl_constant
     from ..errors import GroupError
     from ..exact import exact_counts
 
@@ -74,7 +74,7 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
                            f"counts are {counts_q.tolist()}")
         return _exact_report(M, geo, res, lams_q, counts_q, np.zeros(0), np.zeros(0), None,
                              (0.0, 0.0, None), vM, vQ, t0)
-    C_G = float(sym.weyl_constant(dG, vQ))
+    C_G = float(weyl_constant(dG, vQ))
     lo, hi = _exact_window(C_G, dG, min_count)
     t_first = time.perf_counter()
     res = _first_counts(spec, G, lo, hi)

@@ -17,8 +17,8 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
 
     Parameters
     ----------
-    manifold : weylgain.symbolic.Manifold or str
-        E.g. ``"S2"``, ``"T7"``, ``"S2xT1"`` (see :func:`weylgain.symbolic.parse_manifold`).
+    manifold : weylgain.manifolds.Manifold or str
+        E.g. ``"S2"``, ``"T7"``, ``"S2xT1"`` (see :func:`weylgain.manifolds.parse_manifold`).
     group : FiniteGroup, ContinuousGroup or str
         E.g. ``"mirror"``, ``"S7"``, ``"SO(2)"`` (see :func:`weylgain.groups.named`).
     s : float, optional
@@ -48,9 +48,10 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
     GroupError
         The group does not act on the manifold.
     """
-    from .. import symbolic as sym
+    from ..geometry import quotient_geometry, risk_exponent, sample_ratio
+    from ..manifolds._formulas import _S
 
-    geo = sym.quotient_geometry(manifold, group)
+    geo = quotient_geometry(manifold, group)
     d, dG = geo.dim, geo.quotient_dim
     if s is None:
         s = d / 2 + 1
@@ -62,12 +63,12 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
     eps = None if eps is None else _positive_float(eps, "eps")
     n = None if n is None else _positive_float(n, "n")
 
-    s_sym = sym._S
-    beta = sym.risk_exponent(s_sym, d)
-    beta_G = sym.risk_exponent(s_sym, dG)
+    s_sym = _S
+    beta = risk_exponent(s_sym, d)
+    beta_G = risk_exponent(s_sym, dG)
     vol_M = _finite_volume(geo.volume, f"vol({geo.manifold})", geo)
     vol_Q = _finite_volume(geo.quotient_volume, f"vol({geo.manifold}/{geo.group})", geo)
-    ratio_expr = sym.sample_ratio(s_sym, d, dG, geo.volume, geo.quotient_volume)
+    ratio_expr = sample_ratio(s_sym, d, dG, geo.volume, geo.quotient_volume)
     b = s / (s + d / 2)
     bG = s / (s + dG / 2)
     vratio = vol_M / vol_Q

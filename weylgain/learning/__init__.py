@@ -46,7 +46,7 @@ from .theory import (LearningSpectrum, PredictedCurve, effective_regularization,
                      learning_spectrum, predict_learning_curve, predicted_risk)
 
 # The learning domains under their first names (kept: the package's one class named Sphere
-# is the manifold of weylgain.symbolic; these are the sampling domains of the kernels).
+# is the manifold of weylgain.manifolds; these are the sampling domains of the kernels).
 Sphere = SphereDomain
 FlatTorus = TorusDomain
 

@@ -29,7 +29,7 @@ _SUPPORTED = ("learning needs a spectral kernel: unit spheres S<d>, flat tori T<
 
 
 def _factors(spec: str) -> tuple[Any, list]:
-    from ..symbolic import Sphere, Torus, parse_manifold
+    from ..manifolds import parse_manifold
 
     if not isinstance(spec, str):
         raise SpecError(f"the manifold must be a spec string (e.g. S2, T3^2, S2^3); got "
@@ -37,17 +37,17 @@ def _factors(spec: str) -> tuple[Any, list]:
     M = parse_manifold(spec)
     factors = list(M.factors)
     for f in factors:
-        if isinstance(f, Sphere):
-            if float(f.radius) != 1.0:
+        if f.sphere_radius() is not None:
+            if float(f.sphere_radius()) != 1.0:
                 raise SpecError(f"{spec}: {_SUPPORTED}; spheres of radius {f.radius} are not "
                                 "supported")
-        elif isinstance(f, Torus):
-            if any(abs(float(x) - 2 * math.pi) > 1e-12 for x in f.lengths):
+        elif f.torus_lengths() is not None:
+            if any(abs(float(x) - 2 * math.pi) > 1e-12 for x in f.torus_lengths()):
                 raise SpecError(f"{spec}: {_SUPPORTED}; tori of other periods are not "
                                 "supported")
         else:
             raise SpecError(f"{spec}: {_SUPPORTED}; {type(f).__name__} has none here")
-    spheres = [isinstance(f, Sphere) for f in factors]
+    spheres = [f.sphere_radius() is not None for f in factors]
     if any(spheres) and not all(spheres):
         raise SpecError(f"{spec}: {_SUPPORTED}; mixed products of spheres and tori have no "
                         "spectral kernel here")
@@ -93,8 +93,6 @@ def kernel_for(manifold: str, smoothness: float | None = None, max_modes: int = 
     SphereKernel, TorusKernel or ProductSphereKernel
         With ``kernel.spec`` the given spec.
     """
-    from ..symbolic import Sphere
-
     M, factors = _factors(manifold)
     if isinstance(max_modes, bool) or not isinstance(max_modes, (int, np.integer)) \
             or not 1 <= max_modes <= 200_000:
@@ -111,7 +109,7 @@ def kernel_for(manifold: str, smoothness: float | None = None, max_modes: int = 
         if not (math.isfinite(lam) and lam >= 0):
             raise ParameterError(f"max_eigenvalue must be a finite number >= 0; got "
                                  f"{max_eigenvalue!r}")
-    if all(isinstance(f, Sphere) for f in factors):
+    if all(f.sphere_radius() is not None for f in factors):
         if len(factors) == 1:
             fd = factors[0].d
             L = 0
@@ -122,7 +120,7 @@ def kernel_for(manifold: str, smoothness: float | None = None, max_modes: int = 
             if any(f != factors[0] for f in factors):
                 raise SpecError(f"{manifold}: {_SUPPORTED}; the spheres differ")
             kernel = ProductSphereKernel(factors[0].d, len(factors), s, lam)
-    elif any(isinstance(f, Sphere) for f in factors):
+    elif any(f.sphere_radius() is not None for f in factors):
         raise SpecError(f"{manifold}: {_SUPPORTED}; mixed products of spheres and tori have "
                         "no spectral kernel here")
     else:
@@ -171,7 +169,8 @@ def action_for(group: Any, kernel: SpectralKernel) -> GroupAction:
 def _record_action(group: Any, kernel: SpectralKernel, spec: str) -> GroupAction:
     """The action through ``resolve(group, M).action_on(M)`` (see :func:`action_for`)."""
     from ..groups import resolve
-    from ..symbolic import parse_manifold, quotient_geometry
+    from ..geometry import quotient_geometry
+    from ..manifolds import parse_manifold
 
     M = parse_manifold(spec)
     obj = resolve(group, M)

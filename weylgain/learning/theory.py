@@ -522,7 +522,7 @@ def predict_learning_curve(manifold: str, group: Any, n_values: Sequence[float] 
     PredictedCurve
     """
     from ..exact import exact_counts
-    from ..symbolic import parse_manifold, to_float
+    from ..manifolds import parse_manifold, to_float
     from .targets import _check_noise
 
     _check_noise(noise)
