@@ -283,34 +283,12 @@ def as_action(group: Any, ambient_dim: int, band_limit: int) -> GroupAction:
             )
         Q = int(band_limit) + 1
         D = ambient_dim
-        if group.family == "axis_rotation":
-            coords = group.coordinates
-            if coords is None:
-                coords = tuple(i for i in range(D) if i != group.axis)[:2]
-            i, j = coords
-            gens = ((rotation_in_plane(D, i, j, 2 * math.pi / Q), np.zeros(D)),)
-            return GroupAction(group.name, math.inf, group.lie_dimension, gens, group.family,
-                               planes=((i, j),), axis=group.axis, group=group, quadrature=Q)
-        if group.family == "axis_stabilizer":
-            others = [i for i in range(D) if i != group.axis]
-            planes = tuple((others[k], others[k + 1]) for k in range(len(others) - 1))
-            gens = tuple((rotation_in_plane(D, i, j, 2 * math.pi / Q), np.zeros(D))
-                         for i, j in planes)
-            return GroupAction(group.name, math.inf, group.lie_dimension, gens, group.family,
-                               planes=planes, axis=group.axis, group=group, quadrature=Q)
-        if group.family == "torus_translation":
-            gens = []
-            for c in group.coordinates:
-                t = np.zeros(D)
-                t[c] = 1.0 / Q
-                gens.append((np.eye(D), t))
-            return GroupAction(group.name, math.inf, group.lie_dimension, tuple(gens),
-                               group.family, coordinates=tuple(group.coordinates), group=group,
-                               quadrature=Q)
-        raise GroupError(
-            f"learning with the continuous group {group.name!r} (family {group.family!r}) is "
-            "not supported; use an axis rotation, an axis stabilizer or torus translations"
-        )
+        # the group knows its quadrature generators (and refuses SO(D) and hopf itself)
+        gens, planes, axis, coords = group.learning_generators(D, Q)
+        return GroupAction(group.name, math.inf, group.lie_dimension, gens, group.family,
+                           planes=planes, axis=axis,
+                           coordinates=coords if coords is not None else (), group=group,
+                           quadrature=Q)
     raise GroupError(
         f"expected a FiniteGroup, ContinuousGroup or group spec string; got {type(group).__name__}"
     )
@@ -377,31 +355,15 @@ def canonicalizer(action: GroupAction, domain: Any,
         Provides ``apply(linear, translation, X)`` and, for tori, ``period``/``origin``.
     """
     periodic = getattr(domain, "is_periodic", False)
-    if action.family in ("axis_rotation", "axis_stabilizer"):
-        planes = action.planes
+    if hasattr(action.group, "orbit_representative"):
+        # a continuous family maps each point to its orbit's representative itself
+        group = action.group
+        origin = getattr(domain, "origin", None)
 
-        def canon_rot(X: np.ndarray) -> np.ndarray:
-            Y = np.array(X, dtype=np.float64, copy=True)
-            if action.family == "axis_rotation":
-                i, j = planes[0]
-                Y[:, i] = np.hypot(X[:, i], X[:, j])
-                Y[:, j] = 0.0
-            else:
-                others = [k for k in range(X.shape[1]) if k != action.axis]
-                Y[:, others] = 0.0
-                Y[:, others[0]] = np.linalg.norm(X[:, others], axis=1)
-            return Y
+        def canon_continuous(X: np.ndarray) -> np.ndarray:
+            return group.orbit_representative(X, origin)
 
-        return canon_rot
-    if action.family == "torus_translation":
-        coords = list(action.coordinates)
-
-        def canon_tr(X: np.ndarray) -> np.ndarray:
-            Y = np.array(X, dtype=np.float64, copy=True)
-            Y[:, coords] = domain.origin
-            return Y
-
-        return canon_tr
+        return canon_continuous
     lin, tr = action.elements()
     diag_entries = np.einsum("gii->gi", lin)
     is_diag = np.all(np.abs(lin - diag_entries[:, :, None] * np.eye(lin.shape[1])) < 1e-12)

@@ -443,11 +443,10 @@ class SphereKernel(SpectralKernel):
     def averaged(self, action: GroupAction) -> Any:
         """Exact Haar average for rotations fixing an axis (zonal harmonics, m = 0):
         the mean of P_l(<g x, y>) over the stabilizer of e_a is P_l(x_a) P_l(y_a)."""
-        zonal = action.axis is not None and (action.family == "axis_stabilizer" or (
-            action.family == "axis_rotation" and self.domain.dim == 2))
-        if not zonal:
+        a = (action.group.zonal_axis(self.domain.dim)
+             if hasattr(action.group, "zonal_axis") else None)
+        if a is None:
             return super().averaged(action)
-        a = action.axis
         d = self.domain.dim
         w = self.weights * self.multiplicities / self.domain.volume
         from .._harmonics import _iterate_normalized

@@ -45,10 +45,8 @@ def quotient_dimension(kernel: SpectralKernel, group: Any) -> int:
         return int(act.quotient_dim)
     if act.is_finite:
         return d
-    if act.family == "axis_rotation":
-        return d - 1
-    if act.family == "axis_stabilizer":
-        return 1
+    if hasattr(act.group, "quotient_dimension_on"):
+        return int(act.group.quotient_dimension_on(d))
     return d - len(act.coordinates)
 
 
