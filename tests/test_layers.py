@@ -201,8 +201,8 @@ def test_the_invariant_meshes_do_not_import_the_generators_back():
 
 
 # Inside weylgain.learning every arrow points down this list (kernels at the bottom).
-LEARNING_ORDER = ("invariance", "kernels", "domains", "targets", "theory", "fit", "curves", "scale",
-                  "experiment")
+LEARNING_ORDER = ("invariance", "kernels", "product_kernels", "domains", "targets", "theory",
+                  "fit", "curves", "scale", "experiment")
 
 
 @pytest.mark.parametrize("name", LEARNING_ORDER)

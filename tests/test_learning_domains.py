@@ -14,7 +14,8 @@ from scipy.special import eval_legendre
 from weylgain.errors import ParameterError, SpecError
 from weylgain.learning import random_target
 from weylgain.learning.domains import action_for, kernel_for
-from weylgain.learning.kernels import ProductSphereKernel, SphereKernel, TorusKernel
+from weylgain.learning.kernels import SphereKernel, TorusKernel
+from weylgain.learning.product_kernels import ProductSphereKernel
 from weylgain.learning.targets import invariant_dimensions, quotient_dimension
 
 

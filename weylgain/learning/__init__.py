@@ -37,8 +37,9 @@ from .curves import (LearningCurve, _common_slope_gain, _equal_risk_ratio, _Prim
 from .domains import action_for, kernel_for
 from .experiment import experiment
 from .fit import FittedModel, fit_krr, rate_ridge
-from .kernels import (MeshDomain, MeshKernel, ProductSphereKernel, SpectralKernel,
-                      SphereDomain, SphereKernel, TorusDomain, TorusKernel)
+from .kernels import (MeshDomain, MeshKernel, SpectralKernel, SphereDomain, SphereKernel,
+                      TorusDomain, TorusKernel)
+from .product_kernels import ProductSphereKernel
 from .scale import ScaledCurves, measure_curves
 from .targets import (INVARIANCE_METHODS, SpectralTarget, _action, invariant_dimensions,
                       quotient_dimension, random_target, sample)

@@ -18,7 +18,8 @@ import numpy as np
 
 from ..errors import GroupError, ParameterError, SpecError, WeylgainError
 from .invariance import GroupAction, action_from_record, as_action
-from .kernels import ProductSphereKernel, SpectralKernel, SphereKernel, TorusKernel
+from .kernels import SpectralKernel, SphereKernel, TorusKernel
+from .product_kernels import ProductSphereKernel
 
 __all__ = ["kernel_for", "action_for"]
 
