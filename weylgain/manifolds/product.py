@@ -67,7 +67,11 @@ class Product(Manifold):
         return tuple(x for v in lengths for x in v)
 
     def linear_blocks(self) -> tuple[int, ...] | None:
-        if any(f.sphere_radius() is None for f in self.parts):
+        """One block per factor when an orthogonal group acts on every factor as a whole
+        (spheres and balls); None when a factor admits none (tori, boxes), only a subgroup
+        (a hemisphere must fix its last axis, which a block action does not check), or is a
+        quotient by -I (RP^d: the product's geometry works on the factors' covers)."""
+        if any(not _linear_factor(f) for f in self.parts):
             return None
         return tuple(f.ambient_dim for f in self.parts)
 
@@ -162,3 +166,10 @@ class Product(Manifold):
             rest = sp.Mul(*[vols[m] for m in range(len(vols)) if m not in (i, j)])
             return sp.sqrt(2) * vols[i] * rest
         return sp.S.Zero
+
+
+def _linear_factor(f: Manifold) -> bool:
+    """True when every orthogonal map of the factor's R^n maps it onto itself."""
+    blocks = f.linear_blocks()
+    return blocks is not None and len(blocks) == 1 and f.halfspace_axis() is None and \
+        not f.antipodal_blocks()
