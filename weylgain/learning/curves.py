@@ -50,8 +50,8 @@ class LearningCurve:
     predicted_gain : dict
         "order" ``|G|`` (finite groups), "spectral": ratio of the kernels' degrees of freedom
         at the median chosen ridge with exact invariant multiplicities (includes the
-        boundary term), and "gain_module": weylgain.gain.predict_gain's answer when it
-        is available.
+        boundary term), and "quotient": d_G, vol(M/G) and |G_eff| of the orbit space
+        (:func:`weylgain.geometry.quotient_geometry`) when they can be derived.
     settings : dict
     theory : dict
         The measured savings and exponents against the predicted ones (filled by
@@ -157,22 +157,17 @@ def _equal_risk_ratio(n_values: np.ndarray, plain: np.ndarray, other: np.ndarray
     return out
 
 
-def _gain_module_prediction(domain: Any, action: GroupAction, smoothness: float) -> Any:
-    """weylgain.gain.predict_gain's prediction as a dict, or None when unavailable."""
-    try:
-        from .. import gain as gain_module  # optional: never breaks a curve
-    except ImportError:
-        return None
-    fn = getattr(gain_module, "predict_gain", None)
-    if fn is None:
-        return None
+def _quotient_prediction(domain: Any, action: GroupAction) -> Any:
+    """d_G, vol(M/G) and |G_eff| of the domain's orbit space (weylgain.geometry, the layer
+    below learning) as a dict, or None when the geometry cannot be derived for this pair."""
+    from ..geometry import quotient_geometry
+
     group = action.group if action.group is not None else action.name
-    for args in ((domain.name, group), (domain.name, action.name)):
+    for g in (group, action.name):
         try:
-            res = fn(*args, s=smoothness)
-        except Exception:  # the hook must never break an experiment
+            return quotient_geometry(domain.name, g).to_dict()
+        except WeylgainError:  # no closed form for this pair: the curve stands without it
             continue
-        return res.to_dict() if hasattr(res, "to_dict") else res
     return None
 
 
@@ -374,7 +369,7 @@ def _sample_ratios(methods: tuple[str, ...], n_values: np.ndarray, risks: np.nda
 def _predicted_gain(kernel: SpectralKernel, act: GroupAction, ridges: np.ndarray,
                     grid: np.ndarray) -> dict[str, Any]:
     """The gains the theory predicts: the group order, the ratio of degrees of freedom at the
-    median chosen ridge, and weylgain.gain's prediction."""
+    median chosen ridge, and the orbit space's d_G and vol(M/G)."""
     dom = kernel.domain
     predicted: dict[str, Any] = {"order": None if math.isinf(act.order) else int(act.order)}
     inv_dims = invariant_dimensions(kernel, act)
@@ -384,7 +379,7 @@ def _predicted_gain(kernel: SpectralKernel, act: GroupAction, ridges: np.ndarray
     predicted["spectral"] = (_degrees_of_freedom(mu, kernel.multiplicities, eta_med)
                              / _degrees_of_freedom(mu, inv_dims, eta_med))
     predicted["spectral_ridge"] = eta_med
-    predicted["gain_module"] = _gain_module_prediction(dom, act, kernel.smoothness)
+    predicted["quotient"] = _quotient_prediction(dom, act)
     return predicted
 
 
