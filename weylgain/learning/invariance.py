@@ -130,7 +130,7 @@ class GroupAction:
         """One Haar-random element of a continuous group (a true group element, any angle)."""
         D = self.generators[0][0].shape[0]
         a, t = np.eye(D), np.zeros(D)
-        if self.family == "torus_translation":
+        if self.coordinates:  # translations of these coordinates (a subtorus): any shift
             t = np.zeros(D)
             t[list(self.coordinates)] = rng.random(len(self.coordinates))
             return a, t
