@@ -2,8 +2,9 @@
 
 The flat public API: meshes and the Laplace-Beltrami operator, exact eigenvalue counts and
 Weyl fits, groups and quotient spaces, exact invariant counts, the gain calculator and
-learning with invariances. Plotting lives in :mod:`weylgain.plotting` and the symbolic
-(sympy) layer in :mod:`weylgain.symbolic`; neither is imported here.
+learning with invariances. Plotting lives in :mod:`weylgain.plotting`; the symbolic (sympy)
+layer is :mod:`weylgain.manifolds` (the families) and :mod:`weylgain.geometry` (M/G and the
+risk formulas).
 
 ``import weylgain`` is cheap (no scipy, sympy, matplotlib or numba): every name below is
 imported from its module on first access (a module-level ``__getattr__``), so a command

@@ -1,7 +1,7 @@
 """The gain calculator: how much less data does a symmetry buy?
 
 :func:`predict_gain` answers from theory (docs/theory.md#orbit-spaces and #gain, via
-:mod:`weylgain.symbolic`): for data on a manifold M whose target is invariant under a group G,
+:mod:`weylgain.geometry`): for data on a manifold M whose target is invariant under a group G,
 the minimax excess risk of kernel ridge regression behaves like
 
     R(n) ~ (sigma^2 vol(M/G) / n)^(s / (s + d_G/2)),
