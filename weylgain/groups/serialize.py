@@ -7,6 +7,8 @@ Formats (``kind`` may be omitted; it is inferred from the keys)::
     {"translations": [integer vectors], "generators": [{"linear": ..., "translation": ...}]}
     {"kind": "finite", "generators": [{"linear": ..., "translation": ...}], "name": ...}
     {"kind": "named", "spec": "SO(3)"}         (optionally "dim")
+    {"spec": "SO(3) x Sym(2)@2,3"}             (in a group file: resolved on its manifold,
+                                                weylgain.groups.resolve)
     {"kind": "continuous", "name": "SO(2)", "family": ..., "dim": ..., ...}
 
 A group file adds ``"manifold": "S3"`` (a :func:`weylgain.manifolds.parse_manifold` spec).
@@ -197,8 +199,15 @@ def _affine_list(d: dict, key: str) -> list:
     return out
 
 
-def group_from_dict(d: dict[str, Any]) -> Any:
+def group_from_dict(d: dict[str, Any], manifold: Any = None) -> Any:
     """A group from its dictionary (module docstring for the formats).
+
+    Parameters
+    ----------
+    d : dict
+    manifold : Manifold or str, optional
+        With ``"spec"``: the spec is resolved on this manifold (:func:`weylgain.groups.resolve`:
+        products, ``"SO(3) x Sym(2)@2,3"``, ``"SO(3)@1"``); without it, ``named(spec, dim)``.
 
     Raises
     ------
@@ -236,7 +245,12 @@ def group_from_dict(d: dict[str, Any]) -> Any:
     if kind == "named":
         if not isinstance(d.get("spec"), str):
             raise SpecError("group dictionary: 'spec' must be a group spec string")
-        return named(d["spec"], dim=_whole(d, "dim", 1, MAX_FILE_DIMENSION))
+        dim = _whole(d, "dim", 1, MAX_FILE_DIMENSION)
+        if manifold is not None and dim is None:
+            from .catalogue import resolve
+
+            return resolve(d["spec"], manifold)
+        return named(d["spec"], dim=dim)
     if kind == "lie":
         dim = _whole(d, "dim", 1, MAX_FILE_DIMENSION)
         alg = _matrices(d, "lie_algebra", dim)
@@ -423,4 +437,4 @@ def load_group_file(path: str | Path) -> tuple[str, Any]:
         raise SpecError(f"group file {str(p)!r} needs a 'manifold' key with a manifold spec "
                         "such as \"S3\" or \"T2\"")
     body = {k: v for k, v in d.items() if k != "manifold"}
-    return d["manifold"], group_from_dict(body)
+    return d["manifold"], group_from_dict(body, manifold=d["manifold"])
