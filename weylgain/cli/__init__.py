@@ -1,8 +1,17 @@
 """The ``weylgain`` command line: ``weylgain count | exact | gain | learn``.
 
 Each subcommand lives in its own module exposing ``add_parser(subparsers)`` and
-``run(args) -> int``. Errors that come from bad input (any :class:`WeylgainError`) print one
-line ``weylgain: error: ...`` and exit with status 2 (3 for a group that does not act).
+``run(args) -> int``. A refused request prints one line ``weylgain: error: ...`` and exits
+with a status that says which kind of refusal it is (:data:`EXIT_CODES`, docs/errors.md):
+
+====  ==============================================================================
+0     success
+1     a subcommand's own failure report (e.g. ``gain --measure`` on no usable mesh)
+2     bad input: a spec, option, file or group definition that is wrong or too large
+3     the group does not act on the manifold
+4     a valid question weylgain cannot answer (no method, or no certified result)
+130   interrupted (Ctrl-C); 141: output pipe closed
+====  ==============================================================================
 """
 
 from __future__ import annotations
@@ -12,9 +21,20 @@ import importlib
 import sys
 from typing import Sequence
 
-from ..errors import GroupError, WeylgainError
+from ..errors import GroupDefinitionError, GroupError, UnsupportedError, WeylgainError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "EXIT_CODES", "exit_status"]
+
+#: Exit status of each kind of refusal (see the module docstring and docs/errors.md).
+EXIT_CODES = {
+    "success": 0,
+    "failure reported by the subcommand": 1,
+    "bad input": 2,
+    "the group does not act on the manifold": 3,
+    "valid question that cannot be answered": 4,
+    "interrupted": 130,
+    "output pipe closed": 141,
+}
 
 _SUBCOMMANDS = ("count", "exact", "gain", "learn", "sweep")
 
@@ -56,6 +76,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def exit_status(exc: BaseException) -> int:
+    """The exit status of a weylgain error (:data:`EXIT_CODES`).
+
+    :class:`~weylgain.errors.GroupDefinitionError` (a malformed group) is bad input, 2; any
+    other :class:`~weylgain.errors.GroupError` (:class:`~weylgain.errors.ActionError`,
+    :class:`~weylgain.errors.NotInvariantError`) means the group does not act on the
+    manifold, 3; :class:`~weylgain.errors.UnsupportedError` (and its subclasses
+    :class:`~weylgain.errors.CountingError`, :class:`~weylgain.errors.EigenvalueError`) a
+    valid question that cannot be answered, 4; every other weylgain error is bad input, 2.
+    """
+    if isinstance(exc, GroupDefinitionError):
+        return EXIT_CODES["bad input"]
+    if isinstance(exc, GroupError):
+        return EXIT_CODES["the group does not act on the manifold"]
+    if isinstance(exc, UnsupportedError):
+        return EXIT_CODES["valid question that cannot be answered"]
+    return EXIT_CODES["bad input"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``weylgain`` console script; returns the exit status."""
     parser = build_parser()
@@ -65,12 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.run(args) or 0)
-    except GroupError as exc:
-        print(f"weylgain: error: {exc}", file=sys.stderr)
-        return 3
     except WeylgainError as exc:
         print(f"weylgain: error: {exc}", file=sys.stderr)
-        return 2
+        return exit_status(exc)
     except KeyboardInterrupt:
         print("weylgain: interrupted", file=sys.stderr)
         return 130

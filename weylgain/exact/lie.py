@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CountingError, GroupError, SpecError
+from ..errors import CountingError, GroupDefinitionError, SpecError
 
 __all__ = ["LieTorusData", "lie_sphere_dimensions", "lie_torus_data",
            "kernel_sphere_dimensions", "MAX_MONOMIALS"]
@@ -109,7 +109,7 @@ def _action_arrays(action: Any) -> tuple[np.ndarray, np.ndarray, int]:
         algebra = np.array(action.algebra, dtype=np.float64)
         generators = np.array(action.generators, dtype=np.float64)
     except AttributeError as exc:
-        raise GroupError(
+        raise GroupDefinitionError(
             f"expected a LinearAction (weylgain.groups.actions) with algebra and generators, "
             f"got {type(action).__name__}") from exc
     blocks = tuple(getattr(action, "blocks", ()) or ())
@@ -119,14 +119,14 @@ def _action_arrays(action: Any) -> tuple[np.ndarray, np.ndarray, int]:
     if generators.size == 0:
         generators = generators.reshape(0, algebra.shape[-1], algebra.shape[-1])
     if algebra.ndim != 3 or algebra.shape[1] != algebra.shape[2]:
-        raise GroupError(f"the algebra must have shape (m, D, D), got {algebra.shape}")
+        raise GroupDefinitionError(f"the algebra must have shape (m, D, D), got {algebra.shape}")
     if generators.ndim != 3 or generators.shape[1:] != algebra.shape[1:]:
-        raise GroupError(
+        raise GroupDefinitionError(
             f"generators must have shape (g, D, D) with the algebra's D = {algebra.shape[1]}, "
             f"got {generators.shape}")
     d = algebra.shape[1]
     if dim is not None and dim != d:
-        raise GroupError(f"the action's blocks {blocks} sum to {dim}, its matrices are {d}x{d}")
+        raise GroupDefinitionError(f"the action's blocks {blocks} sum to {dim}, its matrices are {d}x{d}")
     if len(blocks) > 1:
         raise SpecError(f"the action lives on a product with factors of ambient sizes {blocks}; "
                         "lie_sphere_dimensions counts on one sphere S^(D-1) (use "
@@ -134,15 +134,15 @@ def _action_arrays(action: Any) -> tuple[np.ndarray, np.ndarray, int]:
     if d < 2:
         raise SpecError(f"spheres need an ambient dimension D >= 2, got {d}")
     if not (np.all(np.isfinite(algebra)) and np.all(np.isfinite(generators))):
-        raise GroupError("the action has NaN or infinite entries")
+        raise GroupDefinitionError("the action has NaN or infinite entries")
     for a, x in enumerate(algebra):
         scale = max(1.0, float(np.abs(x).max()))
         if np.abs(x + x.T).max() > 1e-10 * scale:
-            raise GroupError(f"algebra element {a} is not skew-symmetric: an orthogonal "
+            raise GroupDefinitionError(f"algebra element {a} is not skew-symmetric: an orthogonal "
                              "action needs X^T = -X")
     for i, g in enumerate(generators):
         if np.abs(g @ g.T - np.eye(d)).max() > 1e-8:
-            raise GroupError(f"generator {i} is not orthogonal (|g g^T - I| > 1e-8)")
+            raise GroupDefinitionError(f"generator {i} is not orthogonal (|g g^T - I| > 1e-8)")
     return algebra, generators, d
 
 

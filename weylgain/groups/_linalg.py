@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GroupError
+from ..errors import GroupDefinitionError
 
 SKEW_TOL = 1e-10  # |X + X^T| allowed in a Lie algebra basis
 SPAN_TOL = 1e-9  # relative residual of "Y lies in span(X)"
@@ -21,32 +21,40 @@ def as_matrix_stack(a: Any, what: str, D: int | None = None) -> np.ndarray:
     try:
         arr = np.array(a, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
-        raise GroupError(f"{what} must be numbers, an array of shape (k, D, D)") from exc
+        raise GroupDefinitionError(f"{what} must be numbers, an array of shape (k, D, D)") from exc
     if arr.ndim == 2 and arr.shape[0] == arr.shape[1] and arr.size:
         arr = arr[None]
     if arr.size == 0 and D is not None:
         return np.zeros((0, D, D))
     if arr.ndim != 3 or arr.shape[1] != arr.shape[2]:
-        raise GroupError(f"{what} must be square matrices, an array of shape (k, D, D); got "
+        raise GroupDefinitionError(f"{what} must be square matrices, an array of shape (k, D, D); got "
                          f"shape {arr.shape}")
     if D is not None and arr.shape[1] != D:
-        raise GroupError(f"{what} are {arr.shape[1]}x{arr.shape[1]} matrices but the group acts "
+        raise GroupDefinitionError(f"{what} are {arr.shape[1]}x{arr.shape[1]} matrices but the group acts "
                          f"on R^{D}")
     if not np.all(np.isfinite(arr)):
-        raise GroupError(f"{what} contain non-finite entries (nan or inf)")
+        raise GroupDefinitionError(f"{what} contain non-finite entries (nan or inf)")
     return np.ascontiguousarray(arr)
 
 
-def span_residual(basis: np.ndarray, Y: np.ndarray) -> float:
-    """Relative distance of the matrix Y from span(basis), basis of shape (m, D, D)."""
+def span_residual(basis: np.ndarray, Y: np.ndarray, scale: float | None = None) -> float:
+    """Distance of the matrix Y from span(basis), basis of shape (m, D, D), relative to
+    ``scale``.
+
+    ``scale`` is the size Y would have without cancellation (for a commutator [X, Y]:
+    |X| |Y|, Frobenius norms); default |Y| itself. Dividing by the scale of the inputs, not
+    by |Y|, keeps an exactly-zero commutator computed in floating point (rounding noise of
+    relative size 1e-16) at residual ~1e-16 instead of 1.
+    """
     ny = float(np.linalg.norm(Y))
-    if ny == 0.0:
+    ref = ny if scale is None else max(float(scale), ny)
+    if ny == 0.0 or ref == 0.0:
         return 0.0
     if basis.shape[0] == 0:
-        return 1.0
+        return ny / ref
     A = basis.reshape(basis.shape[0], -1).T
     coef, *_ = np.linalg.lstsq(A, Y.ravel(), rcond=None)
-    return float(np.linalg.norm(A @ coef - Y.ravel()) / ny)
+    return float(np.linalg.norm(A @ coef - Y.ravel()) / ref)
 
 
 def span_coefficients(basis: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -126,7 +134,7 @@ def torus_lattice(weights: np.ndarray, what: str) -> tuple[float, Any, str]:
         if len(chosen) == m:
             break
     if len(chosen) < m:
-        raise GroupError(f"{what}: the weights {weights.tolist()} have rank {len(chosen)} < {m}: "
+        raise GroupDefinitionError(f"{what}: the weights {weights.tolist()} have rank {len(chosen)} < {m}: "
                          "some direction of the algebra acts trivially (the basis is not "
                          "independent as an action)")
     B = weights[chosen]
@@ -136,7 +144,7 @@ def torus_lattice(weights: np.ndarray, what: str) -> tuple[float, Any, str]:
     if bad > 1e-8:
         freq = ", ".join(f"{w:.6g}" for w in weights[:, 0]) if m == 1 else str(
             np.round(weights, 6).tolist())
-        raise GroupError(
+        raise GroupDefinitionError(
             f"{what}: the frequencies ({freq}) of the one-parameter groups are not rationally "
             "related, so exp(t X) winds densely and its closure is a torus of higher dimension: "
             "the group is not closed. Use frequencies with rational ratios (e.g. 1 and 2, not 1 "

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GroupError
+from ..errors import ActionError, GroupDefinitionError
 
 __all__ = ["FactorStructure", "LinearAction", "TorusAction", "linear_action", "torus_action"]
 
@@ -106,6 +106,50 @@ class LinearAction:
         """Ambient dimension D."""
         return int(sum(self.blocks))
 
+    def generic_orbit_dimension(self, n_points: int = 3, seed: int = 0) -> int:
+        """Dimension of a generic orbit of the identity component: the generic rank of the
+        tangent vectors ``X_1 x, ..., X_m x``.
+
+        The rank is taken at ``n_points`` random Gaussian points x of R^D (the largest
+        value; the rank is lower only on a measure-zero set) by singular values judged
+        against ``|X_a| |x|`` (zero below 1e-11, nonzero above 1e-7, relative). On a
+        sphere, a ball or a product of spheres (the algebra is block diagonal, so it
+        commutes with rescaling each block) this is the orbit dimension at a generic point
+        of M, and ``dim M/G = dim M - generic_orbit_dimension()``.
+
+        Returns
+        -------
+        int
+            Between 0 and min(m, D - 1).
+
+        Raises
+        ------
+        UnsupportedError
+            Singular values without a clear gap (the rank is not decided in floating point).
+        """
+        from ..errors import UnsupportedError
+
+        m, D = int(self.algebra.shape[0]), self.dim
+        if m == 0:
+            return 0
+        rng = np.random.default_rng(seed)
+        norms = np.linalg.norm(self.algebra.reshape(m, -1), axis=1)
+        best, unclear = -1, None
+        for _ in range(max(int(n_points), 1)):
+            x = rng.standard_normal(D)
+            T = np.einsum("aij,j->ia", self.algebra, x) / (norms * np.linalg.norm(x))
+            s = np.linalg.svd(T, compute_uv=False)
+            if np.any((s > 1e-11) & (s < 1e-7)):
+                unclear = s  # rounding noise ~1e-16, a generic tangent vector ~1
+                continue
+            best = max(best, int(np.count_nonzero(s >= 1e-7)))
+        if best < 0:
+            raise UnsupportedError(
+                f"the tangent vectors of the orbit at random points have singular values "
+                f"{np.array2string(unclear, precision=2)} with no clear gap between zero and "
+                "nonzero: the orbit dimension is not decided in floating point")
+        return best
+
     def to_dict(self) -> dict:
         return {
             "kind": "linear",
@@ -158,6 +202,15 @@ class TorusAction:
         """Torus dimension D."""
         return int(sum(self.blocks))
 
+    def generic_orbit_dimension(self) -> int:
+        """Dimension of every orbit of the translations: the rank of the directions (exact,
+        integer vectors); ``dim M/G = D - generic_orbit_dimension()``."""
+        if self.directions.shape[0] == 0:
+            return 0
+        import sympy as sp
+
+        return int(sp.Matrix(self.directions.tolist()).rank())
+
     def to_dict(self) -> dict:
         return {
             "kind": "torus",
@@ -182,14 +235,14 @@ def _is_manifold(obj: Any) -> bool:
 
 def _require_manifold(manifold: Any) -> None:
     if not _is_manifold(manifold):
-        raise GroupError(f"action_on needs a weylgain.symbolic Manifold; got "
+        raise GroupDefinitionError(f"action_on needs a weylgain.symbolic Manifold; got "
                          f"{type(manifold).__name__}")
 
 
 def _linear_blocks(manifold: Any, D: int, name: str) -> tuple[int, ...]:
     _require_manifold(manifold)
     if manifold.ambient_dim != D:
-        raise GroupError(f"group {name!r} acts on R^{D} but {manifold.name} lives in "
+        raise ActionError(f"group {name!r} acts on R^{D} but {manifold.name} lives in "
                          f"R^{manifold.ambient_dim}; use weylgain.groups.resolve(group, manifold) "
                          "to act diagonally on identical factors or on one factor")
     blocks = manifold.linear_blocks()
@@ -199,7 +252,7 @@ def _linear_blocks(manifold: Any, D: int, name: str) -> tuple[int, ...]:
         bad = next((f for f in factors
                     if (f.linear_blocks() if len(factors) == 1 else f.sphere_radius()) is None),
                    factors[0])
-        raise GroupError(f"a linear (orthogonal) group acts on spheres, RP^d, balls and "
+        raise ActionError(f"a linear (orthogonal) group acts on spheres, RP^d, balls and "
                          f"products of spheres; not on {manifold.name} (factor {bad.name})")
     return tuple(int(b) for b in blocks)
 
@@ -212,7 +265,7 @@ def _check_blocks(manifold: Any, blocks: tuple[int, ...], algebra: np.ndarray,
             mats = list(algebra) + [F - np.eye(D) for F in generators]
             if any(np.abs(X[-1, :-1]).max(initial=0.0) > 1e-9 for X in mats) or any(
                     F[-1, -1] < 1 - 1e-9 for F in generators):
-                raise GroupError(f"group {name!r} moves the last axis, so it does not preserve "
+                raise ActionError(f"group {name!r} moves the last axis, so it does not preserve "
                                  f"the hemisphere {manifold.name}")
         return
     off = np.concatenate([[0], np.cumsum(blocks)])
@@ -220,13 +273,13 @@ def _check_blocks(manifold: Any, blocks: tuple[int, ...], algebra: np.ndarray,
         for i in range(len(blocks)):
             for j in range(len(blocks)):
                 if i != j and np.abs(X[off[i]:off[i + 1], off[j]:off[j + 1]]).max() > 1e-9:
-                    raise GroupError(f"group {name!r}: Lie algebra matrix {a} mixes factors {j + 1} "
+                    raise ActionError(f"group {name!r}: Lie algebra matrix {a} mixes factors {j + 1} "
                                      f"and {i + 1} of {manifold.name}; on a product the algebra "
                                      "must be block diagonal (act on each factor)")
     for g, F in enumerate(generators):
         why = manifold.check_map(F, np.zeros(F.shape[0]))
         if why:
-            raise GroupError(f"group {name!r}: generator {g} does not act on {manifold.name}: {why}")
+            raise ActionError(f"group {name!r}: generator {g} does not act on {manifold.name}: {why}")
 
 
 def linear_action(manifold: Any, algebra: np.ndarray, generators: np.ndarray, rational: bool,
@@ -256,7 +309,7 @@ def linear_action(manifold: Any, algebra: np.ndarray, generators: np.ndarray, ra
 
     Raises
     ------
-    GroupError
+    ActionError
         Not a manifold, another ambient dimension, a manifold no orthogonal group acts on,
         an algebra that mixes factors, or a generator that does not map M to itself.
     """
@@ -292,22 +345,22 @@ def torus_action(manifold: Any, directions: np.ndarray, linear: np.ndarray,
 
     Raises
     ------
-    GroupError
+    ActionError
         Not a manifold, not a flat torus, another dimension, or a generator that is not an
         isometry of this torus.
     """
     _require_manifold(manifold)
     lengths = manifold.torus_lengths()
     if lengths is None:
-        raise GroupError(f"a subtorus acts on flat tori; {manifold.name} is not one")
+        raise ActionError(f"a subtorus acts on flat tori; {manifold.name} is not one")
     D = int(directions.shape[1])
     if manifold.ambient_dim != D:
-        raise GroupError(f"group {name!r} acts on T^{D} but {manifold.name} has "
+        raise ActionError(f"group {name!r} acts on T^{D} but {manifold.name} has "
                          f"dimension {manifold.ambient_dim}; use weylgain.groups.resolve")
     for i in range(linear.shape[0]):
         why = manifold.check_map(linear[i], translation[i])
         if why:
-            raise GroupError(f"group {name!r}: generator {i} does not act on "
+            raise ActionError(f"group {name!r}: generator {i} does not act on "
                              f"{manifold.name}: {why}")
     blocks = tuple(f.dim for f in manifold.factors)
     return TorusAction(directions, linear, translation, tuple(float(L) for L in lengths), blocks,

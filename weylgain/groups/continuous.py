@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GroupError, SpecError
+from ..errors import GroupDefinitionError, GroupError, SpecError
 
 __all__ = ["ContinuousGroup", "CONTINUOUS_FAMILIES", "as_catalogue", "PolarOrbits",
            "SphericalOrbits", "HopfFibres", "TranslationOrbits"]
@@ -92,7 +92,7 @@ class ContinuousGroup:
 
     def __post_init__(self) -> None:
         if self.family not in CONTINUOUS_FAMILIES:
-            raise GroupError(
+            raise GroupDefinitionError(
                 f"unknown continuous family {self.family!r}; expected one of {CONTINUOUS_FAMILIES}"
             )
 
@@ -135,7 +135,7 @@ class ContinuousGroup:
             i, j = self.coordinates
             return rot(int(i), int(j))[None]
         if fam in ("axis_stabilizer", "rotation"):
-            coords = [c for c in range(D) if fam == "rotation" or c != self.axis]
+            coords = list(self.moved_coordinates())
             return np.array([rot(i, j) for a, i in enumerate(coords) for j in coords[a + 1:]])
         if fam == "hopf":
             return (rot(0, 1) + rot(2, 3))[None]
@@ -154,8 +154,7 @@ class ContinuousGroup:
             return TorusGroup(self.name, V, (), self.description)
         from .lie import LieGroup
 
-        moved = self.dim - (1 if self.family == "axis_stabilizer" else 0) \
-            if self.family in ("rotation", "axis_stabilizer") else 2
+        moved = len(self.moved_coordinates())
         if moved > MAX_MATRIX_ROTATION:
             from ..errors import ResourceError
 
@@ -178,10 +177,14 @@ class ContinuousGroup:
     def moved_coordinates(self) -> tuple[int, ...]:
         """The coordinates of R^D the group moves (all of them for SO(D) and hopf)."""
         fam = self.family
+        if fam == "axis_rotation" and self.coordinates is None:
+            return tuple(c for c in range(self.dim) if c != self.axis)[:2]
         if fam in ("axis_rotation", "torus_translation"):
             return tuple(int(c) for c in self.coordinates)
         if fam == "axis_stabilizer":
             return tuple(c for c in range(self.dim) if c != self.axis)
+        if fam == "rotation" and self.coordinates:
+            return tuple(int(c) for c in self.coordinates)  # SO(m) extended by the identity
         return tuple(range(self.dim))  # rotation, hopf
 
     def torus_translation_count(self) -> int | None:
@@ -208,9 +211,13 @@ class ContinuousGroup:
         if fam == "axis_stabilizer" or (fam == "axis_rotation" and D == 3):
             return PolarOrbits(int(D) - 2, self.axis)
         if fam == "rotation":
-            return SphericalOrbits()
+            fixed = [c for c in range(int(D)) if c not in self.moved_coordinates()]
+            if not fixed:
+                return SphericalOrbits()
+            # SO(D-1) extended by the identity on one axis: polar orbits about that axis
+            return PolarOrbits(int(D) - 2, fixed[0]) if len(fixed) == 1 else None
         if fam == "hopf":
-            return HopfFibres()
+            return HopfFibres() if int(D) == 4 else None
         if fam == "torus_translation":
             return TranslationOrbits(tuple(int(c) for c in (self.coordinates or ())))
         return None
@@ -239,49 +246,108 @@ class ContinuousGroup:
         family = self.family
         name = self.name or "custom"
         degrees = np.arange(max_degree + 1)
+        moved = self._moved_on_sphere(dim)
         if family == "hopf":
-            if dim != 4:
-                raise SpecError(f"the Hopf circle action lives on S^3 in R^4, not on S^{dim - 1}")
-            # bidegree (p, q) harmonics on C^2 carry e^{i(p-q)theta}: invariant iff p = q,
-            # dimension 2p + 1, in degree 2p
-            return np.where(degrees % 2 == 0, degrees + 1, 0).astype(np.int64)
-        coords = self.coordinates
-        if family == "axis_rotation":
-            n_rot = len(coords) if coords else 2
-        elif family == "axis_stabilizer":
-            n_rot = len(coords) if coords else dim - 1
-        elif family == "rotation":
-            n_rot = len(coords) if coords else dim
-        else:
+            if dim == 4:
+                # bidegree (p, q) harmonics on C^2 carry e^{i(p-q)theta}: invariant iff
+                # p = q, dimension 2p + 1, in degree 2p
+                return np.where(degrees % 2 == 0, degrees + 1, 0).astype(np.int64)
+            # the circle on C^2 extended by the identity on R^m, m = dim - 4: a monomial
+            # z^a zbar^b y^c is invariant iff |a| = |b| = p ((p+1)^2 of them, degree 2p), so
+            # dim P_k^G = sum_p (p+1)^2 C(k-2p+m-1, m-1); harmonics: P_k - P_{k-2}
+            m = dim - 4
+            poly = np.array([sum((p + 1) ** 2 * math.comb(int(k) - 2 * p + m - 1, m - 1)
+                                 for p in range(int(k) // 2 + 1)) for k in degrees],
+                            dtype=np.int64)
+            harmonic = poly.copy()
+            harmonic[2:] -= poly[:-2]
+            return harmonic
+        if family not in ("axis_rotation", "axis_stabilizer", "rotation"):
             raise SpecError(
                 f"continuous group {name} (family {family!r}) does not act on a "
                 "sphere; use SO(2), SO(n-1), SO(n) or hopf")
-        if not 2 <= n_rot <= dim:
+        n_rot = len(moved)
+        if n_rot < 2:
             raise SpecError(f"{name} rotates {n_rot} coordinates, cannot act on R^{dim}")
-        # the SO(m)-invariant polynomials on R^D are generated by |x_rot|^2 and the D-m fixed
-        # coordinates, so the harmonic Molien series is (1-t^2)/((1-t^2)(1-t)^{D-m}) = (1-t)^{m-D}
+        # SO(m) rotating m coordinates of R^D and fixing the other D - m (a group of R^n,
+        # n < D, is extended by the identity): the invariant polynomials are generated by
+        # |x_rot|^2 and the D-m fixed coordinates, so the harmonic Molien series is
+        # (1-t^2)/((1-t^2)(1-t)^{D-m}) = (1-t)^{m-D}
         free = dim - n_rot
         if free == 0:
             return (degrees == 0).astype(np.int64)
         return np.array([math.comb(int(k) + free - 1, free - 1) for k in degrees],
                         dtype=np.int64)
 
+    def _moved_on_sphere(self, dim: int) -> tuple[int, ...]:
+        """The coordinates of R^dim the group moves; refuses a group that needs more."""
+        if self.family == "torus_translation":
+            raise SpecError(f"continuous group {self.name} translates torus coordinates; it "
+                            "does not act on a sphere")
+        moved = self.moved_coordinates()
+        if self.family == "hopf" and dim < 4:
+            raise SpecError(f"the Hopf circle action lives on S^3 in R^4 (and on larger spheres, "
+                            f"fixing the extra coordinates), not on S^{dim - 1}")
+        if self.dim > dim or any(c >= dim for c in moved):
+            raise SpecError(f"{self.name} acts on R^{self.dim} (it moves coordinates "
+                            f"{list(moved)}); a sphere in R^{dim} is too small for it")
+        return moved
+
+    def extended(self, D: int) -> Any:
+        """The same group acting on R^D, as the identity on the coordinates past its own.
+
+        A rotation family keeps its closed forms (a ContinuousGroup moving the same
+        coordinates); the Hopf circle becomes a :class:`~weylgain.groups.LieGroup` on R^D.
+
+        Raises
+        ------
+        GroupError
+            D smaller than the group's dimension, or a torus translation.
+        """
+        D = int(D)
+        if D < self.dim:
+            raise GroupDefinitionError(f"cannot extend {self.name}, acting on R^{self.dim}, to R^{D}")
+        if D == self.dim:
+            return self
+        if self.family == "torus_translation":
+            raise GroupDefinitionError(f"{self.name} translates torus coordinates; extending it to R^{D} "
+                             "is a matter of the torus, not of R^D")
+        if self.family == "hopf":
+            from .lie import LieGroup
+
+            X = np.zeros((1, D, D))
+            X[0, :4, :4] = self.lie_algebra()[0]
+            return LieGroup(self.name, X, np.zeros((0, D, D)),
+                            f"{self.description or 'the Hopf circle'}; identity on the other "
+                            f"{D - 4} coordinates of R^{D}")
+        moved = self.moved_coordinates()
+        desc = (f"{self.description or self.name}; identity on the other {D - self.dim} "
+                f"coordinates of R^{D}")
+        if self.family == "axis_stabilizer":
+            # SO(n) on R^(n+1) fixing one axis: on R^D it rotates the same n coordinates
+            return ContinuousGroup(self.name, "rotation", self.lie_dimension, D,
+                                   coordinates=tuple(moved), description=desc)
+        return ContinuousGroup(self.name, self.family, self.lie_dimension, D, axis=self.axis,
+                               coordinates=tuple(moved), description=desc)
+
     def sphere_quotient(self, ambient: int, radius: float) -> tuple[int, float | None]:
         """(d_G, vol(M/G)) of the sphere S^{ambient-1} of the given radius, in floats.
 
         vol is None for a transitive action (d_G = 0).
         """
-        coords = self.coordinates
+        moved = self._moved_on_sphere(ambient)
         if self.family == "hopf":
-            # S^3 / U(1) = S^2 of radius r/2
-            return 2, _sphere_volume(2, radius / 2)
-        if self.family == "axis_rotation":
-            n_rot = len(coords) if coords else 2
-        elif self.family == "axis_stabilizer":
-            n_rot = len(coords) if coords else ambient - 1
-        else:
-            n_rot = len(coords) if coords else ambient
-        qd = ambient - n_rot
+            if ambient == 4:  # S^3 / U(1) = S^2 of radius r/2
+                return 2, _sphere_volume(2, radius / 2)
+            # fixed R^(D-4): x = (cos t u, sin t v), u in S^3, v in S^(D-5); the orbit of x
+            # is a circle of length 2 pi r cos t, so by the coarea formula
+            # vol = vol(S^3) vol(S^(D-5)) r^(D-2) / (2 pi) * int_0^(pi/2) cos^2 t sin^(D-5) t dt
+            n = ambient - 5
+            beta = math.gamma(1.5) * math.gamma((n + 1) / 2) / math.gamma((n + 4) / 2) / 2
+            vol = (_sphere_volume(3) * _sphere_volume(n) / (2 * math.pi) * beta
+                   * radius ** (ambient - 2))
+            return ambient - 2, vol
+        qd = ambient - len(moved)
         if qd == 0:
             return 0, None
         # S^{D-1}/SO(m) is the half sphere {r >= 0} of S^{D-m} (r = |x_rot|)
@@ -393,8 +459,8 @@ class ContinuousGroup:
             return d - 1
         if fam == "axis_stabilizer":
             return 1
-        if fam == "rotation":
-            return 0
+        if fam == "rotation":  # S^d in R^(d+1), SO(m) moving m coordinates (m = d+1: 0)
+            return max(d + 1 - len(self.moved_coordinates()), 0)
         if fam == "hopf":
             return d - 1
         return d - len(self.coordinates)
@@ -525,6 +591,6 @@ def as_catalogue(group: Any) -> ContinuousGroup | None:
     if not callable(getattr(group, "action_on", None)):
         hint = "; resolve a spec string first with weylgain.groups.named(spec) or " \
             "weylgain.groups.resolve(spec, manifold)" if isinstance(group, str) else ""
-        raise GroupError(f"as_catalogue needs a group object (ContinuousGroup, LieGroup, "
+        raise GroupDefinitionError(f"as_catalogue needs a group object (ContinuousGroup, LieGroup, "
                          f"TorusGroup or FiniteGroup); got {type(group).__name__}{hint}")
     return None

@@ -8,7 +8,8 @@ O(2) = SO(2) about z plus the 2-fold rotation about x.
 
 Validation (:class:`~weylgain.errors.GroupError`): skew symmetry (to 1e-10), linear
 independence, closure of the span under commutators (a Lie algebra), orthogonal generators
-that normalize the algebra, and closedness of exp: the centre of the algebra must
+that normalize the algebra (residuals measured against the size of the inputs, |X_a| |X_b|
+for a commutator, so that exact zeros computed in floating point pass), and closedness of exp: the centre of the algebra must
 exponentiate to a closed torus (frequencies with rational ratios, recognised as fractions
 with denominators up to 1000). A dense winding such as the frequencies (1, sqrt 2) is
 refused with the frequencies named. (The semisimple part of a compact Lie algebra always
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GroupError
+from ..errors import GroupDefinitionError
 from ._linalg import (
     SKEW_TOL,
     SPAN_TOL,
@@ -89,35 +90,38 @@ def validate_algebra(algebra: np.ndarray, generators: np.ndarray, what: str) -> 
     for a, X in enumerate(algebra):
         err = float(np.abs(X + X.T).max(initial=0.0))
         if err > SKEW_TOL:
-            raise GroupError(f"{what}: Lie algebra matrix {a} is not skew-symmetric: max |X + X^T| "
+            raise GroupDefinitionError(f"{what}: Lie algebra matrix {a} is not skew-symmetric: max |X + X^T| "
                              f"= {err:.3g} > {SKEW_TOL:g}; an orthogonal group's Lie algebra "
                              "consists of skew-symmetric matrices (X^T = -X)")
         if not np.any(X):
-            raise GroupError(f"{what}: Lie algebra matrix {a} is zero; drop it")
+            raise GroupDefinitionError(f"{what}: Lie algebra matrix {a} is zero; drop it")
     if m:
         flat = algebra.reshape(m, -1)
         s = np.linalg.svd(flat, compute_uv=False)
         if s[-1] <= 1e-9 * s[0]:
-            raise GroupError(f"{what}: the {m} Lie algebra matrices are linearly dependent "
+            raise GroupDefinitionError(f"{what}: the {m} Lie algebra matrices are linearly dependent "
                              f"(singular values {np.round(s, 12).tolist()}); give a basis "
                              "(independent matrices) of the Lie algebra")
         for a in range(m):
             for b in range(a + 1, m):
-                r = span_residual(algebra, _bracket(algebra[a], algebra[b]))
+                # relative to |X_a| |X_b|: a commutator that is exactly zero computes to
+                # rounding noise, which is no evidence against the span
+                r = span_residual(algebra, _bracket(algebra[a], algebra[b]),
+                                  float(np.linalg.norm(algebra[a]) * np.linalg.norm(algebra[b])))
                 if r > SPAN_TOL:
-                    raise GroupError(
+                    raise GroupDefinitionError(
                         f"{what}: the commutator [X_{a}, X_{b}] is not in the span of the basis "
                         f"(relative residual {r:.3g}): the span is not a Lie algebra. Add the "
                         "commutators to the basis (the group they generate is larger)")
     for i, F in enumerate(generators):
         err = float(np.abs(F @ F.T - np.eye(D)).max(initial=0.0))
         if err > _ORTHO_TOL:
-            raise GroupError(f"{what}: generator {i} is not orthogonal: max |F F^T - I| = "
+            raise GroupDefinitionError(f"{what}: generator {i} is not orthogonal: max |F F^T - I| = "
                              f"{err:.3g} > {_ORTHO_TOL:g}; groups act by isometries")
         for a, X in enumerate(algebra):
-            r = span_residual(algebra, F @ X @ F.T)
+            r = span_residual(algebra, F @ X @ F.T, float(np.linalg.norm(X)))
             if r > SPAN_TOL:
-                raise GroupError(
+                raise GroupDefinitionError(
                     f"{what}: generator {i} does not normalize the Lie algebra: F X_{a} F^T is "
                     f"not in the span (relative residual {r:.3g}), so <G0, F> is not compact "
                     "with identity component G0. Use generators with F G0 F^-1 = G0")
@@ -202,6 +206,50 @@ class LieGroup:
         return bool(self._cache["rational"])
 
     # ---------------------------------------------------------------- actions
+    def extended(self, D: int) -> "LieGroup":
+        """The same group acting on R^D, as the identity on coordinates ``dim .. D-1``.
+
+        Parameters
+        ----------
+        D : int
+            New ambient dimension, at least :attr:`dim`.
+
+        Returns
+        -------
+        LieGroup
+            Algebra (m, D, D) and generators (g, D, D) padded with zeros (algebra) and the
+            identity (generators); ``self`` when D equals :attr:`dim`.
+
+        Raises
+        ------
+        GroupDefinitionError
+            D smaller than the group's dimension.
+        """
+        D = int(D)
+        n = self.dim
+        if D < n:
+            raise GroupDefinitionError(f"cannot extend group {self.name!r}, acting on R^{n}, "
+                                       f"to R^{D}")
+        if D == n:
+            return self
+        alg = np.zeros((self.lie_dimension, D, D))
+        alg[:, :n, :n] = self.algebra
+        gens = np.repeat(np.eye(D)[None], self.generators.shape[0], axis=0)
+        gens[:, :n, :n] = self.generators
+        label = self.label or f"linear on R^{n}, the identity on the other {D - n} coordinates"
+        return LieGroup(self.name, alg, gens, self.description, None, label)
+
+    def acting_on(self, manifold: Any) -> "LieGroup":
+        """The group in the ambient dimension of ``manifold``: itself, or (one factor in
+        R^D, D larger than :attr:`dim`) :meth:`extended` to R^D, fixing the extra
+        coordinates. Products of identical factors are the business of
+        :func:`weylgain.groups.resolve` (a group named for one factor acts diagonally)."""
+        D = getattr(manifold, "ambient_dim", None)
+        factors = getattr(manifold, "factors", ())
+        if isinstance(D, int) and D > self.dim and len(factors) == 1:
+            return self.extended(D)
+        return self
+
     def action_on(self, manifold: Any) -> LinearAction:
         """The action data on a manifold of :mod:`weylgain.manifolds`.
 
@@ -209,24 +257,28 @@ class LieGroup:
         ----------
         manifold : Manifold
             A Sphere, ProjectiveSpace or Ball in R^D, or a product of spheres whose blocks
-            the algebra preserves (block diagonal) and the generators permute.
+            the algebra preserves (block diagonal) and the generators permute. A group of
+            R^n with n < D acts on a single sphere or ball of R^D as the identity on the
+            extra coordinates (:meth:`acting_on`).
 
         Raises
         ------
-        GroupError
+        ActionError
             The group does not act on this manifold.
         """
-        return linear_action(manifold, self.algebra, self.generators, self.rational,
-                             self.structure, self.label, self.name)
+        g = self.acting_on(manifold)
+        return linear_action(manifold, g.algebra, g.generators, g.rational,
+                             g.structure, g.label, g.name)
 
     def quotient_geometry(self, manifold: Any) -> Any:
         """d_G, vol(M/G) and the derivation (:class:`weylgain.geometry.QuotientGeometry`).
 
-        See :func:`weylgain.geometry.linear_quotient_geometry` for what is supported.
+        See :func:`weylgain.geometry.linear_quotient_geometry` for what is supported; a group
+        of R^n on a sphere of R^D, D > n, is extended by the identity first.
         """
         from ..geometry.lie import linear_quotient_geometry  # the layer above: a lazy import
 
-        return linear_quotient_geometry(manifold, self)
+        return linear_quotient_geometry(manifold, self.acting_on(manifold))
 
     def with_label(self, label: str, structure: FactorStructure | None = None) -> "LieGroup":
         return LieGroup(self.name, self.algebra, self.generators, self.description,
@@ -285,12 +337,12 @@ def lie_group(algebra: Any, generators: Any = None, name: str | None = None,
         alg = (np.asarray(algebra, dtype=np.float64) if not isinstance(algebra, np.ndarray)
                else algebra)
     except (TypeError, ValueError):
-        raise GroupError(f"the Lie algebra basis must be real matrices of shape (m, D, D); got "
+        raise GroupDefinitionError(f"the Lie algebra basis must be real matrices of shape (m, D, D); got "
                          f"{algebra!r}") from None
     if alg.ndim == 2 and alg.shape[0] == alg.shape[1] and alg.size:
         alg = alg[None]
     if alg.ndim != 3:
-        raise GroupError(f"the Lie algebra basis must have shape (m, D, D); got shape {alg.shape}")
+        raise GroupDefinitionError(f"the Lie algebra basis must have shape (m, D, D); got shape {alg.shape}")
     D = alg.shape[1]
     gens = np.zeros((0, D, D)) if generators is None else generators
     return LieGroup(name or "lie", alg, gens, description)
