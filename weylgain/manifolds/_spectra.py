@@ -104,3 +104,161 @@ def product_spectrum(tables: list[Spectrum], lam: float, name: str) -> Spectrum:
                                 "choose a smaller cut-off lam")
         eig, mult = s[starts], np.add.reduceat(p, starts)
     return eig, mult
+
+
+# --- the Neumann ball: zeros of Bessel cross-products -------------------------------------
+#
+# The Neumann eigenfunctions of the unit ball B^d are g(k r) Y_l with Y_l a spherical harmonic
+# of degree l on S^(d-1) and g(x) = x^(1 - d/2) J_nu(x), nu = l + d/2 - 1. The condition
+# g'(k) = 0 reads f(k) = k J_nu'(k) + (1 - d/2) J_nu(k) = 0. Completeness rests on three facts:
+#   * l = 0: f(x) = -x J_(d/2)(x) (since nu = d/2 - 1), so the roots are 0 (the constants) and
+#     the zeros of J_(d/2);
+#   * l >= 1: a + nu = l > 0 with a = 1 - d/2, so (Dixon) the positive zeros of f interlace with
+#     those of J_nu: exactly one in (0, j_(nu,1)) and one in each (j_(nu,i), j_(nu,i+1));
+#     the Rayleigh quotient puts the first above x0 = sqrt(l (l + d - 2));
+#   * the zeros of J_nu (nu >= 1/2 here) lie beyond nu and are more than 3 apart (Sturm
+#     comparison for sqrt(x) J_nu), so a grid of step 1 from nu brackets each one once.
+
+_GRID_STEP = 1.0
+
+
+def _bessel_f(nu: np.ndarray, a: np.ndarray, b: float, x: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """f = a J_nu(x) + b x J_nu'(x) and its x-derivative a J' + b (nu^2/x - x) J
+    (J' = J_(nu-1) - nu J_nu / x; Bessel's equation for J'')."""
+    from scipy.special import jv
+
+    J = jv(nu, x)
+    Jp = jv(nu - 1, x) - nu * J / x
+    return a * J + b * x * Jp, a * Jp + b * (nu * nu / x - x) * J
+
+
+def _refine(nu: np.ndarray, a: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray
+            ) -> np.ndarray:
+    """The one root of f in each bracket [lo, hi] (f changes sign there): Newton steps kept
+    inside the bracket (bisection where a step leaves it), all brackets at once."""
+    lo, hi = lo.astype(np.float64).copy(), hi.astype(np.float64).copy()
+    flo = _bessel_f(nu, a, b, lo)[0]
+    x = 0.5 * (lo + hi)
+    out = np.empty_like(x)
+    idx = np.arange(len(x))
+    for _ in range(200):
+        fx, dfx = _bessel_f(nu, a, b, x)
+        left = np.sign(fx) == np.sign(flo)
+        lo = np.where(left, x, lo)
+        flo = np.where(left, fx, flo)
+        hi = np.where(left, hi, x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x - fx / dfx
+        inside = np.isfinite(newton) & (newton >= lo) & (newton <= hi)
+        new = np.where(inside, newton, 0.5 * (lo + hi))
+        new = np.where(fx == 0, x, new)
+        done = (inside & (np.abs(newton - x) <= 1e-14 * x)) | (hi - lo <= 1e-15 * x) | \
+            (fx == 0)
+        out[idx[done]] = new[done]
+        keep = ~done
+        if not keep.any():
+            return out
+        idx, nu, a, lo, hi, flo, x = (v[keep] for v in (idx, nu, a, lo, hi, flo, new))
+    raise CountingError("the Bessel root refinement did not converge (please report: "
+                        "this should not happen)")
+
+
+def _bessel_zeros(nus: np.ndarray, xmax: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every zero of J_nu in (0, xmax] for each order nu in ``nus`` (all >= 1/2):
+    (zeros, index into nus), grouped by order, ascending within an order."""
+    from scipy.special import jv
+
+    counts = np.maximum(np.ceil((xmax - nus) / _GRID_STEP).astype(np.int64), 0)
+    owner = np.repeat(np.arange(len(nus)), counts + 1)
+    starts = np.concatenate([[0], np.cumsum(counts + 1)[:-1]])
+    pos = np.arange(len(owner)) - np.repeat(starts, counts + 1)
+    grid = np.minimum(nus[owner] + _GRID_STEP * pos, xmax)
+    vals = jv(nus[owner], grid)
+    s = np.sign(vals)
+    same = owner[:-1] == owner[1:]
+    cells = np.flatnonzero(same & (s[:-1] * s[1:] < 0))
+    node = np.flatnonzero((s == 0) & (grid > 0))
+    zeros = np.concatenate([
+        _refine(nus[owner[cells]], np.ones(len(cells)), 0.0, grid[cells], grid[cells + 1]),
+        grid[node]])
+    which = np.concatenate([owner[cells], owner[node]])
+    order = np.lexsort((zeros, which))
+    return zeros[order], which[order]
+
+
+def _ball_radial_roots(d: int, kmax: float) -> tuple[np.ndarray, np.ndarray]:
+    """(k, l): every Neumann radial root k <= kmax of the unit ball B^d with its degree l."""
+    if d == 1:
+        degrees = np.arange(2)
+    else:  # the first root of degree l lies above sqrt(l (l + d - 2))
+        degrees = np.arange(int(math.floor(kmax)) + 2)
+        degrees = degrees[(degrees == 0) | (degrees * (degrees + d - 2) < kmax * kmax)]
+    # l = 0: f = -x J_(d/2), the constant and the zeros of J_(d/2)
+    z0, _ = _bessel_zeros(np.array([d / 2]), kmax)
+    ls = degrees[degrees > 0]
+    if not len(ls):
+        return np.concatenate([[0.0], z0]), np.zeros(len(z0) + 1, dtype=np.int64)
+    nus = ls + d / 2 - 1
+    zs, which = _bessel_zeros(nus, kmax)
+    x0 = np.maximum(np.sqrt(ls * (ls + d - 2.0)), 1e-3)
+    keep = zs > x0[which]  # (the zeros of J_nu lie beyond nu >= x0 anyway)
+    zs, which = zs[keep], which[keep]
+    # intervals (x0, j_1), (j_1, j_2), ..., (j_m, kmax) of each degree
+    lo = np.concatenate([x0, zs])
+    grp = np.concatenate([np.arange(len(ls)), which])
+    order = np.lexsort((lo, grp))
+    lo, grp = lo[order], grp[order]
+    last = np.append(grp[1:] != grp[:-1], True)
+    hi = np.where(last, kmax, np.roll(lo, -1))
+    valid = lo < hi
+    lo, hi, grp, last = lo[valid], hi[valid], grp[valid], last[valid]
+    a = np.full(len(lo), 1 - d / 2)
+    flo = _bessel_f(nus[grp], a, 1.0, lo)[0]
+    fhi = _bessel_f(nus[grp], a, 1.0, hi)[0]
+    change = flo * fhi < 0
+    # every interval up to the last zero of J_nu holds exactly one root (interlacing)
+    if not (change | last | (fhi == 0)).all():
+        raise CountingError(f"the Neumann roots of B{d} do not interlace with the zeros of "
+                            "J_nu (please report: this should not happen)")
+    roots = _refine(nus[grp[change]], a[change], 1.0, lo[change], hi[change])
+    exact = fhi == 0
+    k = np.concatenate([[0.0], z0, roots, hi[exact]])
+    l = np.concatenate([np.zeros(len(z0) + 1, dtype=np.int64), ls[grp[change]],
+                        ls[grp[exact]]])
+    return k, l.astype(np.int64)
+
+
+def harmonic_dimension(n: int, l: int) -> int:
+    """The dimension of the spherical harmonics of degree l on S^n (S^0: degrees 0 and 1)."""
+    if n == 0:
+        return 1 if l in (0, 1) else 0
+    return math.comb(l + n, n) - (math.comb(l + n - 2, n) if l >= 2 else 0)
+
+
+def ball_neumann_modes(d: int, lam: float, radius: float, name: str
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(eigenvalues, degrees) of the Neumann ball B^d(radius) below lam, one entry per radial
+    mode, sorted by eigenvalue (then degree)."""
+    kmax = math.sqrt(lam) * radius
+    # radial modes: about sum_l (kmax - l) / pi ~ kmax^2 / (2 pi); the grid pi times more
+    _check_rows(kmax * kmax / 2 + 2 * kmax + 4, name)  # the bracketing grid
+    k, deg = _ball_radial_roots(d, kmax)
+    eig = (k / radius) ** 2
+    keep = eig <= lam
+    eig, deg = eig[keep], deg[keep]
+    order = np.lexsort((deg, eig))
+    return np.ascontiguousarray(eig[order]), np.ascontiguousarray(deg[order])
+
+
+def ball_spectrum(d: int, radius: float, lam: float, name: str) -> Spectrum:
+    """The Neumann spectrum of B^d(radius) below lam: distinct eigenvalues (radial modes of
+    different degrees never coincide in exact arithmetic; equal ones to round-off merged) and
+    multiplicities sum of dim H_l(S^(d-1))."""
+    eig, deg = ball_neumann_modes(d, lam, radius, name)
+    mult = np.array([harmonic_dimension(d - 1, int(l)) for l in deg], dtype=np.int64)
+    if not len(eig):
+        return eig, mult
+    new = np.concatenate([[True], np.diff(eig) > 1e-12 * np.maximum(1.0, eig[1:])])
+    starts = np.flatnonzero(new)
+    return eig[starts], np.add.reduceat(mult, starts)
