@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import sympy as sp
@@ -74,6 +75,27 @@ class Product(Manifold):
         if any(not _linear_factor(f) for f in self.parts):
             return None
         return tuple(f.ambient_dim for f in self.parts)
+
+    def mesh_ladders(self, level: int | None, group: Any = None
+                     ) -> list[list[Callable[[], Any]]]:
+        """Product meshes (the tensor-product element on the factors' meshes), one ladder per
+        choice of the factors' mesh families; level k has about 500 * 2^k vertices, the
+        factors meshed at matching mean edges (see :func:`weylgain.product_mesh.product_ladders`).
+
+        Raises
+        ------
+        SpecError
+            A factor has no mesh here (the message names it).
+        """
+        from ..product_mesh import product_ladders
+
+        for f in self.parts:
+            try:
+                f.mesh_ladders(0, None)
+            except SpecError as exc:
+                raise SpecError(f"measure_gain cannot mesh {self.name}: its factor {f.name} "
+                                f"has no mesh ({exc})") from None
+        return product_ladders(self, level, group)
 
     def prefers_exact_counts(self) -> bool:
         # products of spheres or of tori have exact counts (and no mesh here)

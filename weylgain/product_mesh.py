@@ -1,0 +1,755 @@
+"""The tensor-product finite element on a product M_1 x ... x M_k of meshed manifolds.
+
+A :class:`ProductMesh` is the list of its factor meshes; its vertices are the tuples
+(v_1, ..., v_k) of factor vertices (numbered in C order: the last factor fastest) and its
+cells the products of factor simplices (prisms for a triangle times an edge). The basis
+functions are the products phi_1(x_1) ... phi_k(x_k) of the factors' P1 functions, so the
+pencil is
+
+    K = sum_i M_1 (x) ... (x) K_i (x) ... (x) M_k,      M = M_1 (x) ... (x) M_k
+
+(Kronecker products of the factors' P1 pencils), and its eigenvalues are exactly the sums
+lam_1 + ... + lam_k of the factors' discrete eigenvalues (the eigenvectors are the products
+of the factors' eigenvectors). With lumped factor masses, M is the product of the lumped
+masses and the eigenvalues are the sums of the factors' lumped-mass eigenvalues.
+
+A group acting factor by factor (each element maps factor i onto some factor j isometrically,
+torus factors included) permutes the product vertices by the factors' vertex maps, and the
+invariant problem is reduced by vertex orbits as in :mod:`weylgain.quotient`. A continuous
+group moving the coordinates of one factor is reduced on that factor (its orbit-space mesh
+and density) and tensored with the other factors' pencils.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import GroupError, NotInvariantError
+from .mesh import Mesh
+
+__all__ = ["ProductMesh", "ProductQuotient", "product_pencil", "product_memory"]
+
+#: Unknowns a continuous quotient aims at when its factors can be remeshed: the orbit space
+#: of M is smaller than M, so it is meshed finer than M (more eigenvalues resolved).
+QUOTIENT_UNKNOWNS = 20_000
+
+#: bytes per stored nonzero of the product pencil while it is assembled: the k Kronecker
+#: terms, their sum and the mass (data 8 + index 4 each), with the COO intermediates of
+#: scipy's kron (row, column, data: 24 bytes) for the largest term
+_BYTES_PER_NONZERO = 12.0 * 4 + 24.0
+
+
+def _kron_all(mats: list[sp.spmatrix]) -> sp.csr_matrix:
+    out = mats[0]
+    for m in mats[1:]:
+        out = sp.kron(out, m, format="csr")
+    return sp.csr_matrix(out)
+
+
+def product_memory(pencils_nnz: list[int], n_unknowns: int) -> float:
+    """Estimated peak bytes of assembling the Kronecker pencil.
+
+    Parameters
+    ----------
+    pencils_nnz : list of int
+        Nonzeros of each factor's stiffness matrix (the mass has the same pattern).
+    n_unknowns : int
+        Product of the factor sizes.
+
+    Returns
+    -------
+    float
+        Bytes.
+    """
+    nnz = float(np.prod([float(v) for v in pencils_nnz]))
+    return nnz * _BYTES_PER_NONZERO + 24.0 * float(n_unknowns)
+
+
+def _check_memory(nnz_factors: list[int], n: int, what: str) -> None:
+    from .resources import MemoryEstimate, check_memory
+
+    need = product_memory(nnz_factors, n)
+    check_memory(MemoryEstimate(what, need, f"{n:.3g} unknowns, about "
+                                f"{float(np.prod([float(v) for v in nnz_factors])):.3g} "
+                                "nonzeros"),
+                 "choose a coarser level, or a larger group (its quotient is smaller)")
+
+
+def product_pencil(pencils: list[tuple[sp.spmatrix, sp.spmatrix]], what: str = "the product "
+                   "pencil") -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """K = sum_i M_1 (x) .. K_i .. (x) M_k and M = M_1 (x) ... (x) M_k.
+
+    Parameters
+    ----------
+    pencils : list of (K_i, M_i)
+        The factors' stiffness and mass, each of shape (n_i, n_i).
+    what : str
+        The request in words, for the memory refusal.
+
+    Returns
+    -------
+    K, M : csr_matrix of shape (prod n_i, prod n_i)
+
+    Raises
+    ------
+    ResourceError
+        The Kronecker products would not fit in memory (checked before they are built).
+    """
+    n = int(np.prod([int(K.shape[0]) for K, _ in pencils]))
+    _check_memory([max(int(sp.csr_matrix(K).nnz), int(sp.csr_matrix(M).nnz))
+                   for K, M in pencils], n, what)
+    masses = [sp.csr_matrix(M) for _, M in pencils]
+    K = None
+    for i, (Ki, _) in enumerate(pencils):
+        term = _kron_all(masses[:i] + [sp.csr_matrix(Ki)] + masses[i + 1:])
+        K = term if K is None else K + term
+    return sp.csr_matrix(K), _kron_all(masses)
+
+
+# ====================================================================== the mesh
+@dataclass(frozen=True, eq=False)
+class ProductMesh:
+    """The product of factor meshes, carrying the tensor-product (Q1-type) element.
+
+    Parameters
+    ----------
+    factors : tuple of Mesh (or ProductMesh)
+        The factor meshes; nested products are flattened.
+    name : str, optional
+        Default: the factor names joined by ``" x "``.
+    remesh : callable (i, h) -> Mesh, optional
+        A mesh of factor i of the same family with mean edge about h (set by
+        :func:`product_ladders`). A continuous quotient uses it to mesh its orbit space
+        finer than M itself (about :data:`QUOTIENT_UNKNOWNS` unknowns); without it the
+        factor meshes are used as they are.
+    """
+
+    factors: tuple
+    name: str = ""
+    remesh: Callable[[int, float], Mesh] | None = field(default=None, repr=False,
+                                                        compare=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        flat: list[Mesh] = []
+        for f in self.factors:
+            if isinstance(f, ProductMesh):
+                flat.extend(f.factors)
+            elif isinstance(f, Mesh):
+                flat.append(f)
+            else:
+                raise GroupError(f"a product mesh is made of weylgain Meshes; got "
+                                 f"{type(f).__name__}")
+        if not flat:
+            raise GroupError("a product mesh needs at least one factor")
+        object.__setattr__(self, "factors", tuple(flat))
+        if not self.name:
+            object.__setattr__(self, "name", " x ".join(str(f.name or "mesh") for f in flat))
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Vertices of each factor."""
+        return tuple(int(f.n_vertices) for f in self.factors)
+
+    @property
+    def n_vertices(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
+    def n_cells(self) -> int:
+        """Number of product cells (products of factor simplices)."""
+        return int(np.prod([int(f.n_simplices) for f in self.factors]))
+
+    @property
+    def dim(self) -> int:
+        return sum(int(f.dim) for f in self.factors)
+
+    @property
+    def ambient_dim(self) -> int:
+        return sum(int(f.ambient_dim) for f in self.factors)
+
+    @property
+    def offsets(self) -> list[int]:
+        """Start of each factor's coordinates in R^D."""
+        off = [0]
+        for f in self.factors:
+            off.append(off[-1] + int(f.ambient_dim))
+        return off
+
+    @property
+    def is_periodic(self) -> bool:
+        return any(f.is_periodic for f in self.factors)
+
+    @property
+    def period(self) -> np.ndarray | None:
+        """ndarray of shape (D,): the factors' periods (inf on non-periodic axes), or None."""
+        if not self.is_periodic:
+            return None
+        return np.concatenate([f.period if f.period is not None
+                               else np.full(f.ambient_dim, np.inf) for f in self.factors])
+
+    @property
+    def volume(self) -> float:
+        return float(np.prod([f.volume for f in self.factors]))
+
+    def boundary_volume(self) -> float:
+        """vol(d(M_1 x ... x M_k)) = sum_i vol(dM_i) prod_{j != i} vol(M_j)."""
+        vols = [f.volume for f in self.factors]
+        return float(sum(f.boundary_volume() * np.prod(vols[:i] + vols[i + 1:])
+                         for i, f in enumerate(self.factors)))
+
+    @property
+    def is_closed(self) -> bool:
+        return all(f.is_closed for f in self.factors)
+
+    def edge_lengths(self) -> np.ndarray:
+        """Lengths of the edges of the product cells: every edge of factor i times every
+        vertex of the other factors (an edge's length repeated that many times).
+
+        Returns
+        -------
+        ndarray of shape (sum_i E_i prod_{j != i} n_j,)
+        """
+        n = self.shape
+        parts = [np.repeat(f.edge_lengths(), int(np.prod(n[:i] + n[i + 1:])))
+                 for i, f in enumerate(self.factors)]
+        return np.concatenate(parts)
+
+    def mean_edge_length(self) -> float:
+        """float: the mean edge of the product cells (weighted as in :meth:`edge_lengths`)."""
+        n = self.shape
+        tot = cnt = 0.0
+        for i, f in enumerate(self.factors):
+            e = f.edge_lengths()
+            rest = float(np.prod(n[:i] + n[i + 1:]))
+            tot += float(e.sum()) * rest
+            cnt += e.size * rest
+        return tot / cnt
+
+    def factor_edges(self) -> tuple[float, ...]:
+        """The mean edge of each factor mesh."""
+        return tuple(float(f.mean_edge_length()) for f in self.factors)
+
+    def __repr__(self) -> str:
+        return (f"<ProductMesh {self.name!r}: {self.n_vertices} vertices "
+                f"({' x '.join(str(v) for v in self.shape)}), dimension {self.dim} in "
+                f"R^{self.ambient_dim}>")
+
+    # ------------------------------------------------------------------ FEM
+    def laplacian(self, lumped: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The tensor-product pencil (K, M) (see the module docstring).
+
+        Parameters
+        ----------
+        lumped : bool, default False
+            Lumped factor masses (then M is diagonal).
+
+        Returns
+        -------
+        K, M : csr_matrix of shape (n_vertices, n_vertices)
+
+        Raises
+        ------
+        ResourceError
+            The pencil would not fit in memory.
+        """
+        from .fem import laplacian as _laplacian
+
+        key = ("pencil", bool(lumped))
+        if key not in self._cache:
+            pencils = [_laplacian(f, lumped=lumped) for f in self.factors]
+            self._cache[key] = product_pencil(pencils, f"the pencil of {self.name}")
+        return self._cache[key]
+
+    def quotient(self, group: Any, resolution: int | None = None, tol: float = 1e-8
+                 ) -> "ProductQuotient":
+        """The orbit space of the product mesh under a group acting factor by factor.
+
+        Parameters
+        ----------
+        group : FiniteGroup, ContinuousGroup, LieGroup or TorusGroup
+            A finite group: every generator maps each factor isometrically onto a factor
+            (itself, or an identical factor mesh); the invariant problem is reduced by
+            orbits of product vertices. A continuous group (or a Lie group / subtorus equal
+            to a catalogue family) must move the coordinates of one factor only; that
+            factor's orbit space (:func:`weylgain.quotient.quotient`) is tensored with the
+            other factors.
+        resolution : int, optional
+            Continuous groups: the resolution of the factor's orbit-space mesh (as for
+            :func:`weylgain.quotient.quotient`); default matched to that factor's mesh, which
+            is how the factors' resolutions are balanced in a product.
+        tol : float, default 1e-8
+            Vertex matching tolerance (finite groups).
+
+        Returns
+        -------
+        ProductQuotient
+
+        Raises
+        ------
+        NotInvariantError
+            A generator does not map the product mesh onto itself (a factor mesh that is not
+            invariant, or a map mixing the coordinates of several factors).
+        GroupError
+            A continuous group whose orbits move more than one factor, or a group of another
+            dimension.
+        """
+        from .groups import FiniteGroup
+
+        if isinstance(group, FiniteGroup):
+            return _finite_product_quotient(self, group, tol)
+        if callable(getattr(group, "action_on", None)):
+            return _continuous_product_quotient(self, group, resolution)
+        raise GroupError(f"quotient needs a FiniteGroup or a continuous group; got "
+                         f"{type(group).__name__}")
+
+
+# ====================================================================== quotients
+@dataclass(frozen=True, eq=False)
+class ProductQuotient:
+    """M/G on a product mesh, ready for eigenvalue counting.
+
+    Attributes
+    ----------
+    mesh : ProductMesh
+        The product mesh of M.
+    group : group object
+    kind : str
+        "finite" (reduction by orbits of product vertices) or "continuous" (one factor
+        replaced by its orbit space).
+    base_mesh : ProductMesh, Mesh or None
+        Where the reduced problem lives: ``mesh`` (finite groups); the product of the orbit
+        space and the other factors (continuous); None when every factor is a point.
+    projection : csr_matrix of shape (n_vertices, n_orbits) or None
+        0/1 matrix of vertex orbits (finite groups).
+    dimension : int
+        d_G.
+    volume : float
+        vol(M/G) of the discrete problem: vol(M) / effective order (finite groups), the
+        product of the factor quotient's volume and the other factors' (continuous).
+    effective_order : int or None
+        Order of the group acting effectively (finite groups; None when too large to
+        enumerate).
+    description : str
+    """
+
+    mesh: ProductMesh
+    group: Any
+    kind: str
+    base_mesh: Any
+    projection: sp.csr_matrix | None
+    dimension: int
+    volume: float
+    effective_order: int | None
+    description: str
+    _pencil: Callable[[bool], tuple[sp.csr_matrix, sp.csr_matrix]] = field(repr=False)
+
+    @property
+    def n_orbits(self) -> int:
+        """Unknowns of the reduced problem."""
+        if self.projection is not None:
+            return int(self.projection.shape[1])
+        return 1 if self.base_mesh is None else int(self.base_mesh.n_vertices)
+
+    def mean_edge_length(self) -> float:
+        """The mean edge of the mesh the reduced problem lives on (0 for a point)."""
+        return 0.0 if self.base_mesh is None else float(self.base_mesh.mean_edge_length())
+
+    def laplacian(self, lumped: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Stiffness and mass of the invariant problem, shape (n_orbits, n_orbits) each."""
+        return self._pencil(bool(lumped))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mesh": self.mesh.name, "n_vertices": int(self.mesh.n_vertices),
+                "group": getattr(self.group, "name", str(self.group)), "kind": self.kind,
+                "n_orbits": self.n_orbits,
+                "base_mesh": None if self.base_mesh is None else self.base_mesh.name,
+                "dimension": int(self.dimension), "volume": float(self.volume),
+                "effective_order": self.effective_order, "description": self.description}
+
+    def __repr__(self) -> str:
+        return (f"<ProductQuotient {self.mesh.name}/{getattr(self.group, 'name', '?')}: "
+                f"{self.kind}, {self.n_orbits} unknowns, dim {self.dimension}>")
+
+
+def _factor_targets(pm: ProductMesh, A: np.ndarray, label: str) -> list[int]:
+    """The factor each factor is mapped onto by the linear part A (checked block structure)."""
+    off = pm.offsets
+    k = len(pm.factors)
+    scale = max(1.0, float(np.abs(A).max()))
+    target = []
+    for i in range(k):
+        cols = A[:, off[i]:off[i + 1]]
+        hit = [j for j in range(k) if np.abs(cols[off[j]:off[j + 1]]).max(initial=0.0)
+               > 1e-9 * scale]
+        if len(hit) != 1:
+            raise NotInvariantError(
+                f"{label} mixes the coordinates of factor {i + 1} ({pm.factors[i].name}) "
+                f"with other factors, so it does not map the product mesh {pm.name} onto "
+                "itself; a product mesh is invariant only under maps acting factor by factor")
+        target.append(hit[0])
+    if sorted(target) != list(range(k)):
+        raise NotInvariantError(f"{label} does not permute the factors of {pm.name}")
+    for i, j in enumerate(target):
+        a, b = pm.factors[i], pm.factors[j]
+        if i != j and (a.n_vertices != b.n_vertices or a.ambient_dim != b.ambient_dim
+                       or not np.array_equal(a.vertices, b.vertices)
+                       or not np.array_equal(a.simplices, b.simplices)):
+            raise NotInvariantError(
+                f"{label} sends factor {i + 1} ({a.name}) onto factor {j + 1} ({b.name}), "
+                "whose mesh differs; use the same mesh for factors the group permutes")
+    return target
+
+
+def _product_permutation(pm: ProductMesh, gen: Any, tol: float, label: str) -> np.ndarray:
+    """The permutation of product vertices (C order) induced by a factorwise isometry."""
+    from ._vertex_maps import vertex_permutation
+    from .groups import AffineMap
+
+    A = np.asarray(gen.linear, dtype=np.float64)
+    t = np.asarray(gen.translation, dtype=np.float64)
+    target = _factor_targets(pm, A, label)
+    off = pm.offsets
+    shape = pm.shape
+    # new multi-index: component j of the image = perm_i(v_i) for target[i] = j
+    idx = np.indices(shape, dtype=np.int64).reshape(len(shape), -1)
+    new = np.empty_like(idx)
+    for i, j in enumerate(target):
+        a = A[off[j]:off[j + 1], off[i]:off[i + 1]]
+        b = t[off[j]:off[j + 1]]
+        perm = vertex_permutation(pm.factors[i], AffineMap(a, b), tol=tol,
+                                  label=f"{label} on factor {i + 1}")
+        new[j] = perm[idx[i]]
+    return np.ravel_multi_index(tuple(new), shape).astype(np.int64)
+
+
+def _finite_product_quotient(pm: ProductMesh, group: Any, tol: float) -> ProductQuotient:
+    from ._vertex_maps import vertex_orbits
+
+    D = pm.ambient_dim
+    if group.dim > D:
+        raise GroupError(f"group {group.name!r} acts on R^{group.dim} but the product mesh "
+                         f"{pm.name} lives in R^{D}")
+    g = group.extended(D)
+    n = pm.n_vertices
+    # the index arrays of the permutations: (generators + 2) int64 vectors of n
+    from .resources import MemoryEstimate, check_memory
+
+    check_memory(MemoryEstimate(f"the vertex orbits of {pm.name}",
+                                8.0 * n * (g.n_generators + 4), f"{n:.3g} vertices"),
+                 "choose a coarser level")
+    perms = np.empty((g.n_generators, n), dtype=np.int64)
+    for s, gen in enumerate(g.generators):
+        perms[s] = _product_permutation(pm, gen, tol, f"generator {s} of {group.name}")
+    labels, n_orb = vertex_orbits(perms)
+    P = sp.csr_matrix((np.ones(n), labels, np.arange(n + 1)), shape=(n, n_orb))
+    kernel = _kernel_order(pm, g, perms)
+    eff = g.order // kernel if kernel else None
+
+    def pencil(lumped: bool) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        K, M = pm.laplacian(lumped=lumped)
+        PT = P.T.tocsr()
+        return sp.csr_matrix(PT @ K @ P), sp.csr_matrix(PT @ M @ P)
+
+    vol = pm.volume / eff if eff else pm.volume / g.order
+    return ProductQuotient(
+        mesh=pm, group=group, kind="finite", base_mesh=pm, projection=P, dimension=pm.dim,
+        volume=float(vol), effective_order=None if eff is None else int(eff),
+        description=f"{pm.name} / {group.name}: {n_orb} vertex orbits of {n}",
+        _pencil=pencil)
+
+
+def _kernel_order(pm: ProductMesh, g: Any, perms: np.ndarray) -> int | None:
+    """Order of the subgroup fixing every product vertex (None: too large to enumerate).
+
+    A factorwise map fixes every (v_1, ..., v_k) iff it fixes the points that vary one
+    factor at a time with the others at their first vertex, so those sum_i n_i points
+    are the sample.
+    """
+    if perms.shape[0] and np.all(perms == np.arange(perms.shape[1])):
+        return int(g.order)
+    first = [f.vertices[0] for f in pm.factors]
+    rows = []
+    for i, f in enumerate(pm.factors):
+        for v in f.vertices:
+            rows.append(np.concatenate(first[:i] + [v] + first[i + 1:]))
+    pts = np.array(rows)
+    per = pm.period
+    try:
+        return int(g.kernel_order(pts, period=per,
+                                  tol=1e-8 * max(1.0, float(np.abs(pts).max()))))
+    except GroupError:
+        return None
+
+
+def _generators_on(pm: ProductMesh, group: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(Lie algebra (m, D, D), None) or (None, translation directions (m, D)) of a continuous
+    group, on the product's coordinates R^D.
+
+    Translations name the TORUS coordinates of M (its periodic axes, in order), as
+    everywhere in the package; they are placed on the product's periodic axes here.
+    """
+    D = pm.ambient_dim
+    obj = group.to_group() if callable(getattr(group, "to_group", None)) else group
+    algebra = getattr(obj, "algebra", None)
+    if algebra is not None:
+        A = np.asarray(algebra, dtype=np.float64)
+        if A.shape[1] > D and np.abs(A[:, D:, :]).max(initial=0.0) + \
+                np.abs(A[:, :, D:]).max(initial=0.0) > 1e-12:
+            raise GroupError(f"{group.name} acts on R^{A.shape[1]} but the product mesh "
+                             f"{pm.name} lives in R^{D}")
+        m = min(A.shape[1], D)
+        full = np.zeros((A.shape[0], D, D))
+        full[:, :m, :m] = A[:, :m, :m]
+        return full, None
+    V = np.asarray(obj.directions, dtype=np.int64)
+    per = pm.period
+    periodic = np.flatnonzero(np.isfinite(per)) if per is not None else np.zeros(0, np.int64)
+    used = np.flatnonzero(np.abs(V).sum(axis=0))
+    if used.size and used.max() >= periodic.size:
+        raise GroupError(f"{group.name} translates torus coordinate {int(used.max()) + 1}, but "
+                         f"{pm.name} has {periodic.size} periodic axes")
+    full = np.zeros((V.shape[0], D), dtype=np.int64)
+    full[:, periodic[used]] = V[:, used]
+    return None, full
+
+
+def _moved_factor(pm: ProductMesh, group: Any, A: np.ndarray | None, V: np.ndarray | None
+                  ) -> int:
+    """The one factor whose coordinates a continuous group moves."""
+    off = pm.offsets
+    if A is not None:
+        S = np.abs(A)
+        coords = np.flatnonzero(S.sum(axis=(0, 1)) + S.sum(axis=(0, 2)) > 1e-12)
+    else:
+        coords = np.flatnonzero(np.abs(V).sum(axis=0))
+    hit = sorted({i for c in coords for i in range(len(pm.factors)) if off[i] <= c < off[i + 1]})
+    if len(hit) != 1:
+        names = ", ".join(pm.factors[i].name for i in hit) or "none"
+        raise GroupError(
+            f"{group.name} moves the coordinates of {len(hit)} factors of {pm.name} "
+            f"({names}); a product mesh is reduced by a continuous group moving one factor "
+            "(its orbit space times the other factors); measure this pair with exact counts, "
+            "or choose a group acting on one factor")
+    return hit[0]
+
+
+def _restricted(group: Any, A: np.ndarray | None, V: np.ndarray | None, lo: int, hi: int
+                ) -> Any:
+    """The group on the coordinates [lo, hi) of one factor, as a catalogue family (None when
+    it equals none)."""
+    from .groups import as_catalogue
+    from .groups.lie import LieGroup
+    from .groups.torus import TorusGroup
+
+    name = getattr(group, "name", "G")
+    desc = getattr(group, "description", "")
+    if A is not None:
+        n = hi - lo
+        return as_catalogue(LieGroup(name, A[:, lo:hi, lo:hi], np.zeros((0, n, n)), desc))
+    return as_catalogue(TorusGroup(name, V[:, lo:hi], (), desc))
+
+
+def _finer_quotient(mesh: Mesh, group: Any, h: float, coarse: Any) -> Any:
+    """The orbit space of ``mesh`` at the coarsest resolution whose mesh has mean edge at
+    most 1.25 h (the resolution's meaning is the orbit space's: vertices of an interval or
+    of a torus axis, subdivisions of a sphere), or ``coarse`` when it is fine enough."""
+    from .quotient import quotient
+
+    if coarse.base_mesh.mean_edge_length() <= _EDGE_SLACK * h:
+        return coarse
+    last = coarse
+    for r in _FACTOR_LEVELS:
+        if r < 1:
+            continue
+        try:
+            q = quotient(mesh, group, resolution=r)
+        except GroupError:
+            continue
+        last = q
+        if q.base_mesh.mean_edge_length() <= _EDGE_SLACK * h or \
+                q.base_mesh.n_vertices > _FACTOR_MAX_VERTICES:
+            return q
+    return last
+
+
+def _continuous_product_quotient(pm: ProductMesh, group: Any, resolution: int | None
+                                 ) -> ProductQuotient:
+    from .fem import laplacian as _laplacian
+    from .quotient import quotient
+
+    A, V = _generators_on(pm, group)
+    i = _moved_factor(pm, group, A, V)
+    off = pm.offsets
+    G_i = _restricted(group, A, V, off[i], off[i + 1])
+    if G_i is None:
+        raise GroupError(
+            f"{group.name} restricted to factor {i + 1} ({pm.factors[i].name}) of {pm.name} "
+            "equals no catalogue family (SO(2) about an axis, SO(D-1), SO(D), hopf, "
+            "translations of torus axes), so no orbit-space mesh is known for it")
+    factors = list(pm.factors)
+    q_i = quotient(factors[i], G_i, resolution=resolution)
+    if pm.remesh is not None and resolution is None:
+        # mesh the orbit space (and the other factors) at the edge that gives about
+        # QUOTIENT_UNKNOWNS unknowns; the acted-on factor only matters through its orbit space
+        vol_q = float(q_i.volume) * float(np.prod([f.volume for j, f in enumerate(factors)
+                                                   if j != i]))
+        d_q = int(q_i.dimension) + sum(int(f.dim) for j, f in enumerate(factors) if j != i)
+        if d_q > 0:
+            h = (vol_q / QUOTIENT_UNKNOWNS) ** (1.0 / d_q)
+            factors = [f if j == i else pm.remesh(j, h) for j, f in enumerate(factors)]
+            if q_i.base_mesh is not None:
+                q_i = _finer_quotient(factors[i], G_i, h, q_i)
+    others = [f for j, f in enumerate(factors) if j != i]
+    # the reduced problem lives on the orbit space times the other factors (in factor order)
+    base_parts = [b for b in (q_i.base_mesh if j == i else f for j, f in enumerate(factors))
+                  if b is not None]
+    base = None if not base_parts else base_parts[0] if len(base_parts) == 1 \
+        else ProductMesh(tuple(base_parts))
+    vol_others = float(np.prod([f.volume for f in others])) if others else 1.0
+    cache: dict = {}
+
+    def pencil(lumped: bool) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        if lumped not in cache:
+            pencils = [q_i.laplacian(lumped=lumped) if j == i
+                       else _laplacian(f, lumped=lumped) for j, f in enumerate(factors)]
+            cache[lumped] = product_pencil(pencils, f"the pencil of {pm.name}/{group.name}")
+        return cache[lumped]
+
+    dim = int(q_i.dimension) + sum(int(f.dim) for f in others)
+    return ProductQuotient(
+        mesh=pm, group=group, kind="continuous", base_mesh=base, projection=None,
+        dimension=dim, volume=float(q_i.volume) * vol_others, effective_order=None,
+        description=(f"{pm.name} / {group.name}: factor {i + 1} replaced by its orbit space "
+                     f"({q_i.description})"),
+        _pencil=pencil)
+
+
+# ====================================================================== ladders
+#: Levels tried on a factor's own ladder (its meaning: subdivisions for spheres and balls,
+#: vertices for circles and tori) when matching its mean edge to the product's.
+_FACTOR_LEVELS = tuple(range(0, 11)) + (12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96,
+                                        112, 128, 160, 192, 224, 256, 320, 384, 448, 512,
+                                        640, 768, 1024, 1536, 2048, 3072, 4096)
+#: A factor mesh above this many vertices ends the search (the product would not fit anyway).
+_FACTOR_MAX_VERTICES = 400_000
+#: Product level k aims at about _BASE_VERTICES * 2^k vertices; default levels tried.
+_BASE_VERTICES = 500
+_DEFAULT_LEVELS = tuple(range(2, 10))
+#: A factor's mean edge may exceed the product's target by this factor (levels are discrete).
+_EDGE_SLACK = 1.25
+
+
+def _factor_group(group: Any, D: int, lo: int, hi: int) -> Any:
+    """The finite group generated by the factor-[lo, hi) blocks of the generators, when
+    every generator maps that factor onto itself; None otherwise (or without a group)."""
+    if group is None or not callable(getattr(group, "extended", None)):
+        return None
+    from .groups import from_generators
+
+    g = group.extended(D)
+    lin, tr = [], []
+    for gen in g.generators:
+        A = np.asarray(gen.linear, dtype=np.float64)
+        rest = A.copy()
+        rest[lo:hi, lo:hi] = 0.0
+        if np.abs(rest[lo:hi]).max(initial=0.0) > 1e-9 or \
+                np.abs(rest[:, lo:hi]).max(initial=0.0) > 1e-9:
+            return None  # the generator moves this factor onto another
+        lin.append(A[lo:hi, lo:hi])
+        tr.append(np.asarray(gen.translation, dtype=np.float64)[lo:hi])
+    if not lin:
+        return None
+    return from_generators(np.array(lin), np.array(tr), name=getattr(group, "name", None))
+
+
+def product_ladders(manifold: Any, level: int | None, group: Any = None
+                    ) -> list[list[Callable[[], ProductMesh]]]:
+    """Product meshes of a product manifold, one ladder per choice of factor mesh families.
+
+    Level k aims at about 500 * 2^k product vertices: the target edge is
+    h_k = (vol(M) / (500 * 2^k))^(1/d), and each factor is meshed at the coarsest level of
+    its own ladder (:meth:`Manifold.mesh_ladders` of the factor, given the group's
+    restriction to it) whose mean edge is at most 1.25 h_k, so the factors' resolutions
+    match (the product's eigenvalue error is the sum of the factors').
+
+    Parameters
+    ----------
+    manifold : Product
+        The product (its ``factors``, ``volume`` and ``dim`` are read).
+    level : int or None
+        One level k (>= 0), or None for the default ladder k = 2, ..., 9.
+    group : FiniteGroup, optional
+        Passed on, restricted to each factor it maps onto itself, to the factors' ladders
+        (a sphere has meshes built for a group).
+
+    Returns
+    -------
+    list of list of callables
+        Each callable builds a :class:`ProductMesh`; families in the order of the factors'
+        families (the first factor's slowest).
+
+    Raises
+    ------
+    SpecError
+        A factor has no mesh here.
+    """
+    import itertools
+
+    factors = list(manifold.factors)
+    D = int(manifold.ambient_dim)
+    off = [0]
+    for f in factors:
+        off.append(off[-1] + int(f.ambient_dim))
+    groups = [_factor_group(group, D, off[i], off[i + 1]) for i in range(len(factors))]
+    n_families = [len(f.mesh_ladders(0, g)) for f, g in zip(factors, groups)]
+    vol = float(manifold.volume)
+    d = int(manifold.dim)
+    levels = _DEFAULT_LEVELS if level is None else (int(level),)
+    built: dict[tuple[int, int, int], Any] = {}
+
+    def factor_mesh(i: int, fam: int, lv: int) -> Any:
+        key = (i, fam, lv)
+        if key not in built:
+            try:
+                built[key] = factors[i].mesh_ladders(lv, groups[i])[fam][0]()
+            except Exception as exc:  # noqa: BLE001 - a level the family does not have
+                from .errors import WeylgainError
+
+                if not isinstance(exc, (WeylgainError, ValueError)):
+                    raise
+                built[key] = None
+        return built[key]
+
+    def matched(i: int, fam: int, h: float) -> Any:
+        last = None
+        for lv in _FACTOR_LEVELS:
+            m = factor_mesh(i, fam, lv)
+            if m is None:
+                continue
+            last = m
+            if m.mean_edge_length() <= _EDGE_SLACK * h or m.n_vertices > _FACTOR_MAX_VERTICES:
+                return m
+        return last
+
+    def make(combo: tuple[int, ...], k: int) -> ProductMesh:
+        h = (vol / (_BASE_VERTICES * 2.0 ** k)) ** (1.0 / d)
+        parts = []
+        for i, fam in enumerate(combo):
+            m = matched(i, fam, h)
+            if m is None:
+                from .errors import SpecError
+
+                raise SpecError(f"no mesh of factor {i + 1} ({factors[i].name}) of "
+                                f"{manifold.name} could be built")
+            parts.append(m)
+        return ProductMesh(tuple(parts), name=f"{manifold.name}:{k}",
+                           remesh=lambda i, h, fam=combo: matched(i, fam[i], h))
+
+    return [[(lambda c=combo, k=k: make(c, k)) for k in levels]
+            for combo in itertools.product(*[range(n) for n in n_families])]
