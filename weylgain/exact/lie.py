@@ -532,18 +532,22 @@ def _twisted_invariants(data: LieTorusData, elements: np.ndarray, max_degree: in
     rho])``: the trace of h on the weight spaces of the degree-k polynomials, a sum over
     the monomials of that weight in h-eigen-coordinates of ``exp(i a . theta)``.
     """
-    per = [_twisted_data(data, f) for f in elements]
     d = data.unitary.shape[0]
+    _guard_twisted(data, d, max_degree, elements.shape[0])
+    per = [_twisted_data(data, f) for f in elements]
+    weights = per[0][0]  # the same weight order for every element (blocks of equal weight)
+    thetas = np.stack([theta for _, theta in per], axis=1)  # (D, |H|)
     poly = np.zeros(max_degree + 1, dtype=np.int64)
     for k in range(max_degree + 1):
         exponents = _monomials(d, k)
-        total = 0.0 + 0.0j
-        for weights, theta in per:
-            mono = _weights_of(exponents, weights)
-            phase = np.exp(1j * (exponents @ theta))
-            for shift, sign in zip(data.weyl_shifts, data.weyl_signs):
-                hit = np.all(mono == shift, axis=1)
-                total += int(sign) * phase[hit].sum()
+        mono = _weights_of(exponents, weights)
+        hit = np.zeros(exponents.shape[0])
+        for shift, sign in zip(data.weyl_shifts, data.weyl_signs):
+            hit += int(sign) * np.all(mono == shift, axis=1)
+        rows = np.flatnonzero(hit)
+        # sum over monomials a of sign * exp(i a . theta_h), for every element h at once
+        phases = np.exp(1j * (exponents[rows].astype(np.float64) @ thetas))
+        total = complex((hit[rows] @ phases).sum())
         value = total / len(per)
         nearest = round(value.real)
         if abs(value - nearest) > 1e-6 or nearest < 0:
@@ -553,6 +557,24 @@ def _twisted_invariants(data: LieTorusData, elements: np.ndarray, max_degree: in
                 "point failed; lower lam")
         poly[k] = int(nearest)
     return poly
+
+
+def _guard_twisted(data: LieTorusData, d: int, max_degree: int, n_elements: int) -> None:
+    """Refuse a twisted Weyl integral that cannot finish in the time limit: every monomial
+    of degree <= max_degree gets a weight, a phase and one comparison per Weyl group element,
+    for every element of the finite part."""
+    from ..resources import work_time
+    from ._util import _guard
+
+    total = float(math.comb(max_degree + d, d))
+    n_weyl, r = data.weyl_shifts.shape
+    per_monomial = 5.0 * (4.0 * d + n_weyl * (r + 3.0))
+    _guard(f"the invariant polynomials of degree up to {max_degree} in {d} variables, twisted "
+           f"by {n_elements} finite elements", f"{total:.3g} monomials per element",
+           nbytes=8.0 * math.comb(max_degree + d - 1, d - 1) * (2 * d + 2 * r + 6),
+           seconds=work_time(elements=total * per_monomial * n_elements,
+                             python_steps=(max_degree + 1) * n_elements * (n_weyl + 5)),
+           advice="lower lam (the monomials grow like lam^(D/2) on the sphere in R^D)")
 
 
 def _guard_monomials(data: LieTorusData, d: int, max_degree: int) -> None:

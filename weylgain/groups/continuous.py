@@ -217,7 +217,7 @@ class ContinuousGroup:
             # SO(D-1) extended by the identity on one axis: polar orbits about that axis
             return PolarOrbits(int(D) - 2, fixed[0]) if len(fixed) == 1 else None
         if fam == "hopf":
-            return HopfFibres() if int(D) == 4 else None
+            return HopfFibres()  # (on R^D, D > 4, the geometry refuses, asking for R^4)
         if fam == "torus_translation":
             return TranslationOrbits(tuple(int(c) for c in (self.coordinates or ())))
         return None
