@@ -287,11 +287,14 @@ class EigenCounter:
 
         Then the inertia itself: the factors are exact for some A + E with ||E||_2 <= eta
         ||A||_inf (A = K - sigma M), and A + E has the inertia of A when ||E||_2 <
-        min |eig(A)|. With a proven lower bound of lambda_min(M) (diagonal or Gershgorin
-        masses) that follows from the pencil distance, min |eig(A)| >= distance *
-        lambda_min(M); otherwise (finite-element masses, for which no cheap bound holds on
-        every mesh) min |eig(A)| is estimated by one more step of inverse iteration on A
-        alone, and must clear eta ||A||_inf by a margin (the estimate is from above).
+        min |eig(A)|. With a proven lower bound of lambda_min(M) that follows from the
+        pencil distance, min |eig(A)| >= distance * lambda_min(M): diagonal or Gershgorin
+        masses (margin 2), or ``M >= diag(g)`` proven once per pencil from the triangles of
+        M's graph (finite-element masses on triangles and most tetrahedral meshes; the
+        margin of the direct check, 100). Where there is no such bound, or it does not clear
+        the perturbation by its margin, min |eig(A)| is estimated by one more step of
+        inverse iteration on A alone, and must clear eta ||A||_inf by a margin (the estimate
+        is from above).
         """
         if not f.inertia.trusted:
             return False, f.inertia.reason, 0.0, math.inf
@@ -327,7 +330,10 @@ class EigenCounter:
                 x = y / sy
             perturbation = eta * self._norm_bound(f.sigma)
             floor = pencil.mass_lower_bound()
-            if floor is not None and theta * floor > 2.0 * perturbation:
+            # a diagonal or dominant M: the margin 2 of a proven floor; a floor from the
+            # triangles of M's graph (finite-element masses): the margin of the direct check
+            margin = 2.0 if pencil.mass_bound_kind == "dominance" else _FLIP_MARGIN
+            if floor is not None and theta * floor > margin * perturbation:
                 return True, "", float(theta), eta
             gap = self._smallest_magnitude(f, x)
             if not gap > _FLIP_MARGIN * perturbation:

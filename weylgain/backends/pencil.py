@@ -137,6 +137,9 @@ class Pencil:
         self.typical_scale = typical if math.isfinite(typical) and typical > 0 else self.scale
         self._mass_bound: float | None = None
         self._mass_bound_known = False
+        #: how :meth:`mass_lower_bound` was proven: "" (not yet, or none), "dominance"
+        #: (diagonal or strictly diagonally dominant M) or "triangles"
+        self.mass_bound_kind = ""
 
     # ---- values and products
     @property
@@ -199,21 +202,35 @@ class Pencil:
 
     # ---- the mass screen
     def mass_lower_bound(self) -> float | None:
-        """A proven lower bound of lambda_min(M), or None where none is cheap.
+        """A proven lower bound of lambda_min(M), or None where none is found.
 
         Exact for a diagonal M (its smallest entry); Gershgorin's ``min_i (M_ii - sum_j!=i
-        |M_ij|)`` where that is positive. Finite-element masses are neither (a P1 mass on
-        triangles has equality in every row); for them the counter checks the inertia of
-        each factorization against ``min |eig(K - sigma M)|`` directly instead.
+        |M_ij|)`` where that is positive; else the triangle bound of
+        :func:`~weylgain._kernels.mass_floor.triangle_mass_floor`, ``M >= diag(g)`` from the
+        triangles of M's graph (for a P1 mass on triangles g_i = M_ii / 2; on tetrahedra it
+        may be weaker or fail). Computed once per pencil (one pass over the triangles of the
+        graph, O(nnz x row length)); the round-off of the sums is taken off every bound.
+        Where no bound is positive the counter checks the inertia of each factorization
+        against ``min |eig(K - sigma M)|`` directly instead.
         """
         if not self._mass_bound_known:
             m = self.m_values
             d = self.diagonal(m)
-            off = self.abs_row_sums(m) - d
+            rows = self.abs_row_sums(m)
+            off = rows - d
             # the row sums carry round-off of about nnz_row * eps * d: keep a margin for it
-            slack = d - off - 64.0 * np.finfo(float).eps * (d + off)
+            margin = 64.0 * np.finfo(float).eps * rows
+            slack = d - off - margin
             low = float(slack.min()) if slack.size else 0.0
-            self._mass_bound = low if low > 0 else None
+            kind = "dominance"
+            if not low > 0:
+                from .._kernels.mass_floor import triangle_mass_floor
+
+                g, triangles = triangle_mass_floor(self.indptr, self.indices, m)
+                low = float((g - margin).min()) if triangles else 0.0
+                kind = "triangles"
+            self._mass_bound = low if low > 0 and math.isfinite(low) else None
+            self.mass_bound_kind = kind if self._mass_bound is not None else ""
             self._mass_bound_known = True
         return self._mass_bound
 
@@ -240,6 +257,10 @@ class Pencil:
         # weakly dominant (a P1 mass on triangles: equality in every row): decided exactly
         # from the graph, in one pass; the tolerance covers the round-off of the row sums
         if diagonally_dominant_definite(self.indptr, self.indices, m, 1e-13):
+            return
+        # M >= diag(g) with every g_i > 0 from the triangles of its graph (a P1 mass on
+        # tetrahedra usually): a proof too, and the counter's certificate reuses the bound
+        if self.mass_lower_bound() is not None:
             return
         Dh = 1.0 / np.sqrt(d)
         if n <= dense_limit:
