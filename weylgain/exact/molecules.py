@@ -128,30 +128,48 @@ def ball_neumann_modes(lam: float, d: int = 3, radius: float = 1.0
 
 
 # ---------------------------------------------------------------------------- enumeration
-def _mode_tuples(energies: np.ndarray, lengths: list[int], lam: float, what: str
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """All ordered tuples of modes, one per cycle, with ``sum n_j e_(m_j) <= lam``.
+def _mode_tuples(energies: np.ndarray, lengths: list[int], lam: float, what: str,
+                 symmetric: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tuples of modes, one per cycle, with ``sum n_j e_(m_j) <= lam`` (energies ascending).
 
-    Returns (energy sums (t,), mode indices (t, c)), guarded before each stage grows."""
+    ``symmetric``: the summand is symmetric within runs of equal cycle lengths, so only the
+    tuples non-decreasing within each run are listed, each with the number of ordered tuples
+    it stands for (run! / prod (equal indices)!). Otherwise every ordered tuple, count 1.
+
+    Returns (energy sums (t,), mode indices (t, c), counts (t,) int64); the memory is
+    guarded before each stage grows."""
     tol = lam * 1e-12 + 1e-12
     tot = np.zeros(1)
     idx = np.zeros((1, 0), dtype=np.int64)
-    m = energies.size
+    count = np.ones(1, dtype=np.int64)
+    streak = np.zeros(1, dtype=np.int64)
     for j, n in enumerate(lengths):
-        cand = tot[:, None] + n * energies[None, :]
-        ok = cand <= lam + tol
-        size = int(ok.sum())
+        # the modes a row can take: energies[col] <= (lam - tot) / n, from `low` on
+        stop = np.searchsorted(energies, (lam + tol - tot) / n, side="right")
+        same_run = symmetric and j > 0 and lengths[j - 1] == n
+        low = idx[:, -1] if same_run else np.zeros(tot.size, dtype=np.int64)
+        sizes = np.maximum(stop - low, 0)
+        size = int(sizes.sum())
         if size > MAX_MODE_TUPLES:
             raise CountingError(
                 f"{what}: more than {MAX_MODE_TUPLES} mode tuples below lam = {lam:.6g} "
                 "(the ball's eigenvalues are sums of squared Bessel roots, enumerated one "
                 "tuple at a time); lower lam or use fewer factors")
         _guard(what, f"{size} mode tuples of {len(lengths)} cycles",
-               nbytes=8.0 * size * (len(lengths) + 4) + 8.0 * tot.size * m * 2)
-        rows, cols = np.nonzero(ok)
-        tot = cand[rows, cols]
+               nbytes=8.0 * size * (len(lengths) + 8))
+        rows = np.repeat(np.arange(tot.size), sizes)
+        starts = np.cumsum(sizes) - sizes
+        cols = np.arange(size) - np.repeat(starts, sizes) + np.repeat(low, sizes)
+        if same_run:
+            streak = np.where(cols == idx[rows, -1], streak[rows] + 1, 1)
+            count = count[rows] * (j - run_start + 1) // streak
+        else:
+            run_start = j
+            streak = np.ones(size, dtype=np.int64)
+            count = count[rows]
+        tot = tot[rows] + n * energies[cols]
         idx = np.concatenate([idx[rows], cols[:, None].astype(np.int64)], axis=1)
-    return tot, idx
+    return tot, idx, count
 
 
 def _shift_sum(state: np.ndarray, half: int, ls: np.ndarray, n: int) -> tuple[np.ndarray, int]:
@@ -235,12 +253,13 @@ def _locate(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
 def _full_spectrum(energies: np.ndarray, degrees: np.ndarray, k: int, d: int, lam: float
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(levels, full multiplicities, the identity tuples' energies and degrees)."""
-    tot, idx = _mode_tuples(energies, [1] * k, lam, f"the spectrum of (B{d})^{k}")
+    tot, idx, count = _mode_tuples(energies, [1] * k, lam, f"the spectrum of (B{d})^{k}",
+                                   symmetric=True)
     dims = np.array([_harmonic_dimension(int(l), d) for l in range(int(degrees.max()) + 1)],
                     dtype=np.int64)
     levels, where = _merge(tot, lam)
     full = np.zeros(levels.size, dtype=np.int64)
-    np.add.at(full, where, np.prod(dims[degrees[idx]], axis=1))
+    np.add.at(full, where, count * np.prod(dims[degrees[idx]], axis=1))
     return levels, full, tot
 
 
@@ -302,12 +321,12 @@ def ball_configuration_spectrum(structure: Any, lam: float, radius: float = 1.0,
     signs = (1, -1) if bool(structure.factor_improper) else (1,)
     dims = np.array([_harmonic_dimension(int(l), d) for l in range(int(degrees.max()) + 1)],
                     dtype=np.int64)
-    total = [0] * levels.size
     acc = np.zeros(levels.size, dtype=np.int64)
     for lengths_t, count in types.items():
         lengths = sorted((int(n) for n in lengths_t), reverse=True)
-        tot, idx = _mode_tuples(energies, lengths, lam,
-                                f"the cycle type {tuple(lengths)} on (B{d})^{k}")
+        tot, idx, multi = _mode_tuples(energies, lengths, lam,
+                                       f"the cycle type {tuple(lengths)} on (B{d})^{k}",
+                                       symmetric=True)
         if tot.size == 0:
             continue
         degs = degrees[idx]
@@ -315,13 +334,19 @@ def ball_configuration_spectrum(structure: Any, lam: float, radius: float = 1.0,
             weight = np.prod(dims[degs], axis=1)
         else:
             canon = _canonical_degrees(degs, lengths)
-            uniq, inv = np.unique(canon, axis=0, return_inverse=True)
+            base = int(degrees.max()) + 1
+            if float(base) ** len(lengths) < 2.0 ** 62:  # one int64 key per row: fast
+                key = canon @ (base ** np.arange(len(lengths), dtype=np.int64))
+                _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+                uniq = canon[first]
+            else:
+                uniq, inv = np.unique(canon, axis=0, return_inverse=True)
             weight = _connected_weights(uniq, lengths, group)[inv.reshape(-1)]
         where = _locate(tot, levels)
         parity = (degs * np.array(lengths)[None, :]).sum(axis=1) % 2
         for s in signs:
             w = weight if s > 0 else np.where(parity == 1, -weight, weight)
-            np.add.at(acc, where, int(count) * w)
+            np.add.at(acc, where, int(count) * multi * w)
     total = [int(v) for v in acc]
     mult = _checked_average(total, order * len(signs))
     return levels, mult, full
@@ -404,8 +429,8 @@ def ball_finite_spectrum(action: Any, lam: float, radius: float = 1.0, *, ball_d
     acc = np.zeros(levels.size)
     for key, count in keyed.items():
         lengths = [n for n, _ in key]
-        tot, idx = _mode_tuples(energies, lengths, lam, f"the cycle type {tuple(lengths)} on "
-                                f"(B{d})^{k}")
+        tot, idx, _ = _mode_tuples(energies, lengths, lam, f"the cycle type {tuple(lengths)} "
+                                   f"on (B{d})^{k}")
         if tot.size == 0:
             continue
         w = np.ones(tot.size)
