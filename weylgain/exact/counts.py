@@ -412,6 +412,10 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
     """Exact counts of any group through ``action_on`` (issue 8 kinds)."""
     m = _symbolic_manifold(manifold, radius, length)
     group_obj = None
+    from .products import needs_product_route
+
+    if not _is_action_record(group) and needs_product_route(m):
+        return _product_counts(m, group, lam)
     if _is_action_record(group):
         action = group
     elif group is None or (isinstance(group, str) and group.strip().lower() in _TRIVIAL_NAMES):
@@ -482,6 +486,32 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
             "need a diagonal SO(2)/SO(3)/O(3) (or no connected part) with factor "
             "permutations, or a finite group permuting and rotating the factors, on tori a subtorus with affine generators; single spheres take "
             "any Lie-algebra group")
+    return _finish(m, group, group_obj, name, lam, eig, mult, full,
+                   str(getattr(action, "label", "") or ""), note)
+
+
+def _product_counts(m: Any, group: Any, lam: float) -> ExactCounts:
+    """Exact counts on products of any families through the factors' own tables
+    (:mod:`weylgain.exact.products`)."""
+    from .products import product_invariant_table
+
+    trivial = group is None or (isinstance(group, str)
+                                and group.strip().lower() in _TRIVIAL_NAMES)
+    group_obj = None
+    if not trivial:
+        from ..groups import resolve
+
+        group_obj = resolve(group, m)
+    name = group if isinstance(group, str) else (
+        _group_name(group_obj) if group_obj is not None else "trivial")
+    table = product_invariant_table(m, group_obj, lam, str(name))
+    return _finish(m, group, group_obj, name, lam, table.eigenvalues, table.invariant,
+                   table.full, table.label, "")
+
+
+def _finish(m: Any, group: Any, group_obj: Any, name: Any, lam: float, eig: Any, mult: Any,
+            full: Any, label: str, note: str) -> ExactCounts:
+    """ExactCounts with the Weyl prediction from the quotient geometry of m/G."""
     qdim, qvol, qerr, order = int(m.dim), None, 0.0, None
     prediction = None
     trivial = group is None or (isinstance(group, str)
@@ -515,7 +545,7 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         full_multiplicities=tuple(int(x) for x in full), dimension=int(m.dim),
         quotient_dimension=qdim, group_order=None if order is None else int(order),
         quotient_volume=qvol, weyl_prediction=prediction,
-        action=str(getattr(action, "label", "") or ""), vol_quotient_error=qerr, note=note)
+        action=label, vol_quotient_error=qerr, note=note)
 
 
 class _Done(Exception):

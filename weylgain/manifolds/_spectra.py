@@ -262,3 +262,106 @@ def ball_spectrum(d: int, radius: float, lam: float, name: str) -> Spectrum:
     new = np.concatenate([[True], np.diff(eig) > 1e-12 * np.maximum(1.0, eig[1:])])
     starts = np.flatnonzero(new)
     return eig[starts], np.add.reduceat(mult, starts)
+
+
+# --- characters: traces of isometries on eigenspaces ---------------------------------------
+#
+# A table of traces is (eigenvalues, traces): distinct eigenvalues <= lam (float64 (n,)) and
+# the trace of each isometry g on each eigenspace (float64 (n, g)), g acting by f -> f o g^-1
+# (the real characters of orthogonal representations: g and g^-1 have the same trace).
+
+
+def harmonic_characters(linear: np.ndarray, kmax: int) -> np.ndarray:
+    """Traces of orthogonal maps on the harmonics of degree k = 0..kmax.
+
+    sum_k tr(A | P_k) t^k = 1 / det(I - t A) = prod_j 1 / (1 - z_j t) over the eigenvalues
+    z_j of A (homogeneous polynomials P_k); the harmonics are H_k = P_k - P_(k-2).
+
+    Parameters
+    ----------
+    linear : ndarray of float64, shape (g, n, n)
+        Orthogonal matrices.
+    kmax : int
+        Largest degree (>= 0).
+
+    Returns
+    -------
+    ndarray of float64, shape (kmax + 1, g)
+        Entry (k, i): the trace of ``linear[i]`` on the degree-k harmonics of S^(n-1).
+    """
+    linear = np.ascontiguousarray(linear, dtype=np.float64)
+    g = linear.shape[0]
+    z = np.linalg.eigvals(linear) if g else np.zeros((0, linear.shape[1]), dtype=complex)
+    z = z / np.abs(z)  # on the unit circle (orthogonal)
+    c = np.zeros((kmax + 1, g), dtype=np.complex128)
+    c[0] = 1.0
+    for j in range(z.shape[1]):  # multiply the series by 1 / (1 - z_j t)
+        zj = z[:, j]
+        for k in range(1, kmax + 1):
+            c[k] += zj * c[k - 1]
+    p = c.real
+    h = p.copy()
+    h[2:] -= p[:-2]
+    return h
+
+
+def merge_rows(eig: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by eigenvalue and add the rows of equal eigenvalues (to round-off, 1e-9
+    relative): eig (n,), rows (n, ...) -> distinct eig, summed rows."""
+    order = np.argsort(eig, kind="stable")
+    eig, rows = eig[order], rows[order]
+    if not len(eig):
+        return eig, rows
+    new = np.concatenate([[True], np.diff(eig) > 1e-9 * np.maximum(1.0, np.abs(eig[1:]))])
+    starts = np.flatnonzero(new)
+    return eig[starts], np.add.reduceat(rows, starts, axis=0)
+
+
+def degree_traces(eig: np.ndarray, degree: np.ndarray, linear: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Traces on eigenspaces that are harmonics of one degree each (spheres, RP^d, balls):
+    the harmonic character of that degree, equal eigenvalues merged."""
+    kmax = int(degree.max()) if len(degree) else 0
+    chars = harmonic_characters(linear, kmax)
+    return merge_rows(eig, chars[degree])
+
+
+def lattice_modes(steps: list[float], lam: float, signed: bool, name: str
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Integer modes m with sum_j steps_j m_j^2 <= lam (m in Z^n when ``signed``, else N^n):
+    (modes (N, n) int64, eigenvalues (N,) float64)."""
+    tops = [int(math.floor(math.sqrt(lam / s) + 1e-9)) for s in steps]
+    total = 1.0
+    for t in tops:
+        total *= (2 * t + 1) if signed else (t + 1)
+    _check_rows(total * (len(steps) + 1), name)
+    axes = [np.arange(-t if signed else 0, t + 1, dtype=np.int64) for t in tops]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(steps))
+    eig = (grid.astype(np.float64) ** 2) @ np.asarray(steps, dtype=np.float64)
+    keep = eig <= lam * (1 + 1e-12)
+    return grid[keep], eig[keep]
+
+
+def mode_traces(modes: np.ndarray, eig: np.ndarray, linear: np.ndarray, shift: np.ndarray,
+                periodic: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Traces of signed permutations on the modes of a flat torus (periodic: e_m(x) =
+    exp(2 pi i m.x / L), x -> A x + t L fixes e_m up to the phase exp(-2 pi i m.t) when
+    A m = m) or of a Neumann box centred at 0 (cos modes; a reflected axis gives (-1)^m_j,
+    a permutation must fix m)."""
+    n = modes.shape[1]
+    g = linear.shape[0]
+    traces = np.zeros((len(eig), g))
+    mf = modes.astype(np.float64)
+    for i in range(g):
+        A = np.rint(linear[i])
+        perm = np.argmax(np.abs(A), axis=0)  # e_j -> sign_j e_perm(j)
+        sign = A[perm, np.arange(n)]
+        if periodic:
+            fixed = np.all(mf @ A.T == mf, axis=1)
+            phase = np.cos(2 * np.pi * (mf @ shift[i]))
+            traces[:, i] = np.where(fixed, phase, 0.0)
+        else:
+            fixed = np.all(modes[:, perm] == modes, axis=1)
+            odd = (modes[:, sign < 0].sum(axis=1) % 2) == 1
+            traces[:, i] = np.where(fixed, np.where(odd, -1.0, 1.0), 0.0)
+    return merge_rows(eig, traces)

@@ -52,6 +52,12 @@ class Ball(Manifold):
     def linear_blocks(self) -> tuple[int, ...]:
         return (self.ambient_dim,)
 
+    def harmonic_degrees(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        # r^(1-d/2) J_nu(k r) Y_l: as a representation of O(d), the degree-l harmonics
+        from ._spectra import ball_neumann_modes, check_cutoff
+
+        return ball_neumann_modes(self.d, check_cutoff(lam), float(self.radius), self.name)
+
     def exact_spectrum(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
         """The Neumann spectrum up to ``lam``: squared zeros of Bessel cross-products over
         the radius squared (see :func:`neumann_modes`), multiplicities dim H_l(S^(d-1))."""

@@ -169,6 +169,56 @@ class Manifold:
         check_cutoff(lam)
         return None
 
+    def harmonic_degrees(self, lam: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """The eigenspaces as harmonics of the ambient R^n, where each one is: eigenvalues
+        <= lam, one entry per eigenspace, with the degree k whose harmonics H_k(S^(n-1))
+        (as a representation of O(n)) it is; None where the eigenspaces are not of that form.
+
+        Returns
+        -------
+        (eigenvalues, degrees) : (ndarray of float64 (m,), ndarray of int64 (m,)) or None
+            Spheres: k(k + d - 1)/r^2 with degree k; RP^d the even k; balls one entry per
+            radial mode (equal eigenvalues of different degrees appear twice).
+        """
+        from ._spectra import check_cutoff
+
+        check_cutoff(lam)
+        return None
+
+    def eigenspace_traces(self, lam: float, linear: np.ndarray, shift: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The trace of each isometry x -> A x + t (t in periods on torus coordinates) on
+        each eigenspace with eigenvalue <= lam: the characters that exact counts on
+        products average. None where this family has no such table.
+
+        Parameters
+        ----------
+        lam : float
+            Cut-off (finite, >= 0).
+        linear : ndarray of float64, shape (g, n, n)
+            Linear parts in the manifold's ambient coordinates (n = ambient_dim).
+        shift : ndarray of float64, shape (g, n)
+            Translations (fractions of the periods; zero except on tori).
+
+        Returns
+        -------
+        (eigenvalues, traces) : (ndarray of float64 (m,), ndarray of float64 (m, g)) or None
+            Distinct eigenvalues <= lam, ascending; traces[e, i] is the trace of map i on
+            eigenspace e (the identity gives the multiplicities).
+
+        Raises
+        ------
+        GroupError
+            A map is not an isometry of the manifold (the message says why).
+        """
+        linear, shift = _checked_maps(self, linear, shift)
+        table = self.harmonic_degrees(lam)
+        if table is None:
+            return None
+        from ._spectra import degree_traces
+
+        return degree_traces(table[0], table[1], linear)
+
     def rotation_quotient(self, K: tuple[int, ...], gname: str, steps: list[str]
                           ) -> tuple[int, sp.Expr, sp.Expr, sp.Expr | None]:
         """(d_G, vol(M/G), vol(dM/G), orbit volume) for SO(k) rotating local coordinates K;
@@ -237,3 +287,21 @@ def _signed_perm(A: np.ndarray) -> np.ndarray | None:
     if not (np.all(np.abs(R).sum(axis=0) == 1) and np.all(np.abs(R).sum(axis=1) == 1)):
         return None
     return np.argmax(np.abs(R), axis=0)
+
+
+def _checked_maps(m: Manifold, linear: np.ndarray, shift: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(g, n, n) linear parts and (g, n) shifts as float64, each map checked to be an
+    isometry of m (GroupError naming the reason otherwise)."""
+    from ..errors import GroupError
+
+    n = m.ambient_dim
+    linear = np.ascontiguousarray(linear, dtype=np.float64).reshape(-1, n, n)
+    shift = np.ascontiguousarray(shift, dtype=np.float64).reshape(-1, n)
+    if linear.shape[0] != shift.shape[0]:
+        raise GroupError(f"{linear.shape[0]} linear parts but {shift.shape[0]} translations")
+    for A, t in zip(linear, shift):
+        why = m.check_map(A, t)
+        if why:
+            raise GroupError(f"a group element is not an isometry of {m.name}: {why}")
+    return linear, shift

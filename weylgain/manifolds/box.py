@@ -77,6 +77,18 @@ class Box(Manifold):
                  for L in self.lengths]  # Neumann: cos(pi m x / L), m >= 0
         return product_spectrum(sides, lam, self.name)
 
+    def eigenspace_traces(self, lam: float, linear: np.ndarray, shift: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """Traces on the Neumann modes prod_j cos(pi m_j (x_j + L_j/2)/L_j) of the box
+        centred at 0 (see Manifold.eigenspace_traces)."""
+        from ._spectra import check_cutoff, lattice_modes, mode_traces
+        from .base import _checked_maps
+
+        linear, shift = _checked_maps(self, linear, shift)
+        steps = [(math.pi / float(L)) ** 2 for L in self.lengths]
+        modes, eig = lattice_modes(steps, check_cutoff(lam), False, self.name)
+        return mode_traces(modes, eig, linear, shift, False)
+
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:
         if self.dim > 3:

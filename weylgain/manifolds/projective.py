@@ -11,7 +11,8 @@ import sympy as sp
 from ..errors import SpecError
 from ._formulas import _nonneg_int, _positive_expr, sphere_volume
 from .base import Manifold, SpectrumModel
-from .sphere import Sphere, _hopf, _one_radius, _round_sphere_ladders, _transitive
+from .sphere import (Sphere, _degree_table, _hopf, _one_radius, _round_sphere_ladders,
+                     _transitive)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class ProjectiveSpace(Manifold):
 
         # the even harmonics of the cover: functions with f(-x) = f(x)
         return sphere_spectrum(self.d, float(self.radius), check_cutoff(lam), 2, self.name)
+
+    def harmonic_degrees(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        # the even harmonics of the cover; A and -A act alike on them
+        return _degree_table(self, lam, 2)
 
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:

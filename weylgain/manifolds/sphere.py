@@ -65,6 +65,9 @@ class Sphere(Manifold):
 
         return sphere_spectrum(self.d, float(self.radius), check_cutoff(lam), 1, self.name)
 
+    def harmonic_degrees(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        return _degree_table(self, lam, 1)
+
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:
         ladders = _round_sphere_ladders(self.d, float(self.radius), level, group)
@@ -83,6 +86,18 @@ class Sphere(Manifold):
         if self.d != 3:
             return super().hopf_quotient(gname, steps)
         return _hopf(self, 2 * sp.pi * self.radius, steps)  # orbits: great circles
+
+
+def _degree_table(m: Manifold, lam: float, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """Degrees k = 0, step, 2 step, ... of the harmonics of S^d(r) (d = m.dim) with their
+    eigenvalues k(k + d - 1)/r^2 <= lam."""
+    from ._spectra import check_cutoff, sphere_spectrum
+
+    eig, _ = sphere_spectrum(m.dim, float(m.radius), check_cutoff(lam), step, m.name)
+    r2 = float(m.radius) ** 2
+    d = m.dim
+    k = np.rint((-(d - 1) + np.sqrt((d - 1) ** 2 + 4 * eig * r2)) / 2).astype(np.int64)
+    return eig, k
 
 
 def _one_radius(kind: str, vals: list[sp.Expr], part: str) -> Any:

@@ -75,6 +75,17 @@ class Torus(Manifold):
                    for L in self.lengths]
         return product_spectrum(circles, lam, self.name)
 
+    def eigenspace_traces(self, lam: float, linear: np.ndarray, shift: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """Traces on the lattice modes exp(2 pi i m.x/L) (see Manifold.eigenspace_traces)."""
+        from ._spectra import check_cutoff, lattice_modes, mode_traces
+        from .base import _checked_maps
+
+        linear, shift = _checked_maps(self, linear, shift)
+        steps = [(2 * math.pi / float(L)) ** 2 for L in self.lengths]
+        modes, eig = lattice_modes(steps, check_cutoff(lam), True, self.name)
+        return mode_traces(modes, eig, linear, shift, True)
+
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:
         if self.dim > 3:
