@@ -22,8 +22,14 @@ JSON (``--json``): the fields of :meth:`weylgain.gain.GainReport.to_dict` -- amo
 A measurement whose windows disagree is printed as NOT CONVERGED with the reason (exit 0:
 it is a finding, not an error).
 
-Exit codes: 0 success; 2 bad usage or an unknown manifold/group spec; 3 the group does not act
-on the manifold; 1 another weylgain error (e.g. a failed fit with ``--measure``).
+Where vol(M/G) cannot be computed (see docs/gain.md), what is known without it is still
+printed -- d, d_G, the kind of gain and the exponents, in text or as JSON with
+``"vol_quotient": null`` and ``vol_quotient_unavailable_reason`` -- and the exit status is 4.
+
+Exit codes: 0 success; 2 bad usage, an unknown manifold/group spec or a malformed group; 3 the
+group does not act on the manifold; 4 a valid question that cannot be answered (vol(M/G)
+unavailable: the partial report is printed); 1 another weylgain error (e.g. a failed fit
+with ``--measure``).
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_GROUP = 3
+EXIT_UNSUPPORTED = 4
 
 
 def add_parser(subparsers: Any) -> None:
@@ -97,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``weylgain gain`` on parsed arguments; return the exit code."""
     from ..errors import GroupError, NotInvariantError, SpecError, WeylgainError
     from ..gain import measure_gain, predict_gain
+    from ..geometry.result import QuotientVolumeError
+    from . import exit_status
 
     try:
         plot = check_plot_path(getattr(args, "plot", None))
@@ -107,12 +116,11 @@ def run(args: argparse.Namespace) -> int:
         manifold, group = manifold_and_group(args)
         report = predict_gain(manifold, group, s=args.s, eps=args.eps, n=args.n,
                               sigma=args.sigma, noise=getattr(args, "noise", None))
-    except SpecError as exc:
+    except QuotientVolumeError as exc:
+        return _partial(exc, args)
+    except WeylgainError as exc:
         _error(str(exc))
-        return EXIT_USAGE
-    except GroupError as exc:
-        _error(str(exc))
-        return EXIT_GROUP
+        return exit_status(exc)
     measured = None
     if getattr(args, "measure", False):
         try:
@@ -125,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         except GroupError as exc:
             _error(f"--measure: {exc}")
-            return EXIT_GROUP
+            return exit_status(exc)
         except WeylgainError as exc:
             _error(f"--measure: {exc}")
             return EXIT_ERROR
@@ -145,6 +153,47 @@ def run(args: argparse.Namespace) -> int:
     if plot:
         print(f"plot saved to {plot}")
     return EXIT_OK
+
+
+def _partial(exc: Any, args: argparse.Namespace) -> int:
+    """Print what is known without vol(M/G) (d_G and the exponents); exit status 4."""
+    from ..errors import WeylgainError
+    from ..gain.predict import partial_gain
+    from . import exit_status
+
+    try:
+        part = partial_gain(exc, args.s)
+    except WeylgainError as err:
+        _error(str(err))
+        return exit_status(err)
+    if args.json:
+        print(json.dumps(part.to_dict()))
+    else:
+        print(format_partial(part))
+    _error(str(exc))
+    return EXIT_UNSUPPORTED
+
+
+def format_partial(p: Any) -> str:
+    """The table of ``weylgain gain`` when vol(M/G) is not available."""
+    rows = [
+        ("manifold M", f"{p.manifold}  (dim {p.d})"),
+        ("group G", p.group),
+        ("quotient M/G", f"dim d_G = {p.d_G}, vol not available"),
+        ("kind of gain", p.kind + ("  (transitive: parametric)" if p.d_G == 0 else "")),
+        ("smoothness s", _num(p.s)),
+        ("risk exponent", f"{p.risk_exponent:.4g}  ->  invariant {p.risk_exponent_invariant:.4g}"),
+        ("samples n(eps)", f"eps^-{p.sample_exponent:.4g}  ->  eps^-"
+                           f"{p.sample_exponent_invariant:.4g}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows]
+    lines.append("")
+    lines.extend(textwrap.wrap(
+        f"vol(M/G) is not available: {p.reason}. The rates above need only the dimensions; "
+        "the constants (the volume ratio and the sample ratios at eps or n) need the volume.",
+        width=88))
+    return "\n".join(lines)
 
 
 def _num(x: Any, spec: str = ".6g") -> str:

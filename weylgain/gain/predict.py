@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ..errors import SpecError
-from .report import GainReport, _fmt_num, _positive_float
+from .report import GainReport, PartialGainReport, _fmt_num, _positive_float
 
 
 def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float | None = None,
@@ -45,8 +45,11 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
     ------
     SpecError
         Unknown manifold or group spec, s <= d/2, non-positive eps, n or sigma.
-    GroupError
+    ActionError
         The group does not act on the manifold.
+    QuotientVolumeError
+        vol(M/G) is not computable for this action (an UnsupportedError); it carries d_G,
+        and :func:`partial_gain` turns it into what is known without the volume.
     """
     from ..geometry import quotient_geometry, risk_exponent, sample_ratio
     from ..manifolds._formulas import _S
@@ -101,6 +104,33 @@ def predict_gain(manifold: Any, group: Any, s: float | None = None, eps: float |
         vol_quotient_error=float(getattr(geo, "vol_quotient_error", 0.0) or 0.0),
         action=str(getattr(geo, "action", "") or ""), **finite,
     ))
+
+
+def partial_gain(exc: Any, s: float | None = None) -> PartialGainReport:
+    """The dimensions and exponents of the gain from a
+    :class:`~weylgain.geometry.result.QuotientVolumeError` (d_G without vol(M/G)).
+
+    Parameters
+    ----------
+    exc : QuotientVolumeError
+        The refusal of :func:`predict_gain` (it carries ``dim`` and ``quotient_dim``).
+    s : float, optional
+        Sobolev smoothness, s > d/2 (default d/2 + 1).
+
+    Returns
+    -------
+    PartialGainReport
+    """
+    d, dG = int(exc.dim), int(exc.quotient_dim)
+    s = d / 2 + 1 if s is None else _positive_float(s, "s")
+    if not s > d / 2:
+        raise SpecError(f"the smoothness s must exceed d/2 = {d / 2:g} for M of dimension {d}; "
+                        f"got s = {s:g}")
+    return PartialGainReport(
+        manifold=exc.manifold, group=exc.group, d=d, d_G=dG, s=s,
+        kind="exponential" if dG < d else "unknown", risk_exponent=s / (s + d / 2),
+        risk_exponent_invariant=s / (s + dG / 2), sample_exponent=1 + d / (2 * s),
+        sample_exponent_invariant=1 + dG / (2 * s), reason=exc.reason)
 
 
 def _finite_n_figures(manifold: Any, geo: Any, group: Any, s: float, noise: Any,

@@ -131,6 +131,50 @@ class GainReport:
         return out
 
 
+@dataclass(frozen=True)
+class PartialGainReport:
+    """What is known of the gain when vol(M/G) is not: d, d_G and the exponents.
+
+    The rates need only the dimensions; the constants (the volume ratio, sample ratios at eps
+    or n) need vol(M/G), which is missing for the ``reason`` given.
+
+    Attributes
+    ----------
+    manifold, group : str
+    d, d_G : int
+        dim M and dim M/G (the generic orbit codimension, always computable).
+    s : float
+        Sobolev smoothness (default d/2 + 1).
+    kind : str
+        'exponential' when d_G < d; 'unknown' otherwise (a linear factor needs the volume).
+    risk_exponent, risk_exponent_invariant : float
+        s/(s + d/2) and s/(s + d_G/2).
+    sample_exponent, sample_exponent_invariant : float
+        1 + d/(2s) and 1 + d_G/(2s).
+    reason : str
+        Why vol(M/G) is not available.
+    """
+
+    manifold: str
+    group: str
+    d: int
+    d_G: int
+    s: float
+    kind: str
+    risk_exponent: float
+    risk_exponent_invariant: float
+    sample_exponent: float
+    sample_exponent_invariant: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("reason")
+        out.update(vol_quotient=None, vol_quotient_available=False,
+                   vol_quotient_unavailable_reason=self.reason)
+        return out
+
+
 def _positive_float(v: Any, what: str) -> float:
     try:
         x = float(v)

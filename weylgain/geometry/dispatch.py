@@ -56,7 +56,12 @@ def quotient_geometry(manifold: Manifold | str, group: Any,
     from ..groups.finite import FiniteGroup
 
     if hasattr(group, "quotient_geometry"):  # LieGroup, TorusGroup: the general coarea code
-        _check_lie_route(manifold, group)
+        from ..errors import ResourceError
+
+        try:
+            _check_lie_route(manifold, group)
+        except ResourceError as exc:
+            raise _volume_error(manifold, group, exc) from exc
         return group.quotient_geometry(manifold)
     if isinstance(group, FiniteGroup):
         return finite_quotient_geometry(manifold, group, max_order)
@@ -64,6 +69,18 @@ def quotient_geometry(manifold: Manifold | str, group: Any,
         return _continuous_quotient(manifold, group)
     raise SpecError(f"group must be a FiniteGroup, ContinuousGroup or spec string; got "
                     f"{type(group).__name__}")
+
+
+def _volume_error(M: Manifold, group: Any, exc: Exception) -> Exception:
+    """A QuotientVolumeError carrying d_G (the generic orbit codimension of the action)."""
+    from .result import QuotientVolumeError
+
+    try:
+        rank = int(group.action_on(M).generic_orbit_dimension())
+    except Exception:  # noqa: BLE001 - d_G unknown: the original refusal stands
+        return exc
+    return QuotientVolumeError(M.name, getattr(group, "name", str(group)), M.dim, M.dim - rank,
+                               str(exc))
 
 
 # The general coarea code of a Lie-algebra group (weylgain.groups.geometry) costs, on R^D

@@ -126,96 +126,75 @@ def generic_orbit_dimension(algebra: np.ndarray, blocks: tuple[int, ...], ration
                   f"points (singular values above {RANK_RTOL:g} of the largest), maximum taken")
 
 
-# ====================================================================== vol_basis(G0)
-def _structure_constants(algebra: np.ndarray) -> np.ndarray:
-    m = algebra.shape[0]
-    c = np.zeros((m, m, m))
-    for a in range(m):
-        for b in range(m):
-            c[a, b] = span_coefficients(algebra, algebra[a] @ algebra[b] - algebra[b] @ algebra[a])
-    return c
-
-
-def _group_volume(algebra: np.ndarray, what: str) -> tuple[float, Any, str, str]:
-    """vol_basis(G0): (float, sympy expr, kind "torus"/"SO(3)"/"SU(2)", derivation)."""
-    import sympy as sp
-
-    m = algebra.shape[0]
-    c = _structure_constants(algebra)
-    scale = max(1.0, float(np.abs(algebra).max()))
-    if np.abs(c).max(initial=0.0) <= 1e-9 * scale:
-        W = commuting_weights(algebra)
-        cov, exact, text = torus_lattice(W, what)
-        return cov, exact, "torus", f"G0 is a torus T^{m}; {text}"
-    if m == 3:
-        ad = np.transpose(c, (0, 2, 1))  # (ad_a)_{cb} = c[a, b, c]
-        kill = np.einsum("aij,bji->ab", ad, ad)
-        K = -kill / 2.0  # Gram matrix of the basis in the metric where [E_a, E_b] = eps E_c
-        ev = np.linalg.eigvalsh(K)
-        if ev.min() <= 1e-9 * ev.max():  # pragma: no cover - 3-dim compact: abelian or su(2)
-            raise GroupError(f"{what}: the 3-dimensional algebra is neither abelian nor su(2)")
-        H = algebra[0] / math.sqrt(K[0, 0])  # unit length: exp(2 pi H) = I in SO(3)
-        from scipy.linalg import expm
-
-        E = expm(2 * math.pi * H)
-        D = H.shape[0]
-        if np.abs(E - np.eye(D)).max() < 1e-8:
-            kind, vol_e = "SO(3)", 8 * sp.pi ** 2
-        elif np.abs(expm(4 * math.pi * H) - np.eye(D)).max() < 1e-8:
-            kind, vol_e = "SU(2)", 16 * sp.pi ** 2
-        else:  # pragma: no cover - every su(2) representation integrates
-            raise GroupError(f"{what}: exp(4 pi H) is not the identity; not an su(2) action")
-        detK = float(np.linalg.det(K))
-        ratio = recognize(1 / math.sqrt(detK))
-        exact = vol_e * ratio
-        text = (f"G0 is {kind} (exp(2 pi H) {'=' if kind == 'SO(3)' else '!='} I for a unit H in "
-                f"the Killing metric -B/2); vol = {vol_e} / sqrt(det K) with K = -B/2 the Gram "
-                f"matrix of the basis: {exact}")
-        return float(exact), exact, kind, text
-    raise GroupError(
-        f"{what}: the volume of G0 is computed for tori and for su(2)/so(3) (a {m}-dimensional "
-        "non-abelian algebra was given). vol(M/G) is not available for it; d_G and the exact "
-        "invariant counts are.")
-
-
-def _su2_stabilizer(algebra: np.ndarray, what: str) -> tuple[int, str]:
-    """Order of the generic stabilizer of an su(2)/so(3) action (rules below), or refuse."""
-    c = _structure_constants(algebra)
-    ad = np.transpose(c, (0, 2, 1))
-    K = -np.einsum("aij,bji->ab", ad, ad) / 2.0
-    Kinv = np.linalg.inv(K)
-    C = np.einsum("ab,aij,bjk->ik", Kinv, algebra, algebra)  # Casimir, -j(j+1) on spin j
-    mu = np.sort(np.linalg.eigvalsh(-(C + C.T) / 2))
-    spins: dict[float, int] = {}
-    for v in mu:
-        j = round(2 * (-1 + math.sqrt(1 + 4 * max(v, 0.0))) / 2) / 2
-        spins[j] = spins.get(j, 0) + 1
-    comps = {j: (n // (4 * j + 2) if (2 * j) % 2 else n // (2 * j + 1))
-             for j, n in spins.items() if j > 0}
-    if comps.get(0.5, 0) >= 1:
-        return 1, "a spin-1/2 component (quaternions) is acted on freely: trivial stabilizer"
-    integer = {j: n for j, n in comps.items() if j == int(j)}
-    if integer.get(1.0, 0) >= 1 and sum(integer.values()) >= 2:
-        return 1, ("a vector (spin 1) component and another component of spin >= 1: a generic "
-                   "pair has trivial stabilizer")
-    raise GroupError(
-        f"{what}: the generic stabilizer of this su(2) representation (spins "
-        f"{sorted(comps)} with multiplicities {[comps[j] for j in sorted(comps)]}) is not "
-        "determined (supported: a spin-1/2 component, or a spin-1 component together with "
-        "another of spin >= 1), so vol(M/G) is not computed; d_G and exact counts are available")
-
-
 # ====================================================================== connected part
-def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, what: str,
-               steps: list[str], n_samples: int) -> tuple[int, Any, float, Any]:
-    """(orbit dim, vol(M1/G0) at unit radii, its standard error, orbit volume or None) for
-    the product M1 of unit spheres S^(b-1)."""
+def _is_abelian(algebra: np.ndarray) -> bool:
+    scale = max(1.0, float(np.abs(algebra).max(initial=0.0))) ** 2
+    return all(np.abs(algebra[a] @ algebra[b] - algebra[b] @ algebra[a]).max() <= 1e-9 * scale
+               for a in range(len(algebra)) for b in range(a + 1, len(algebra)))
+
+
+def _sample_points(blocks: tuple[int, ...], balls: tuple[bool, ...], n: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """n uniform random points of the product of unit spheres S^(b-1) and unit balls B^b."""
+    x = _unit_points(blocks, n, rng)
+    off = 0
+    for b, ball in zip(blocks, balls):
+        if ball:
+            x[:, off:off + b] *= rng.random((n, 1)) ** (1.0 / b)
+        off += b
+    return x
+
+
+def _fixed_space_reduction(block: int, algebra: np.ndarray, rational: bool, what: str,
+                           steps: list[str], n_samples: int) -> tuple[int, Any, float] | None:
+    """A group moving only a subspace V1 of R^D (fixing V1^perp = R^p pointwise): S^(D-1) is
+    the join of S(V1) and S^(p-1); with x = (cos t u, sin t w), the quotient metric is dt^2 +
+    cos^2 t ds^2(S(V1)/G0) + sin^2 t ds^2(S^(p-1)), so vol = vol(S(V1)/G0) vol(S^(p-1))
+    int_0^(pi/2) cos^a t sin^(p-1) t dt, a = dim S(V1)/G0. None when nothing is fixed."""
     import sympy as sp
 
     from ..manifolds._formulas import sphere_volume
 
-    dimM = sum(b - 1 for b in blocks)
-    volM = sp.Mul(*[sphere_volume(b - 1) for b in blocks])
+    D = block
+    stacked = algebra.reshape(-1, D)
+    _, sv, vt = np.linalg.svd(stacked)
+    scale = max(1.0, float(np.abs(algebra).max()))
+    k = int((sv > 1e-9 * scale).sum())
+    if k == 0 or k == D:
+        return None
+    Q1 = vt[:k].T
+    p = D - k
+    sub = np.einsum("ik,aij,jl->akl", Q1, algebra, Q1)
+    sub = (sub - np.transpose(sub, (0, 2, 1))) / 2
+    steps.append(f"the group moves a {k}-dimensional subspace V1 of R^{D} and fixes its "
+                 f"complement R^{p}: S^{D - 1} is the join of S(V1) = S^{k - 1} and S^{p - 1}")
+    sub_steps: list[str] = []
+    rank, v1, e1, _ = _connected((k,), (False,), sub, rational and _rat(sub), what, sub_steps,
+                                 n_samples)
+    steps.extend(f"on S(V1): {t}" for t in sub_steps)
+    a = (k - 1) - rank
+    half = sp.S.Half
+    integral = sp.gamma(sp.Rational(a + 1, 2)) * sp.gamma(sp.Rational(p, 2)) / \
+        sp.gamma(sp.Rational(a + 1 + p, 2)) * half
+    factor = sp.simplify(sphere_volume(p - 1) * integral)
+    vol = sp.simplify(v1 * factor)
+    steps.append(f"vol(M/G0) = vol(S(V1)/G0) vol(S^{p - 1}) int_0^(pi/2) cos^{a} t "
+                 f"sin^{p - 1} t dt = ({v1}) * {factor} = {vol}")
+    return rank, vol, e1 * float(factor)
+
+
+def _connected(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.ndarray,
+               rational: bool, what: str, steps: list[str], n_samples: int
+               ) -> tuple[int, Any, float, Any]:
+    """(orbit dim, vol(M1/G0) at unit radii, its standard error, orbit volume or None) for
+    the product M1 of unit spheres S^(b-1) (and unit balls B^b where ``balls`` says so)."""
+    import sympy as sp
+
+    from ..manifolds._formulas import ball_volume, sphere_volume
+
+    dimM = sum(b if ball else b - 1 for b, ball in zip(blocks, balls))
+    volM = sp.Mul(*[ball_volume(b) if ball else sphere_volume(b - 1)
+                    for b, ball in zip(blocks, balls)])
     m = algebra.shape[0]
     if m == 0:
         return 0, volM, 0.0, None
@@ -225,6 +204,17 @@ def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, wha
         steps.append("the orbits are open: G0 is transitive and the quotient is a point "
                      "(volume 1; only constants are invariant)")
         return rank, sp.S.One, 0.0, volM
+    if len(blocks) == 1 and balls[0]:
+        # coarea in the radius: the sphere of radius t has quotient t^a vol(S/G0)
+        sub_steps: list[str] = []
+        r, v, e, _ = _connected(blocks, (False,), algebra, rational, what, sub_steps,
+                                n_samples)
+        steps.extend(sub_steps)
+        a = blocks[0] - 1 - r
+        vol = sp.simplify(v / (a + 1))
+        steps.append(f"coarea in the radius: vol(B^{blocks[0]}/G0) = int_0^1 t^{a} "
+                     f"vol(S^{blocks[0] - 1}/G0) dt = {vol}")
+        return r, vol, e / (a + 1), None
     # an algebra that splits along the factors: product of the factor quotients
     if len(blocks) > 1:
         off = np.concatenate([[0], np.cumsum(blocks)])
@@ -239,9 +229,9 @@ def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, wha
                          "factor quotients")
             tot_rank, vol, err2, orbit = 0, sp.S.One, 0.0, sp.S.One
             for i, (b, p) in enumerate(zip(blocks, parts)):
-                sub_steps: list[str] = []
-                r, v, e, o = _connected((b,), p, rational and _rat(p), what, sub_steps,
-                                        n_samples)
+                sub_steps = []
+                r, v, e, o = _connected((b,), (balls[i],), p, rational and _rat(p), what,
+                                        sub_steps, n_samples)
                 steps.extend(f"factor {i + 1}: {t}" for t in sub_steps)
                 if p.shape[0] == 0:
                     steps.append(f"factor {i + 1}: not acted on (volume {v})")
@@ -251,30 +241,31 @@ def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, wha
                 vol = vol * v
                 orbit = None if (o is None or orbit is None) else orbit * o
             return tot_rank, vol, err2, orbit
-    if rank < m:
-        raise GroupError(
-            f"{what}: the orbits have dimension {rank} < dim G0 = {m} (positive-dimensional "
-            f"stabilizers) and G0 is not transitive; vol(M/G) is computed for locally free "
-            f"actions, transitive ones and algebras that split along the factors. d_G = "
-            f"{dimM - rank}; exact invariant counts are still available")
-    vb, vb_exact, kind, text = _group_volume(algebra, what)
+    if len(blocks) == 1:
+        red = _fixed_space_reduction(blocks[0], algebra, rational, what, steps, n_samples)
+        if red is not None:
+            return red[0], red[1], red[2], None
+    from .compact import compact_group_volume, generic_stabilizer, orbit_jacobian
+
+    vb, vb_exact, text = compact_group_volume(algebra, what)
     steps.append(text)
-    stab, stab_text = (1, "torus acting faithfully: trivial generic stabilizer") \
-        if kind == "torus" else _su2_stabilizer(algebra, what)
-    steps.append(stab_text)
     rng = np.random.default_rng(MC_SEED)
-    probe = _unit_points(blocks, 64, rng)
-    sq = _sqrt_gram(algebra, probe)
-    steps.append("vol(G0 x) = sqrt(det Gamma(x)) vol_basis(G0) / |stabilizer|, Gamma_ab = "
-                 "<X_a x, X_b x> (locally free action)")
+    x0 = _sample_points(blocks, balls, 1, rng)[0]
+    vh, vh_exact, n_comp, stab_text = generic_stabilizer(algebra, x0, what)
+    steps.append(stab_text)
+    probe = _sample_points(blocks, balls, 64, rng)
+    sq = orbit_jacobian(algebra, probe, rank)
+    steps.append("vol(G0 x) = J(x) vol(G0) / vol(H), J(x) the product of the non-zero "
+                 "singular values of c -> sum c_a X_a x (coarea along g -> g x)")
     if np.ptp(sq) <= 1e-10 * sq.max():
-        orbit = recognize(float(sq.mean())) * vb_exact / stab
+        orbit = recognize(float(sq.mean())) * vb_exact / vh_exact
         vol = sp.simplify(volM / orbit)
-        steps.append(f"sqrt(det Gamma) = {recognize(float(sq.mean()))} is constant: every orbit "
+        steps.append(f"J = {recognize(float(sq.mean()))} is constant: every orbit "
                      f"has volume {orbit}; vol(M/G0) = vol(M)/vol(orbit) = {volM}/({orbit}) = "
                      f"{vol}")
         return rank, vol, 0.0, orbit
-    if kind == "SO(3)" and blocks == (3, 3) and _faithful_on_each_block(algebra, blocks):
+    if blocks == (3, 3) and not any(balls) and m == 3 and not _is_abelian(algebra) and \
+            _faithful_on_each_block(algebra, blocks):
         # two points of S^2 rotated together: a faithful 3-dim real representation of so(3)
         # is the standard one up to an orthogonal change of basis, so the orbit of (x1, x2)
         # is labelled by the angle theta between x1 and Q x2; moving the points apart by
@@ -285,25 +276,28 @@ def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, wha
                      "points, the interval [0, pi/sqrt(2)] in the quotient metric; "
                      f"vol(M/G0) = {vol}")
         return rank, vol, 0.0, None
-    if kind == "torus" and m == 1 and len(blocks) == 1:
+    if m == 1 and len(blocks) == 1 and not balls[0]:
         W = commuting_weights(algebra)
         if W.shape[0] == 1:  # one rotated plane: rho^2 ~ Beta(1, q/2) on the sphere
             q = blocks[0] - 2
             beta = lambda a, b: sp.gamma(a) * sp.gamma(b) / sp.gamma(a + b)  # noqa: E731
             omega = recognize(abs(float(W[0, 0])))
             vol = sp.simplify(volM * beta(sp.S.Half, sp.Rational(q, 2)) /
-                              beta(sp.S.One, sp.Rational(q, 2)) / (omega * vb_exact / stab))
-            steps.append(f"one rotated plane of weight {omega}: sqrt(det Gamma) = {omega} rho, "
+                              beta(sp.S.One, sp.Rational(q, 2)) / (omega * vb_exact / vh_exact))
+            steps.append(f"one rotated plane of weight {omega}: J = {omega} rho, "
                          f"rho^2 ~ Beta(1, {q}/2) on S^{blocks[0] - 1}; vol(M/G0) = vol(M) "
-                         f"E[1/rho] / ({omega} vol_basis) = {vol}")
+                         f"E[1/rho] / ({omega} vol(G0)/vol(H)) = {vol}")
             return rank, vol, 0.0, None
+    polar = _polar_section(algebra, blocks, balls, rank, x0, vb, vh, volM, what, steps)
+    if polar is not None:
+        return rank, polar, 0.0, None
     # Monte Carlo of the coarea average
     total, total2, n_done = 0.0, 0.0, 0
     chunk = 1 << 16
     while n_done < n_samples:
         n = min(chunk, n_samples - n_done)
-        x = _unit_points(blocks, n, rng)
-        f = stab / (vb * _sqrt_gram(algebra, x))
+        x = _sample_points(blocks, balls, n, rng)
+        f = vh / (vb * orbit_jacobian(algebra, x, rank))
         f = f[np.isfinite(f)]
         total += float(f.sum())
         total2 += float((f * f).sum())
@@ -317,6 +311,69 @@ def _connected(blocks: tuple[int, ...], algebra: np.ndarray, rational: bool, wha
                  f"{n_done} seeded uniform points of M: vol(M/G0) = {value:.8g} +- {err:.2g} "
                  "(standard error)")
     return rank, sp.Float(value, 12), err, None
+
+
+POLAR_MAX_SECTION = 3  # quadrature over the unit sphere of a section of dimension <= 3
+POLAR_INTEGER_RTOL = 1e-5
+
+
+def _polar_section(algebra: np.ndarray, blocks: tuple[int, ...], balls: tuple[bool, ...],
+                   rank: int, x0: np.ndarray, vb: float, vh: float, volM: Any, what: str,
+                   steps: list[str]) -> Any:
+    """vol(S^(D-1)/G0) = vol(S(Sigma)) / |W| for a polar representation, else None.
+
+    The normal space Sigma of the orbit at a regular point x0 is a section (meets every orbit
+    orthogonally) when <X_a u, w> = 0 for all a and u, w in Sigma (Dadok's criterion); then
+    S^(D-1)/G0 = S(Sigma)/W isometrically, W the finite generalized Weyl group, and the
+    integration formula vol(M) = (1/|W|) int_S(Sigma) vol(G0 y) dy gives |W| from a
+    quadrature of the orbit volume over the unit sphere of Sigma (dimension 2 or 3). The
+    order is accepted when it is an integer to 1e-5."""
+    import sympy as sp
+
+    from ..manifolds._formulas import sphere_volume
+    from .compact import orbit_jacobian
+
+    if len(blocks) != 1 or balls[0]:
+        return None
+    A = np.einsum("aij,j->ia", algebra, x0)
+    u, s, _ = np.linalg.svd(A)
+    nu = u[:, rank:]
+    k = nu.shape[1]
+    if k < 2 or k > POLAR_MAX_SECTION:
+        return None
+    C = np.einsum("ip,aij,jq->apq", nu, algebra, nu)
+    if np.abs(C).max() > 1e-9 * max(1.0, float(np.abs(algebra).max())):
+        return None
+    if k == 2:
+        n = 1 << 15
+        t = (np.arange(n) + 0.5) * (2 * math.pi / n)
+        Y = np.cos(t)[:, None] * nu[:, 0] + np.sin(t)[:, None] * nu[:, 1]
+        integral = float(orbit_jacobian(algebra, Y, rank).mean()) * 2 * math.pi
+        how = f"midpoint rule with {n} points on the circle"
+    else:
+        nz, nphi = 600, 1200
+        z, wz = np.polynomial.legendre.leggauss(nz)
+        phi = (np.arange(nphi) + 0.5) * (2 * math.pi / nphi)
+        total = 0.0
+        for zi, wi in zip(z, wz):
+            rho = math.sqrt(max(1 - zi * zi, 0.0))
+            Y = (rho * np.cos(phi))[:, None] * nu[:, 0] + (rho * np.sin(phi))[:, None] * \
+                nu[:, 1] + zi * nu[:, 2]
+            total += wi * float(orbit_jacobian(algebra, Y, rank).mean()) * 2 * math.pi
+        integral = total
+        how = f"Gauss-Legendre x midpoint rule, {nz} x {nphi} points on the 2-sphere"
+    order = vb * integral / (vh * float(volM))
+    nearest = round(order)
+    if nearest < 1 or abs(order - nearest) > POLAR_INTEGER_RTOL * nearest:
+        steps.append(f"polar test: the section gives |W| = {order:.8g}, not an integer to "
+                     f"{POLAR_INTEGER_RTOL:g}; the Monte Carlo route is used")
+        return None
+    vol = sp.simplify(sphere_volume(k - 1) / nearest)
+    steps.append(f"the representation is polar: the normal space Sigma (dimension {k}) of a "
+                 f"generic orbit meets the orbits orthogonally (<X_a u, w> = 0 on Sigma), so "
+                 f"M/G0 = S^{k - 1}/W; |W| = vol(G0) int_S(Sigma) J / (vol(H) vol(M)) = "
+                 f"{order:.9g} ({how}) = {nearest}; vol(M/G0) = vol(S^{k - 1})/{nearest} = {vol}")
+    return vol
 
 
 def _faithful_on_each_block(algebra: np.ndarray, blocks: tuple[int, ...]) -> bool:
@@ -337,9 +394,11 @@ def _rat(a: np.ndarray) -> bool:
 
 
 def _sqrt_gram(algebra: np.ndarray, x: np.ndarray) -> np.ndarray:
-    V = np.einsum("aij,nj->nai", algebra, x)
-    G = np.einsum("nai,nbi->nab", V, V)
-    return np.sqrt(np.clip(np.linalg.det(G), 0.0, None))
+    from .compact import orbit_jacobian
+
+    V = np.einsum("aij,nj->nai", algebra, x[:1])
+    rank = int(np.linalg.matrix_rank(V[0], tol=1e-9 * max(1.0, float(np.abs(V).max()))))
+    return orbit_jacobian(algebra, x, rank)
 
 
 # ====================================================================== finite part
@@ -362,8 +421,9 @@ def _finite_elements(gens: np.ndarray, name: str) -> np.ndarray:
 def _in_orbit(algebra: np.ndarray, x: np.ndarray, y: np.ndarray, rng: np.random.Generator
               ) -> float:
     """min over t of |exp(sum t_a X_a) x - y| (multi-start least squares)."""
-    from scipy.linalg import expm
     from scipy.optimize import least_squares
+
+    from .compact import expm_skew as expm
 
     m = algebra.shape[0]
     d0 = float(np.linalg.norm(x - y))
@@ -411,10 +471,10 @@ def _invariant_quadrics(algebra: np.ndarray) -> np.ndarray:
 
 
 def _trivial_count(algebra: np.ndarray, elements: np.ndarray, blocks: tuple[int, ...],
-                   what: str) -> int:
+                   balls: tuple[bool, ...], what: str) -> int:
     """Number of finite elements acting trivially on M/G0 (f x in G0 x at 3 generic points)."""
     rng = np.random.default_rng(11)
-    pts = _unit_points(blocks, 3, rng)
+    pts = _sample_points(blocks, balls, 3, rng)
     Q = _invariant_quadrics(algebra)
     count = 0
     for f in elements:
@@ -442,52 +502,84 @@ def _trivial_count(algebra: np.ndarray, elements: np.ndarray, blocks: tuple[int,
 
 # ====================================================================== linear groups
 def linear_quotient_geometry(manifold: Any, group: Any, n_samples: int = MC_SAMPLES) -> Any:
-    """QuotientGeometry of a :class:`~weylgain.groups.LieGroup` on a sphere, RP^d or a
-    product of spheres of equal radii (module docstring for the method and its limits).
+    """QuotientGeometry of a :class:`~weylgain.groups.LieGroup` on a sphere, RP^d, a ball or
+    a product of spheres or balls of equal radii (module docstring for the method).
 
     Raises
     ------
-    GroupError
-        The group does not act on the manifold, or vol(M/G) is not computable (the message
-        gives d_G).
+    ActionError
+        The group does not act on the manifold.
+    QuotientVolumeError
+        vol(M/G) is not computable here; the exception carries d_G (``quotient_dim``) and the
+        reason.
     """
+    from ..errors import ResourceError, UnsupportedError
+    from ..manifolds import parse_manifold
+    from .result import QuotientVolumeError
+
+    M = parse_manifold(manifold) if isinstance(manifold, str) else manifold
+    act = group.action_on(M)
+    try:
+        return _linear_quotient_geometry(M, group, act, n_samples)
+    except (UnsupportedError, ResourceError, GroupError) as exc:
+        from ..errors import ActionError, GroupDefinitionError
+
+        if isinstance(exc, (ActionError, GroupDefinitionError, QuotientVolumeError)):
+            raise
+        d_G = M.dim - _action_rank(act)
+        raise QuotientVolumeError(M.name, group.name, M.dim, d_G, str(exc)) from exc
+
+
+def _action_rank(act: Any) -> int:
+    """The generic orbit dimension of the identity component (the action's own answer, the
+    one the exact counts use)."""
+    return int(act.generic_orbit_dimension())
+
+
+def _linear_quotient_geometry(M: Any, group: Any, act: Any, n_samples: int) -> Any:
     import sympy as sp
 
-    from ..manifolds import parse_manifold
     from ..manifolds._formulas import DEFAULT_MAX_ORDER
     from .finite import finite_quotient_geometry
     from .result import QuotientGeometry
 
-    M = parse_manifold(manifold) if isinstance(manifold, str) else manifold
-    act = group.action_on(M)
-    D = group.dim
+    algebra, generators = act.algebra, act.generators
+    D = act.dim
     label = act.label
-    if group.lie_dimension == 0:
+    if algebra.shape[0] == 0:
         from ..groups.finite import from_generators
 
-        fg = from_generators(group.generators, name=group.name) if group.generators.shape[0] \
+        fg = from_generators(generators, name=group.name) if generators.shape[0] \
             else _trivial_finite(group.name, D)
         q = finite_quotient_geometry(M, fg, DEFAULT_MAX_ORDER)
         return _with(q, action=label, group=group.name)
     factors = M.factors
-    if not all(f.cover()[0].sphere_radius() is not None for f in factors):  # S^d and RP^d
-        raise GroupError(f"vol(M/G) for a Lie-algebra group is computed on spheres, RP^d and "
-                         f"products of spheres; not on {M.name}")
-    radii = {sp.sympify(f.cover()[0].sphere_radius()) for f in factors}
+    balls = tuple(_ball_radius(f) is not None for f in factors)
+    radii_l = [f.cover()[0].sphere_radius() if not ball else _ball_radius(f)
+               for f, ball in zip(factors, balls)]
+    if any(v is None for v in radii_l):
+        raise GroupError(f"vol(M/G) for a Lie-algebra group is computed on spheres, RP^d, balls "
+                         f"and their products; not on {M.name}")
+    radii = {sp.sympify(v) for v in radii_l}
     if len(radii) != 1:
         raise GroupError(f"the factors of {M.name} have different radii; the Lie-group quotient "
                          "geometry needs equal radii")
     r = radii.pop()
     steps: list[str] = [f"action: {label}"]
     what = f"group {group.name!r} on {M.name}"
-    gens = np.array(group.generators)
+    gens = np.array(generators)
     if len(factors) == 1 and M.antipodal_blocks():  # RP^d
         gens = np.concatenate([gens, -np.eye(D)[None]])
         steps.append(f"{M.name} = S^{M.dim}/(-I): work on the sphere with -I added to the "
                      "finite part")
     blocks = act.blocks
-    rank, vol1, err1, orbit1 = _connected(blocks, group.algebra, act.rational, what, steps,
-                                          n_samples)
+    rank, vol1, err1, orbit1 = _connected(blocks, balls, algebra, act.rational, what,
+                                          steps, n_samples)
+    if rank != _action_rank(act):
+        from ..errors import UnsupportedError
+
+        raise UnsupportedError(f"{what}: the generic orbit dimension is {rank} by one test and "
+                               f"{_action_rank(act)} by another; refused rather than guessed")
     dimM = M.dim
     d_G = dimM - rank
     transitive = d_G == 0
@@ -496,11 +588,13 @@ def linear_quotient_geometry(manifold: Any, group: Any, n_samples: int = MC_SAMP
     if transitive:
         eff, kernel = 1, n_el
     else:
-        kernel = _trivial_count(group.algebra, elements, blocks, what)
+        kernel = _trivial_count(algebra, elements, blocks, balls, what)
         eff = n_el // kernel
         steps.append(f"finite part: {n_el} elements modulo G0-trivial ones: {kernel} act trivially "
                      f"on M/G0 (f x in G0 x), so |F_eff| = {eff}")
     scale = r ** d_G
+    bpart = _ball_boundary(blocks, balls, algebra, act.rational, what, steps, n_samples,
+                           r ** (d_G - 1) / eff) if any(balls) else sp.S.Zero
     qvol = sp.S.One if transitive else sp.simplify(vol1 * scale / eff)
     err = 0.0 if transitive else err1 * float(scale) / eff
     orbit = None if orbit1 is None else sp.simplify(orbit1 * r ** rank)
@@ -508,10 +602,47 @@ def linear_quotient_geometry(manifold: Any, group: Any, n_samples: int = MC_SAMP
                  + ("" if r == 1 else f" (radius {r}: scale r^{d_G})"))
     return QuotientGeometry(
         manifold=M.name, group=group.name, dim=dimM, quotient_dim=d_G, volume=M.volume,
-        quotient_volume=qvol, wall_volume=sp.S.Zero, boundary_part_volume=sp.S.Zero,
+        quotient_volume=qvol, wall_volume=sp.S.Zero, boundary_part_volume=bpart,
         group_order=None, effective_order=eff, kernel_order=kernel, n_reflections=None,
         orbit_volume=orbit, transitive=transitive, continuous=True, derivation=tuple(steps),
         vol_quotient_error=float(err), action=label)
+
+
+def _ball_boundary(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.ndarray,
+                   rational: bool, what: str, steps: list[str], n_samples: int,
+                   factor: Any) -> Any:
+    """vol(dM/G) for a product with ball factors: dM is the union of the faces where one ball
+    factor is replaced by its boundary sphere; each face's quotient by the same coarea code
+    (a quarter of the samples: the boundary enters only the second Weyl term)."""
+    import sympy as sp
+
+    total = sp.S.Zero
+    for i, ball in enumerate(balls):
+        if not ball:
+            continue
+        face = tuple(False if j == i else b for j, b in enumerate(balls))
+        sub: list[str] = []
+        _, v, e, _ = _connected(blocks, face, algebra, rational, what, sub,
+                                max(n_samples // 4, 1 << 12))
+        total += v
+    bpart = sp.nsimplify(total * factor) if total.is_Rational else total * factor
+    steps.append(f"boundary: dM is the union of the faces where one ball factor becomes its "
+                 f"sphere; vol(dM/G) = sum of the faces' quotients = {sp.N(bpart, 8)}")
+    return bpart
+
+
+def _ball_radius(f: Any) -> Any:
+    """The radius of a full-dimensional ball factor (every rotation of its R^n maps it onto
+    itself and it has the dimension of its R^n), read from its volume; else None."""
+    import sympy as sp
+
+    from ..manifolds._formulas import ball_volume
+
+    n = f.ambient_dim
+    if f.dim != n or f.linear_blocks() != (n,) or f.halfspace_axis() is not None or \
+            f.antipodal_blocks() or f.sphere_radius() is not None:
+        return None
+    return sp.nsimplify(sp.simplify((f.volume / ball_volume(n)) ** sp.Rational(1, n)))
 
 
 def _trivial_finite(name: str, D: int) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..errors import SpecError
+from ..errors import SpecError, UnsupportedError
 from ..manifolds._formulas import LAMBDA, to_float, weyl_constant, weyl_law
 
 
@@ -122,3 +122,25 @@ class QuotientGeometry:
             "action": self.action,
         })
         return out
+
+
+class QuotientVolumeError(UnsupportedError):
+    """vol(M/G) cannot be computed for this action (a valid question without an answer here);
+    d_G, which is always computable, travels with the error.
+
+    Attributes
+    ----------
+    manifold, group : str
+    dim, quotient_dim : int
+        dim M and d_G = dim M - (generic orbit dimension).
+    reason : str
+        Why the volume is not available.
+    """
+
+    def __init__(self, manifold: str, group: str, dim: int, quotient_dim: int,
+                 reason: str) -> None:
+        self.manifold, self.group = manifold, group
+        self.dim, self.quotient_dim, self.reason = int(dim), int(quotient_dim), reason
+        super().__init__(f"vol({manifold}/{group}) is not available: {reason} (d_G = "
+                         f"{quotient_dim} is: dim M = {dim} minus the generic orbit dimension "
+                         f"{dim - quotient_dim})")
