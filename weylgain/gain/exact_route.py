@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -29,15 +29,124 @@ _EXACT_POINTS = 24
 _EXACT_STEP = 4.0
 _EXACT_SECONDS = 10.0
 _EXACT_COUNT_CAP = 10 ** 12
+# finite groups on flat tori (d >= 3): the window [lam / _LATTICE_SPAN, lam] with lam the
+# eigenvalue of the shell |k|^2 = _LATTICE_SHELLS; at its bottom (10^4) the terms beyond
+# the Riesz fit's three are below 1e-4 of the count on T7/B7
+_LATTICE_SHELLS = 100_000
+_LATTICE_SPAN = 10.0
 
 
 def _needs_exact_counts(M: Any, G: Any) -> bool:
-    """True where no mesh of M (or no orbit-space mesh for G) exists here."""
+    """True where no mesh of M (or no orbit-space mesh for G) exists here.
+
+    Besides the manifolds that prefer exact counts and the groups without an orbit-space
+    mesh: continuous groups on RP^d (counted on the cover S^d, even degrees) and on balls
+    where the orbit space has dimension >= 2 (a half-disk for B^3/SO(2): counted from the
+    ball's Neumann modes, one radial family per harmonic degree).
+    """
     from ..groups import ContinuousGroup, FiniteGroup
 
     if not isinstance(G, (FiniteGroup, ContinuousGroup)):
         return True  # Lie-algebra groups, subtori and product actions: no orbit-space mesh
+    if isinstance(G, ContinuousGroup):
+        if _projective_cover(M) is not None:
+            return True
+        if _is_ball(M) and G.quotient_dimension_on(M.dim) >= 2:
+            return True
     return bool(M.prefers_exact_counts())
+
+
+def _projective_cover(M: Any) -> Any:
+    """The covering sphere of M = RP^d (-I on all of R^(d+1)), else None."""
+    cover, double = M.cover()
+    if double and tuple(M.antipodal_blocks()) == ((0, M.ambient_dim),) \
+            and cover.sphere_radius() is not None:
+        return cover
+    return None
+
+
+def _is_ball(M: Any) -> bool:
+    from ..manifolds.ball import Ball
+
+    return isinstance(M, Ball) and M.dim >= 2
+
+
+def _sphere_degree_invariants(G: Any, ambient: int, kmax: int) -> np.ndarray:
+    """Invariant dimensions of the degree-k harmonics on S^(ambient-1), k = 0..kmax
+    (from :func:`weylgain.exact.exact_counts` of the unit sphere)."""
+    from ..errors import CountingError
+    from ..exact import exact_counts
+
+    lam = kmax * (kmax + ambient - 2) + 0.5
+    res = exact_counts(f"S{ambient - 1}", G, lam)
+    mult = np.asarray(res.multiplicities, dtype=np.int64)
+    if mult.size != kmax + 1:  # pragma: no cover - exact_counts keeps every degree
+        raise CountingError(f"expected {kmax + 1} degrees of S^{ambient - 1}, got {mult.size}")
+    return mult
+
+
+def _projective_counts(M: Any, cover: Any, G: Any, lam: float) -> Any:
+    """Exact counts of RP^d / G: the G-invariant harmonics of even degree on the cover S^d
+    (-I acts by (-1)^k on degree k and commutes with the linear G)."""
+    from dataclasses import replace
+
+    from ..exact import exact_counts
+
+    r = float(cover.sphere_radius())
+    res = exact_counts(f"S{cover.dim}", G, lam, radius=r)
+    eig = np.asarray(res.eigenvalues, dtype=np.float64)
+    D = cover.ambient_dim
+    k = np.rint((-(D - 2) + np.sqrt((D - 2) ** 2 + 4 * eig * r * r)) / 2).astype(np.int64)
+    even = (k % 2) == 0
+    mult = np.where(even, np.asarray(res.multiplicities, dtype=np.int64), 0)
+    full = np.where(even, np.asarray(res.full_multiplicities, dtype=np.int64), 0)
+    return replace(res, manifold=M.name, count=int(mult.sum()),
+                   multiplicities=tuple(int(v) for v in mult),
+                   full_multiplicities=tuple(int(v) for v in full), quotient_volume=None,
+                   weyl_prediction=None,
+                   note=f"counted on the cover {cover.name}: the invariant harmonics of even "
+                        "degree")
+
+
+def _ball_counts(M: Any, G: Any, lam: float) -> Any:
+    """Exact counts of B^d / G (Neumann): each ball mode of degree l stands for the
+    harmonics H_l of S^(d-1) times one radial function, so it carries as many invariants
+    as H_l has (for SO(2) about an axis of B^3: exactly one, m = 0)."""
+    from ..exact import ExactCounts
+    from ..exact.sphere import sphere_harmonic_dimensions
+    from ..manifolds.ball import neumann_modes
+
+    d = int(M.dim)
+    eig, deg = neumann_modes(d, lam, float(M.radius))
+    lmax = int(deg.max()) if deg.size else 0
+    inv = _sphere_degree_invariants(G, d, lmax)[deg]
+    full = sphere_harmonic_dimensions(d, lmax)[deg]
+    return ExactCounts(
+        manifold=M.name, group_name=str(getattr(G, "name", "") or "custom"), lam=float(lam),
+        count=int(inv.sum()), eigenvalues=tuple(float(v) for v in eig),
+        multiplicities=tuple(int(v) for v in inv),
+        full_multiplicities=tuple(int(v) for v in full), dimension=d,
+        note="Neumann modes of the ball (Bessel cross-product zeros) with the invariant "
+             "harmonics of each degree")
+
+
+def _exact_counter(M: Any, G: Any, spec: str) -> Callable[[float], Any]:
+    """lam -> ExactCounts of M/G for the exact route (RP^d on its cover, balls from their
+    Neumann modes, everything else through :func:`weylgain.exact.exact_counts`)."""
+    from ..exact import exact_counts
+
+    cover = _projective_cover(M)
+    if cover is not None and _is_continuous(G):
+        return lambda lam: _projective_counts(M, cover, G, lam)
+    if _is_ball(M) and _is_continuous(G):
+        return lambda lam: _ball_counts(M, G, lam)
+    return lambda lam: exact_counts(spec, G, lam)
+
+
+def _is_continuous(G: Any) -> bool:
+    from ..groups import FiniteGroup
+
+    return not isinstance(G, FiniteGroup)
 
 
 def _exact_spec(M: Any, manifold: Any) -> str:
@@ -56,7 +165,6 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
     """
     from ..manifolds import weyl_constant
     from ..errors import GroupError
-    from ..exact import exact_counts
 
     d, dG = M.dim, geo.quotient_dim
     vM = float(M.volume)
@@ -65,9 +173,10 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
                          "prediction to measure against")
     vQ = float(geo.quotient_volume)
     spec = _exact_spec(M, manifold)
+    count = _exact_counter(M, G, spec)
     if dG == 0:
         lams_q = np.array([1.0, 10.0, 100.0, 1000.0])
-        res = exact_counts(spec, G, float(lams_q[-1]))
+        res = count(float(lams_q[-1]))
         counts_q = np.array([res.count_at(v) for v in lams_q], dtype=np.float64)
         if not np.all(counts_q == 1):
             raise FitError(f"{M.name}/{geo.group} is predicted to be a point, but the exact "
@@ -75,16 +184,22 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
         return _exact_report(M, geo, res, lams_q, counts_q, np.zeros(0), np.zeros(0), None,
                              (0.0, 0.0, None), vM, vQ, t0)
     C_G = float(weyl_constant(dG, vQ))
-    lo, hi = _exact_window(C_G, dG, min_count)
-    t_first = time.perf_counter()
-    res = _first_counts(spec, G, lo, hi)
-    hi = float(res.lam)
-    lo = min(lo, hi / 4)
-    if dG > 1:
-        res = _extend_window(res, spec, G, hi, M.spectrum_model().kind == "sphere", d,
-                             time.perf_counter() - t_first)
+    res = _lattice_counts(M, G, count)
+    if res is not None:
+        # finite groups on flat tori: the character sum reaches the asymptotic range
         hi = float(res.lam)
-        lo = max(lo, hi / _EXACT_SPAN)
+        lo = hi / _LATTICE_SPAN
+    else:
+        lo, hi = _exact_window(C_G, dG, min_count)
+        t_first = time.perf_counter()
+        res = _first_counts(count, spec, G, lo, hi)
+        hi = float(res.lam)
+        lo = min(lo, hi / 4)
+        if dG > 1:
+            res = _extend_window(res, count, hi, M.spectrum_model().kind == "sphere", d,
+                                 time.perf_counter() - t_first)
+            hi = float(res.lam)
+            lo = max(lo, hi / _EXACT_SPAN)
     eig = np.asarray(res.eigenvalues, dtype=np.float64)
     mult = np.asarray(res.multiplicities, dtype=np.float64)
     n_thresh = max(n_points, _EXACT_POINTS)
@@ -113,42 +228,64 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
                          vQ, t0)
 
 
-def _first_counts(spec: str, G: Any, lo: float, hi: float) -> Any:
-    """exact_counts up to hi, or (when its memory guard refuses) up to the largest hi / 2^k
-    it accepts, down to 4 lo: T7/B7 cannot enumerate the 3e9 modes of T7 below the lam of
-    5,000 predicted invariant eigenvalues, but it can count a lower window, which the fit
-    then judges (usually: not converged, and why)."""
+def _lattice_counts(M: Any, G: Any, count: Callable[[float], Any]) -> Any:
+    """Exact counts of a flat torus under a finite group at the top of the lattice window
+    (|k|^2 up to _LATTICE_SHELLS, where the two-term law holds: on T7/B7 the third term is
+    still 1% at 3,000), or None where this does not apply or cannot be afforded.
+
+    These counts come from the character sum over the group's cycle types
+    (:func:`weylgain.exact.torus.torus_character_shells`), whose cost grows like
+    lam^(3/2), not like the lam^(d/2) modes of M.
+    """
     from ..errors import CountingError, ResourceError
-    from ..exact import exact_counts
+    from ..groups import FiniteGroup
+
+    lengths = M.torus_lengths()
+    if not isinstance(G, FiniteGroup) or lengths is None or M.dim < 3:
+        return None
+    if len(set(float(v) for v in lengths)) != 1:
+        return None
+    unit = (2 * math.pi / float(lengths[0])) ** 2
+    for shells in (_LATTICE_SHELLS, _LATTICE_SHELLS // 10):
+        try:
+            return count((shells + 0.5) * unit)
+        except (CountingError, ResourceError):
+            continue
+    return None
+
+
+def _first_counts(count: Callable[[float], Any], spec: str, G: Any, lo: float, hi: float
+                  ) -> Any:
+    """exact counts up to hi, or (when a memory guard refuses) up to the largest hi / 2^k
+    it accepts, down to 4 lo; the fit then judges the lower window (usually: not
+    converged, and why)."""
+    from ..errors import CountingError, ResourceError
 
     while True:
         try:
-            return exact_counts(spec, G, hi)
+            return count(hi)
         except (CountingError, ResourceError) as exc:
             if hi / 2 < 4 * lo:
                 raise type(exc)(
                     f"measure_gain cannot count {spec}/{getattr(G, 'name', G)} exactly far "
                     f"enough: the fit needs lam up to at least {4 * lo:.4g} (four times "
                     f"the lam of {_EXACT_MIN_COUNT} predicted invariant eigenvalues), but "
-                    f"{exc} (an enumeration of orbit representatives instead of every mode "
-                    "of M is what is missing)") from exc
+                    f"{exc}") from exc
             hi /= 2
 
 
-def _extend_window(res: Any, spec: str, G: Any, hi: float, sphere: bool, d: int,
+def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: bool, d: int,
                    first_seconds: float) -> Any:
     """Raise the top of the window while the exact counts stay cheap.
 
-    The two-term law holds only far out (on T7/S7 the wall term is still twice the
-    leading one at 20,000 invariant eigenvalues), so the window goes as high as the time
+    The two-term law holds only far out, so the window goes as high as the time
     budget _EXACT_SECONDS allows: lam is raised by _EXACT_STEP while the predicted time of
-    the next enumeration (the last one's, times the step to the power of its growth: about
+    the next count (the last one's, times the step to the power of its growth: about
     lam on spheres, whose invariant spectra are computed degree by degree, lam^(d/2) for
     lattices and products, which enumerate the modes of M) fits, and the memory guards of
-    :func:`weylgain.exact_counts` do not refuse it.
+    the counts do not refuse it.
     """
     from ..errors import CountingError, ResourceError
-    from ..exact import exact_counts
 
     growth = 1.0 if sphere else d / 2
     spent = last = max(first_seconds, 1e-3)
@@ -159,7 +296,7 @@ def _extend_window(res: Any, spec: str, G: Any, hi: float, sphere: bool, d: int,
             continue
         t = time.perf_counter()
         try:
-            res_next = exact_counts(spec, G, hi * step)
+            res_next = count(hi * step)
         except (CountingError, ResourceError):
             step = math.sqrt(step)  # the memory guard of the enumeration: a smaller step
             continue
