@@ -5,7 +5,8 @@ Part of :mod:`weylgain.learning`. A spec (``"S2"``, ``"T3"``, ``"S2^3"``, ``"T3^
 the spectral Sobolev kernel of its manifold: :class:`SphereKernel` on S^d,
 :class:`TorusKernel` on T^d and on products of tori (a flat torus; the spec is kept, so
 groups act factor by factor), :class:`ProductSphereKernel` on products of identical unit
-spheres. A group (catalogue spec, ``"A x B"``, ``"G@i"``, ``Sym(k)``, a group object, a
+spheres, :class:`ProductKernel` on any other product of unit spheres and flat tori
+(``S2xT1``, ``S1xS2``, ``T1xS2xS3``: products of the factors' eigenfunctions). A group (catalogue spec, ``"A x B"``, ``"G@i"``, ``Sym(k)``, a group object, a
 group file's group) acts through its action data, as in :mod:`weylgain.exact`.
 """
 
@@ -19,14 +20,13 @@ import numpy as np
 from ..errors import GroupError, ParameterError, SpecError, WeylgainError
 from .invariance import GroupAction, action_from_record, as_action
 from .kernels import SpectralKernel, SphereKernel, TorusKernel
-from .product_kernels import ProductSphereKernel
+from .product_kernels import ProductKernel, ProductSphereKernel
 
 __all__ = ["kernel_for", "action_for"]
 
 #: What a learning domain can be, in words (for refusals).
 _SUPPORTED = ("learning needs a spectral kernel: unit spheres S<d>, flat tori T<d> (period "
-              "2 pi), products of identical unit spheres S<d>^k and products of flat tori "
-              "T<d>^k")
+              "2 pi) and products of them (S<d>^k, T<d>^k, S2xT1, S1xS2, ...)")
 
 
 def _factors(spec: str) -> tuple[Any, list]:
@@ -48,12 +48,6 @@ def _factors(spec: str) -> tuple[Any, list]:
                                 "supported")
         else:
             raise SpecError(f"{spec}: {_SUPPORTED}; {type(f).__name__} has none here")
-    spheres = [f.sphere_radius() is not None for f in factors]
-    if any(spheres) and not all(spheres):
-        raise SpecError(f"{spec}: {_SUPPORTED}; mixed products of spheres and tori have no "
-                        "spectral kernel here")
-    if all(spheres) and any(f != factors[0] for f in factors):
-        raise SpecError(f"{spec}: {_SUPPORTED}; the spheres differ")
     return M, factors
 
 
@@ -110,24 +104,33 @@ def kernel_for(manifold: str, smoothness: float | None = None, max_modes: int = 
         if not (math.isfinite(lam) and lam >= 0):
             raise ParameterError(f"max_eigenvalue must be a finite number >= 0; got "
                                  f"{max_eigenvalue!r}")
-    if all(f.sphere_radius() is not None for f in factors):
-        if len(factors) == 1:
-            fd = factors[0].d
-            L = 0
-            while (L + 1) * (L + fd) <= lam:
-                L += 1
-            kernel: SpectralKernel = SphereKernel(fd, s, L)
-        else:
-            if any(f != factors[0] for f in factors):
-                raise SpecError(f"{manifold}: {_SUPPORTED}; the spheres differ")
-            kernel = ProductSphereKernel(factors[0].d, len(factors), s, lam)
-    elif any(f.sphere_radius() is not None for f in factors):
-        raise SpecError(f"{manifold}: {_SUPPORTED}; mixed products of spheres and tori have "
-                        "no spectral kernel here")
-    else:
+    spheres = [f.sphere_radius() is not None for f in factors]
+    if len(factors) == 1 and spheres[0]:
+        fd = factors[0].d
+        L = 0
+        while (L + 1) * (L + fd) <= lam:
+            L += 1
+        kernel: SpectralKernel = SphereKernel(fd, s, L)
+    elif all(spheres) and all(f == factors[0] for f in factors):
+        kernel = ProductSphereKernel(factors[0].d, len(factors), s, lam)
+    elif not any(spheres):
         kernel = TorusKernel(d, s, int(math.floor(lam + 1e-9)))
+    else:  # spheres of several dimensions, or spheres and tori
+        kernel = ProductKernel([_factor_kernel(f, s, lam) for f in factors], s, lam,
+                               name=M.name)
     kernel._spec = str(manifold).strip()
     return kernel
+
+
+def _factor_kernel(f: Any, s: float, lam: float) -> SpectralKernel:
+    """The kernel of one factor holding every eigenvalue up to lam (its eigenspaces only are
+    used by :class:`ProductKernel`)."""
+    if f.sphere_radius() is not None:
+        L = 0
+        while (L + 1) * (L + f.d) <= lam:
+            L += 1
+        return SphereKernel(f.d, s, L)
+    return TorusKernel(f.dim, s, int(math.floor(lam + 1e-9)))
 
 
 def action_for(group: Any, kernel: SpectralKernel) -> GroupAction:
@@ -149,7 +152,8 @@ def action_for(group: Any, kernel: SpectralKernel) -> GroupAction:
         return cache[group]
     spec = kernel.spec
     first: WeylgainError | None = None
-    if spec == kernel.domain.name and not isinstance(kernel, ProductSphereKernel):
+    if spec == kernel.domain.name and not isinstance(kernel, (ProductSphereKernel,
+                                                                ProductKernel)):
         try:
             return as_action(group, kernel.domain.ambient_dim, kernel.band_limit)
         except (GroupError, SpecError) as exc:
@@ -177,7 +181,10 @@ def _record_action(group: Any, kernel: SpectralKernel, spec: str) -> GroupAction
     obj = resolve(group, M)
     if not hasattr(obj, "action_on"):
         raise GroupError(f"group {group!r} has no action on {spec}")
-    record = obj.action_on(M)
+    if isinstance(kernel, ProductKernel):
+        record, held = _product_record(obj, M)
+    else:
+        record, held = obj.action_on(M), obj
     if int(record.dim) != kernel.domain.ambient_dim:
         raise GroupError(f"group {group!r} acts on R^{record.dim}; the points of {spec} live "
                          f"in R^{kernel.domain.ambient_dim}")
@@ -197,4 +204,142 @@ def _record_action(group: Any, kernel: SpectralKernel, spec: str) -> GroupAction
     if lie:
         order = math.inf
     name = group if isinstance(group, str) else str(getattr(obj, "name", "custom"))
-    return action_from_record(record, obj, name, kernel.band_limit, qd, order)
+    return action_from_record(record, held, name, kernel.band_limit, qd, order)
+
+
+# ---------------------------------------------------------------- groups on mixed products
+class _Record:
+    """Action data on a product of spheres and tori, read by :func:`action_from_record`:
+    ``algebra`` and ``generators`` (linear groups) or ``directions``, ``linear`` and
+    ``translation`` (translations and affine generators)."""
+
+    def __init__(self, dim: int, **arrays: np.ndarray) -> None:
+        self.dim = int(dim)
+        for k, v in arrays.items():
+            setattr(self, k, v)
+
+
+class _OnFactor:
+    """A continuous group acting on one factor of a product, for learning: it hands its
+    orbit representatives to the factor's coordinates; every other question goes to the
+    group itself."""
+
+    def __init__(self, group: Any, inner: Any, lo: int, hi: int) -> None:
+        self._group, self._inner, self._lo, self._hi = group, inner, lo, hi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._group, name)
+
+    def orbit_representative(self, X: np.ndarray, origin: Any) -> np.ndarray:
+        Y = np.array(X, dtype=np.float64, copy=True)
+        Y[:, self._lo:self._hi] = self._inner.orbit_representative(
+            Y[:, self._lo:self._hi], origin)
+        return Y
+
+    def zonal_axis(self, domain_dim: int) -> int | None:
+        return None
+
+
+def _torus_axes(M: Any) -> list[int]:
+    """The coordinates of M that are torus angles (its torus factors', in order)."""
+    axes, off = [], 0
+    for f in M.factors:
+        if f.torus_lengths() is not None:
+            axes += list(range(off, off + f.ambient_dim))
+        off += f.ambient_dim
+    return axes
+
+
+def _product_record(obj: Any, M: Any) -> tuple[Any, Any]:
+    """(action data, group for reports) of a group on a product of spheres and tori.
+
+    The group layer acts on spheres, balls and products of spheres (linear groups) or on
+    flat tori (translations); on a mixed product the data is assembled here: finite
+    generators checked by ``M.check_map``, a Lie algebra on R^D, torus translations placed
+    on M's torus coordinates.
+    """
+    from ..groups import as_catalogue
+
+    D = int(M.ambient_dim)
+    try:
+        return obj.action_on(M), obj
+    except WeylgainError:
+        pass
+    cont = as_catalogue(obj)
+    grp = cont.to_group() if cont is not None else obj
+    if not hasattr(grp, "algebra") and not hasattr(grp, "directions"):  # a finite group
+        L, T = _finite_generators(grp, M, D)
+        return _Record(D, directions=np.zeros((0, D), dtype=np.int64), linear=L,
+                       translation=T), obj
+    off = np.concatenate([[0], np.cumsum([f.ambient_dim for f in M.factors])])
+    algebra = getattr(grp, "algebra", None)
+    if algebra is not None:
+        A = np.asarray(algebra, dtype=np.float64)
+        full = np.zeros((A.shape[0], D, D))
+        m = min(A.shape[1], D)
+        full[:, :m, :m] = A[:, :m, :m]
+        moved = np.flatnonzero(np.abs(full).sum(axis=(0, 1)) + np.abs(full).sum(axis=(0, 2)))
+        finite = np.zeros((0, D, D))
+        if np.asarray(grp.generators).shape[0]:  # a finite part: checked like a finite group
+            finite, _ = _finite_generators(grp, M, D)
+        record = _Record(D, algebra=full, generators=finite)
+    else:
+        V = np.asarray(grp.directions, dtype=np.int64)
+        axes = _torus_axes(M)
+        used = np.flatnonzero(np.abs(V).sum(axis=0))
+        if used.size and used.max() >= len(axes):
+            raise GroupError(f"{obj.name} translates torus coordinate {int(used.max()) + 1}; "
+                             f"{M.name} has {len(axes)}")
+        full = np.zeros((V.shape[0], D), dtype=np.int64)
+        full[:, np.asarray(axes)[used]] = V[:, used]
+        moved = np.flatnonzero(np.abs(full).sum(axis=0))
+        record = _Record(D, directions=full, linear=np.zeros((0, D, D)),
+                         translation=np.zeros((0, D)))
+    owners = {int(np.searchsorted(off, c, side="right") - 1) for c in moved}
+    if len(owners) != 1:
+        raise GroupError(f"{obj.name} moves coordinates of {len(owners)} factors of {M.name}; "
+                         "learning on a product takes continuous groups acting on one factor")
+    i = owners.pop()
+    lo, hi = int(off[i]), int(off[i + 1])
+    inner = _factor_group(record, lo, hi, obj) if cont is not None else None
+    return record, (_OnFactor(obj, inner, lo, hi) if inner is not None else obj)
+
+
+def _finite_generators(grp: Any, M: Any, D: int) -> tuple[np.ndarray, np.ndarray]:
+    """The finite generators of a group on R^D (identity on coordinates beyond its own),
+    each checked to map M onto itself."""
+    if callable(getattr(grp, "generator_arrays", None)):
+        lin, tr = grp.generator_arrays()
+    else:  # a Lie group's finite part: linear maps
+        lin = np.asarray(grp.generators, dtype=np.float64)
+        tr = np.zeros((lin.shape[0], lin.shape[1]))
+    lin = np.asarray(lin, dtype=np.float64)
+    tr = np.asarray(tr, dtype=np.float64)
+    n = lin.shape[1]
+    if n > D:
+        raise GroupError(f"group {grp.name!r} acts on R^{n}; {M.name} lives in R^{D}")
+    L = np.tile(np.eye(D), (lin.shape[0], 1, 1))
+    L[:, :n, :n] = lin
+    T = np.zeros((lin.shape[0], D))
+    T[:, :n] = tr
+    for g, (a, t) in enumerate(zip(L, T)):
+        why = M.check_map(a, t)
+        if why:
+            raise GroupError(f"group {grp.name!r}: generator {g} does not act on {M.name}: "
+                             f"{why}")
+    return L, T
+
+
+def _factor_group(record: Any, lo: int, hi: int, obj: Any) -> Any:
+    """The catalogue family of the record restricted to coordinates [lo, hi), or None."""
+    from ..groups import as_catalogue
+    from ..groups.lie import LieGroup
+    from ..groups.torus import TorusGroup
+
+    n = hi - lo
+    if hasattr(record, "algebra"):
+        sub = LieGroup(obj.name, record.algebra[:, lo:hi, lo:hi], np.zeros((0, n, n)), "")
+    else:
+        sub = TorusGroup(obj.name, record.directions[:, lo:hi], (), "")
+    fam = as_catalogue(sub)
+    return fam if fam is not None and hasattr(fam, "orbit_representative") else None
