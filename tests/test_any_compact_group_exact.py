@@ -267,3 +267,15 @@ def test_cli_exact_reports_extended_groups(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["count"] == 325 and data["quotient_dimension"] == 2
     assert data["quotient_volume"] == pytest.approx(2 * math.pi)
+
+
+@pytest.mark.parametrize("manifold, count, d_g", [("S2", 1, 0), ("S3", 5, 1), ("S4", 15, 2)])
+def test_cli_exact_o3_on_spheres(manifold, count, d_g, capsys):
+    # lam = 30: degrees 0..4 on S3 (k(k+2) <= 30), 0..4 on S4 (k(k+3) <= 30); counts from
+    # the closed forms above (1, 1 per degree, k + 1 per degree)
+    from weylgain.cli import main
+
+    assert main(["exact", manifold, "O(3)", "--lam", "30", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["count"] == count and data["quotient_dimension"] == d_g
+    assert data["group"] == "O(3)"

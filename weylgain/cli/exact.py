@@ -88,6 +88,28 @@ def _fmt(x: float | None, spec: str = ".6g") -> str:
     return "-" if x is None else format(x, spec)
 
 
+def _as_lie_object(manifold: Any, group: Any) -> Any:
+    """A catalogue name that means a Lie-algebra group (``O(3)``) on a single sphere or ball,
+    as that group object: it then takes the route of any compact group (its action data,
+    extended by the identity on a larger sphere) instead of the finite-group route. Other
+    specs are passed on unchanged (exact_counts reports their errors in its own words)."""
+    if not isinstance(group, str) or not isinstance(manifold, str):
+        return group
+    from ..errors import WeylgainError
+    from ..groups import resolve
+    from ..groups.lie import LieGroup
+    from ..manifolds import parse_manifold
+
+    try:
+        M = parse_manifold(manifold)
+        if len(M.factors) != 1:
+            return group
+        resolved = resolve(group, M)
+    except WeylgainError:
+        return group
+    return resolved if isinstance(resolved, LieGroup) else group
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``weylgain exact``; returns the exit code (errors propagate as WeylgainError)."""
     plot = check_plot_path(getattr(args, "plot", None))
@@ -99,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
             raise SpecError(f"--lam must be finite and >= 0 (N(lam) counts eigenvalues of a "
                             f"non-negative operator); got {lam}")
     manifold, group = manifold_and_group(args)
+    group = _as_lie_object(manifold, group)
     result = exact_counts(manifold, group, max(lams), radius=args.radius, length=args.length)
     rows = [{"lam": float(lam), "count": result.count_at(lam),
              "weyl_prediction": result.weyl_at(lam)} for lam in lams]

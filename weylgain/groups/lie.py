@@ -236,7 +236,8 @@ class LieGroup:
         alg[:, :n, :n] = self.algebra
         gens = np.repeat(np.eye(D)[None], self.generators.shape[0], axis=0)
         gens[:, :n, :n] = self.generators
-        label = self.label or f"linear on R^{n}, the identity on the other {D - n} coordinates"
+        label = self.label or (f"linear on R^{n}, the identity on the other {D - n} "
+                               f"coordinate{'s' if D - n > 1 else ''}")
         return LieGroup(self.name, alg, gens, self.description, None, label)
 
     def acting_on(self, manifold: Any) -> "LieGroup":
