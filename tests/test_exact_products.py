@@ -368,3 +368,47 @@ def test_input_not_modified():
     before = A.copy()
     exact_counts("S2xT1", G, 10.0)
     assert np.array_equal(A, before)
+
+
+# ----------------------------------------------------------------------- permutations
+
+
+@pytest.mark.parametrize("spec,group,lam", [
+    ("S2xS2", "Sym(2)", 60.0), ("S2xS2", "C4 x Sym(2)", 60.0), ("S2^3", "Sym(3)", 30.0),
+    ("T2^2", "Sym(2)", 30.0), ("T1^3", "Sym(3)", 40.0)])
+def test_factor_permutations_match_the_configuration_and_lattice_routes(spec, group, lam):
+    """Characters over cycles of factors against the cycle-index and lattice-orbit routes."""
+    from weylgain.groups import resolve
+
+    M = parse_manifold(spec)
+    table = product_invariant_table(M, resolve(group, M), lam, group)
+    ref = exact_counts(spec, group, lam)
+    e, m = np.asarray(ref.eigenvalues), np.asarray(ref.multiplicities)
+    np.testing.assert_allclose(table.eigenvalues[table.invariant > 0], e[m > 0], rtol=1e-12)
+    assert np.array_equal(table.invariant[table.invariant > 0], m[m > 0])
+
+
+def test_ball_squared_swap_is_the_symmetric_square():
+    lam = 60.0
+    eig, mult = parse_manifold("B3").exact_spectrum(lam)
+    brute = 0
+    for a in range(len(eig)):
+        if 2 * eig[a] <= lam:
+            brute += mult[a] * (mult[a] + 1) // 2
+        brute += sum(int(mult[a] * mult[b]) for b in range(a + 1, len(eig))
+                     if eig[a] + eig[b] <= lam)
+    res = exact_counts("B3xB3", "Sym(2)", lam)
+    assert res.count == brute
+    assert sum(res.full_multiplicities) == sum(
+        int(mult[a] * mult[b]) for a in range(len(eig)) for b in range(len(eig))
+        if eig[a] + eig[b] <= lam)
+
+
+def test_partial_permutation_on_a_mixed_product():
+    # swapping the spheres of S2xS2xT1: (S2xS2 / Sym(2)) x (the circle's modes)
+    lam = 40.0
+    res = exact_counts("S2xS2xT1", "Sym(2)@1,2", lam)
+    ref = exact_counts("S2xS2", "Sym(2)", lam)
+    brute = sum(m * (1 if n == 0 else 2) for e, m in zip(ref.eigenvalues, ref.multiplicities)
+                for n in range(7) if e + n * n <= lam)
+    assert res.count == brute

@@ -171,34 +171,95 @@ def _support(X: np.ndarray, off: list[int], identity: bool) -> set[int] | None:
     return moved
 
 
+def _pattern(A: np.ndarray, off: list[int]) -> list[int] | None:
+    """target[i]: the factor that factor i is mapped onto (None: a block is split)."""
+    k = len(off) - 1
+    target = []
+    for i in range(k):
+        hit = [j for j in range(k)
+               if np.abs(A[off[j]:off[j + 1], off[i]:off[i + 1]]).max(initial=0.0) > _TOL]
+        if len(hit) != 1:
+            return None
+        target.append(hit[0])
+    return target if sorted(target) == list(range(k)) else None
+
+
+def _cycles(target: list[int]) -> list[list[int]]:
+    seen: set[int] = set()
+    out = []
+    for i in range(len(target)):
+        if i not in seen:
+            cyc = [i]
+            seen.add(i)
+            while target[cyc[-1]] != i:
+                cyc.append(target[cyc[-1]])
+                seen.add(cyc[-1])
+            out.append(cyc)
+    return out
+
+
+def _cycle_maps(linear: np.ndarray, shift: np.ndarray, off: list[int], cyc: list[int]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The maps once around a cycle of factors, i0 -> i1 -> ... -> i0, as maps of factor i0
+    (identical factors share their coordinates)."""
+    a = off[cyc[0] + 1] - off[cyc[0]]
+    hA = np.tile(np.eye(a), (linear.shape[0], 1, 1))
+    ht = np.zeros((linear.shape[0], a))
+    for n, i in enumerate(cyc):
+        j = cyc[(n + 1) % len(cyc)]
+        B = linear[:, off[j]:off[j + 1], off[i]:off[i + 1]]
+        hA = B @ hA
+        ht = np.einsum("gab,gb->ga", B, ht) + shift[:, off[j]:off[j + 1]]
+    return hA, ht
+
+
 def _finite_table(m: Any, linear: np.ndarray, shift: np.ndarray, lam: float, what: str
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """(eigenvalues, [[invariant, full]]) of a finite group of factorwise isometries, given
-    by all its elements (the identity among them), by the average of characters."""
+    """(eigenvalues, [[invariant, full]]) of a finite group of isometries acting factorwise
+    or permuting identical factors, given by all its elements, by the average of characters.
+
+    An element permuting factors in cycles has trace zero on E_1 x ... x E_k unless the
+    eigenvalues agree along each cycle, and then the product over the cycles of its trace,
+    once around the cycle, on one factor's eigenspace."""
     off = _offsets(m)
-    for A in linear:
-        if _support(A, off, True) is None:
-            raise CountingError(
-                f"an element of {what} permutes or couples the factors of {m.name}; exact "
-                "counts on mixed products take groups acting on each factor separately "
-                "(factor permutations of identical spheres or tori have their own routes)")
+    factors = m.factors
+    classes: dict[tuple[int, ...], list[int]] = {}
+    for n, A in enumerate(linear):
+        target = _pattern(A, off)
+        if target is None:
+            raise CountingError(f"an element of {what} couples the factors of {m.name}; exact "
+                                "counts on products take groups acting on each factor or "
+                                "permuting identical factors")
+        for i, j in enumerate(target):
+            if factors[i] != factors[j]:
+                raise CountingError(f"an element of {what} maps factor {i + 1} "
+                                    f"({factors[i].name}) onto factor {j + 1} "
+                                    f"({factors[j].name}), a different manifold")
+        classes.setdefault(tuple(target), []).append(n)
     g = linear.shape[0]
-    tables = []
-    for i, f in enumerate(m.factors):
-        a, b = off[i], off[i + 1]
-        ident = np.eye(b - a)[None]
-        lin = np.concatenate([ident, linear[:, a:b, a:b]])
-        sh = np.concatenate([np.zeros((1, b - a)), shift[:, a:b]])
-        table = f.eigenspace_traces(lam, lin, sh)
-        if table is None:
-            raise CountingError(f"no exact count for {what} on {m.name}: the factor {f.name} "
-                                "has no table of eigenspace traces")
-        _guard_rows(float(len(table[0])), g + 1, m.name)
-        tables.append(table)
-    eig, traces = _convolve(tables, lam, m.name)
-    full = _round(traces[:, 0], f"the identity on {m.name}")
-    inv = _round(traces[:, 1:].mean(axis=1) if g else traces[:, 0], f"{what} on {m.name}")
-    return eig, np.stack([inv, full], axis=1)
+    eigs, sums = [], []
+    for target, idx in classes.items():
+        tables = []
+        for cyc in _cycles(list(target)):
+            f = factors[cyc[0]]
+            hA, ht = _cycle_maps(linear[idx], shift[idx], off, cyc)
+            table = f.eigenspace_traces(lam / len(cyc), hA, ht)
+            if table is None:
+                raise CountingError(f"no exact count for {what} on {m.name}: the factor "
+                                    f"{f.name} has no table of eigenspace traces")
+            _guard_rows(float(len(table[0])), len(idx), m.name)
+            tables.append((len(cyc) * table[0], table[1]))
+        eig, traces = _convolve(tables, lam, m.name)
+        eigs.append(eig)
+        sums.append(traces.sum(axis=1))
+    full_tables = [_full_table(f, lam) for f in factors]
+    eig_full, rows_full = _convolve(full_tables, lam, m.name) if len(full_tables) > 1 \
+        else full_tables[0]
+    eig_inv, total = _merge(np.concatenate(eigs), np.concatenate(sums))
+    inv = _round(total / g, f"{what} on {m.name}")
+    both = np.concatenate([np.stack([inv, np.zeros_like(inv)], axis=1),
+                           np.stack([np.zeros_like(rows_full[:, 1]), rows_full[:, 1]], axis=1)])
+    return _merge(np.concatenate([eig_inv, eig_full]), both)
 
 
 def _elements(group: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -377,7 +438,8 @@ def product_invariant_table(m: Any, group: Any, lam: float, name: str = "") -> P
         linear, shift = _elements(group)
         linear, shift = _aligned(linear, shift, D, name, m.name)
         eig, rows = _finite_table(m, linear, shift, lam, name)
-        label = f"{name}: {linear.shape[0]} isometries acting factorwise"
+        label = (f"{name}: {linear.shape[0]} isometries, characters on the factors' "
+                 "eigenspaces averaged")
     elif callable(getattr(group, "torus_translation_count", None)) and \
             group.torus_translation_count() is not None:
         (eig, rows), label = _translation_table(m, group, lam)
