@@ -280,3 +280,16 @@ def test_ball_product_and_refusals():
     M = parse_manifold("B3^2")
     with pytest.raises(CountingError):
         ball_spectrum(resolve("SO(3)@1", M).action_on(M), 20.0)
+
+
+def test_too_large_questions_are_refused_before_the_work(monkeypatch):
+    from weylgain.errors import ResourceError
+    from weylgain.exact import molecules
+
+    monkeypatch.setenv("WEYLGAIN_TIME_LIMIT", "0.5s")
+    with pytest.raises(ResourceError, match="lower lam"):
+        _count("B3^5", "SO(3) x Sym(4)@2,3,4,5", 500.0)
+    monkeypatch.delenv("WEYLGAIN_TIME_LIMIT")
+    monkeypatch.setattr(molecules, "MAX_MODE_TUPLES", 1000)
+    with pytest.raises(CountingError, match="mode tuples"):
+        _count("B3^3", "SO(3)", 300.0)
