@@ -279,3 +279,31 @@ def test_cli_exact_o3_on_spheres(manifold, count, d_g, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["count"] == count and data["quotient_dimension"] == d_g
     assert data["group"] == "O(3)"
+
+
+def _as_lie(group, D):
+    from weylgain.groups.lie import LieGroup
+
+    if isinstance(group, LieGroup):
+        return group.extended(D)
+    ext = group.extended(D)
+    return ext if isinstance(ext, LieGroup) else ext.to_group()
+
+
+@pytest.mark.parametrize("spec", ["SO(2)", "SO(3)", "SO(4)", "hopf", "O(3)"])
+def test_every_catalogue_group_on_every_sphere_it_fits(spec, capsys):
+    # the counts of `weylgain exact` against the derivation kernel of the group's own
+    # matrices extended by the identity (degrees 0..3)
+    from weylgain.cli import main
+
+    natural = named(spec).dim
+    for D in range(natural, 7):
+        lam = float(3 * (3 + D - 2))  # degrees 0..3
+        assert main(["exact", f"S{D - 1}", spec, "--lam", str(lam), "--degrees", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        got = [row["multiplicity"] for row in data["degrees"]]
+        act = _as_lie(named(spec), D).action_on(parse_manifold(f"S{D - 1}"))
+        gens = act.generators.shape[0]
+        truth = kernel_sphere_dimensions(act, 3, exact=not gens).tolist()
+        assert got == truth, (spec, D)
+        assert data["quotient_dimension"] == D - 1 - act.generic_orbit_dimension(), (spec, D)
