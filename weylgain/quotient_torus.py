@@ -234,7 +234,8 @@ def _symmetric(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, m: int
 # ====================================================================== the action
 def _grid_maps(group: FiniteGroup, dim: int, n: int, lengths: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
-    """The group's elements as integer maps of the grid: (lin (G, d, d), shift (G, d))."""
+    """The group's elements as integer maps of the grid: (pairs (G, d, 2), shift (G, d)),
+    ``pairs[g, a]`` = (the axis coordinate a of the image is taken from, its sign)."""
     lin, tr = group.elements()
     A = np.rint(lin)
     if not np.allclose(lin, A, atol=1e-9) or not all(_signed_perm(a) for a in A):
@@ -256,7 +257,10 @@ def _grid_maps(group: FiniteGroup, dim: int, n: int, lengths: np.ndarray
             raise NotInvariantError(
                 f"group {group.name!r} permutes axes of different lengths "
                 f"{lengths.tolist()}: permutations need equal periods")
-    return (np.ascontiguousarray(A, dtype=np.int64),
+    src = np.abs(A).argmax(axis=2)  # (G, d): coordinate a of the image comes from src
+    sign = np.take_along_axis(A, src[:, :, None], axis=2)[:, :, 0]
+    pairs = np.stack([src, sign], axis=2)
+    return (np.ascontiguousarray(pairs, dtype=np.int64),
             np.ascontiguousarray(np.mod(shift, n), dtype=np.int64))
 
 
@@ -425,7 +429,7 @@ def quotient_torus(dim: int, n: int, group: FiniteGroup,
     _check_invariant(g, dim, n, lengths, triangulation, small_mesh)
     # elements acting alike on the grid (only possible when n divides a difference of
     # translations, which the closure already reduces mod 1): the effective order
-    keys = np.concatenate([lin.reshape(order, -1), shift], axis=1)
+    keys = np.concatenate([lin.reshape(order, -1), shift], axis=1)  # (axis, sign) and shift
     effective = int(np.unique(keys, axis=0).shape[0])
     from ._kernels.torus_quotient import assemble_grid_quotient, grid_orbits
 
