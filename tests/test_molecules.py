@@ -293,3 +293,26 @@ def test_too_large_questions_are_refused_before_the_work(monkeypatch):
     monkeypatch.setattr(molecules, "MAX_MODE_TUPLES", 1000)
     with pytest.raises(CountingError, match="mode tuples"):
         _count("B3^3", "SO(3)", 300.0)
+
+
+@pytest.mark.parametrize("manifold, spec, lam", [("B3^2", "Sym(2)", 60.0),
+                                                 ("B3^3", "Sym(3)", 40.0),
+                                                 ("B3^3", "Oh x Sym(2)@2,3", 30.0),
+                                                 ("B3^2", "C2 x Sym(2)", 50.0)])
+def test_finite_groups_agree_with_the_product_route(manifold, spec, lam):
+    # weylgain.exact.products averages characters on the factors' eigenspaces: another
+    # implementation (per-factor tables, not mode tuples)
+    from weylgain.exact import exact_counts
+
+    assert _count(manifold, spec, lam) == exact_counts(manifold, spec, lam).count
+
+
+def test_molecule_table_takes_the_diagonal_rotations_only():
+    from weylgain.exact.molecules import molecule_table
+
+    M = parse_manifold("B3^3")
+    got = molecule_table(M, resolve("SO(3) x Sym(2)@2,3", M), 70.0)
+    assert got is not None and int(got[1].sum()) == _count("B3^3", "SO(3) x Sym(2)@2,3", 70.0)
+    assert "Sym(2)@2,3" in got[3]
+    assert molecule_table(M, resolve("Sym(3)", M), 70.0) is None
+    assert molecule_table(parse_manifold("S2^2"), resolve("SO(3)", "S2^2"), 10.0) is None

@@ -43,7 +43,7 @@ from ..errors import CountingError, GroupError, SpecError
 from ._util import _check_lam, _guard
 
 __all__ = ["ball_neumann_modes", "ball_configuration_spectrum", "ball_finite_spectrum",
-           "ball_product", "ball_spectrum", "MAX_MODE_TUPLES"]
+           "ball_product", "ball_spectrum", "molecule_table", "MAX_MODE_TUPLES"]
 
 #: Largest number of mode tuples (per cycle type) enumerated by the ball counts.
 MAX_MODE_TUPLES = 20_000_000
@@ -59,7 +59,8 @@ def _harmonic_dimension(l: int, d: int) -> int:
 
 def ball_neumann_modes(lam: float, d: int = 3, radius: float = 1.0
                        ) -> tuple[np.ndarray, np.ndarray]:
-    """The Neumann radial modes of ``B^d(radius)`` with eigenvalue ``<= lam``.
+    """The Neumann radial modes of ``B^d(radius)`` with eigenvalue ``<= lam``
+    (:func:`weylgain.manifolds.ball.neumann_modes`, checked here with our messages).
 
     Parameters
     ----------
@@ -77,8 +78,7 @@ def ball_neumann_modes(lam: float, d: int = 3, radius: float = 1.0
     degrees : ndarray of shape (m,), int64
         The harmonic degree l of each mode.
     """
-    from scipy.optimize import brentq
-    from scipy.special import jv, jvp
+    from ..manifolds.ball import neumann_modes
 
     lam = _check_lam(lam)
     if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 2:
@@ -88,43 +88,8 @@ def ball_neumann_modes(lam: float, d: int = 3, radius: float = 1.0
         raise SpecError(f"radius must be a positive finite number; got {radius!r}")
     if lam < 0:
         return np.zeros(0), np.zeros(0, dtype=np.int64)
-    x_max = math.sqrt(lam) * float(radius)
-    _guard("the Bessel roots of the ball", f"roots up to {x_max:.3g}",
-           nbytes=8.0 * 4 * (x_max + 2) ** 2 / 3.0,
-           seconds=1e-6 * (x_max + 2) ** 2 * 40.0)
-    eig, deg = [0.0], [0]
-    shift = 1.0 - d / 2.0
-
-    def f(x: float, nu: float) -> float:
-        return x * jvp(nu, x) + shift * jv(nu, x)
-
-    h = 0.05  # the roots of one order are more than 2 apart
-    l = 0
-    while True:
-        nu = l + d / 2.0 - 1.0
-        # no root below sqrt(l (l + d - 2)) (the first Neumann root exceeds it)
-        lo = max(math.sqrt(l * (l + d - 2)), 1e-3)
-        if lo > x_max:
-            break
-        xs = np.arange(lo, x_max + h, h)
-        xs[-1] = min(xs[-1], x_max)
-        vals = xs * jvp(nu, xs) + shift * jv(nu, xs)
-        found = np.flatnonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)
-        for i in found:
-            x = brentq(f, xs[i], xs[i + 1], args=(nu,), xtol=1e-14, rtol=1e-15)
-            eig.append((x / float(radius)) ** 2)
-            deg.append(l)
-        exact = np.flatnonzero(vals == 0.0)
-        for i in exact:
-            if xs[i] > 0:
-                eig.append((xs[i] / float(radius)) ** 2)
-                deg.append(l)
-        l += 1
-    eig_a = np.array(eig)
-    deg_a = np.array(deg, dtype=np.int64)
-    keep = eig_a <= lam * (1 + 1e-14)
-    order = np.argsort(eig_a[keep], kind="stable")
-    return eig_a[keep][order], deg_a[keep][order]
+    eig, deg = neumann_modes(int(d), float(lam), float(radius))
+    return np.asarray(eig, dtype=np.float64), np.asarray(deg, dtype=np.int64)
 
 
 # ---------------------------------------------------------------------------- enumeration
@@ -510,3 +475,36 @@ def ball_product(manifold: Any) -> tuple[int, float] | None:
     if not isinstance(first, Ball) or any(f != first for f in factors):
         return None
     return int(first.d), float(first.radius)
+
+
+def molecule_table(manifold: Any, group: Any, lam: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str] | None:
+    """The invariant spectrum of ``(B^d)^k / G`` when G rotates all balls together, else None.
+
+    The exact counts' front door asks this first on products of balls: a group whose action
+    carries a FactorStructure with a diagonal SO(2) or SO(3) (with or without -I, with
+    permutations of all or some factors) is counted here; finite groups, connected groups on
+    one factor and mixed products are left to :mod:`weylgain.exact.products` (None).
+
+    Parameters
+    ----------
+    manifold : Manifold or str
+    group : group object (anything with ``action_on``), or None
+    lam : float
+
+    Returns
+    -------
+    (eigenvalues, multiplicities, full_multiplicities, action label) or None
+    """
+    ball = ball_product(manifold)
+    if ball is None or group is None or not hasattr(group, "action_on"):
+        return None
+    from ..manifolds import parse_manifold
+
+    M = parse_manifold(manifold) if isinstance(manifold, str) else manifold
+    action = group.action_on(M)
+    structure = getattr(action, "structure", None)
+    if structure is None or str(structure.factor_group) not in ("SO(2)", "SO(3)"):
+        return None
+    eig, mult, full = ball_spectrum(action, lam, ball[1], ball_dim=ball[0])
+    return eig, mult, full, str(getattr(action, "label", "") or "")
