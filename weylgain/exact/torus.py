@@ -233,6 +233,8 @@ def torus_invariant_shells(group: Any, n2max: int, *, translations: Any = None,
         # per type, not the ~ n2max^(d/2) modes; a group too large to enumerate falls
         # back to the union-find below (which refuses what it cannot hold)
         try:
+            if _is_finite_group(group):  # its closed-form order refuses a huge group early
+                return torus_character_shells(group, n2max, dim=d)
             return torus_character_shells(linear, n2max, translations=shift)
         except CountingError as exc:
             if n_modes > MAX_TORUS_MODES:
