@@ -307,3 +307,30 @@ def test_every_catalogue_group_on_every_sphere_it_fits(spec, capsys):
         truth = kernel_sphere_dimensions(act, 3, exact=not gens).tolist()
         assert got == truth, (spec, D)
         assert data["quotient_dimension"] == D - 1 - act.generic_orbit_dimension(), (spec, D)
+
+
+def _realify(a: np.ndarray) -> np.ndarray:
+    n = a.shape[0]
+    out = np.zeros((2 * n, 2 * n))
+    for i in range(n):
+        for j in range(n):
+            z = a[i, j]
+            out[2 * i:2 * i + 2, 2 * j:2 * j + 2] = [[z.real, -z.imag], [z.imag, z.real]]
+    return out
+
+
+@pytest.mark.parametrize("unitary", [
+    np.array([[0, 1], [1, 0]], complex),                          # swap z1, z2
+    np.diag([np.exp(2j * np.pi / 3), 1.0]),                       # an order-3 phase on z1
+    np.array([[0, 1], [-1, 0]], complex) * np.exp(2j * np.pi / 3),
+])
+def test_twisted_route_with_complex_phases_on_the_hopf_circle(unitary):
+    # U(2) elements commute with the Hopf circle: the twisted route (non-real eigenvalues of
+    # the finite part on the weight spaces) against the derivation kernel
+    J = np.array([[0.0, -1.0], [1.0, 0.0]])
+    hopf = np.zeros((1, 4, 4))
+    hopf[0, :2, :2] = hopf[0, 2:, 2:] = J
+    act = lie_group(hopf, [_realify(unitary)], name="hopf x F").action_on(
+        parse_manifold("S3"))
+    assert lie_sphere_dimensions(act, 8).tolist() == \
+        kernel_sphere_dimensions(act, 8, exact=False).tolist()
