@@ -412,3 +412,29 @@ def test_partial_permutation_on_a_mixed_product():
     brute = sum(m * (1 if n == 0 else 2) for e, m in zip(ref.eigenvalues, ref.multiplicities)
                 for n in range(7) if e + n * n <= lam)
     assert res.count == brute
+
+
+# ----------------------------------------------------------------------- connected groups
+
+
+def test_hemisphere_rotations_keep_the_even_zonal_harmonics():
+    # Y_l^0 is even in z iff l is even: SO(2) on H2 keeps l even, one per degree
+    lam = 150.0
+    res = exact_counts("H2xT1", "SO(2)", lam)
+    assert res.count == sum(1 for l in range(0, 13, 2) for n in range(-13, 14)
+                            if l * (l + 1) + n * n <= lam)
+    # SO(3) fixing x4 on H3: Gegenbauer polynomials of x4, even degrees k, k(k+2) <= lam
+    assert exact_counts("H3", "SO(3)", lam).count == sum(
+        1 for k in range(0, 14, 2) if k * (k + 2) <= lam)
+    # the full Neumann multiplicities of H2: l + 1
+    assert list(res.full_multiplicities[:3]) == [1, 2, 2]  # 0; 1 (n = +-1); 2 (l = 1)
+
+
+def test_connected_groups_on_two_factors():
+    # SO(3) on S2 leaves the constants, SO(2) on B3 one function per radial mode
+    lam = 100.0
+    res = exact_counts("S2xB3", "SO(3)@1 x SO(2)@2", lam)
+    kmax = math.sqrt(lam)
+    assert res.count == sum(len(_b3_radial_roots(l, kmax)) for l in range(int(kmax) + 2))
+    rep = predict_gain("S2xB3", "SO(3)@1 x SO(2)@2").to_dict()
+    assert res.quotient_dimension == rep["d_G"] == 2

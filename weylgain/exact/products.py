@@ -299,59 +299,77 @@ def _rest_table(m: Any, rest: list[int], gens: list[tuple[np.ndarray, np.ndarray
     return _finite_table(sub, linear, shift, lam, f"the finite part of {name}")
 
 
-def _lie_table(m: Any, algebra: np.ndarray, generators: np.ndarray, lam: float, name: str
-               ) -> tuple[tuple[np.ndarray, np.ndarray], str]:
-    """A connected group moving one factor (finite generators on it or on the others)."""
+def _lie_factor_table(f: Any, algebra: np.ndarray, own: list[np.ndarray], lam: float,
+                      what: str) -> tuple[np.ndarray, np.ndarray]:
+    """(eigenvalues, [[invariant, full]]) of one factor under a connected group with finite
+    generators, from its harmonic degrees."""
     from ..groups.actions import LinearAction
-    from ..manifolds._spectra import harmonic_dimension
+    from ..manifolds._spectra import harmonic_characters, harmonic_dimension
     from .lie import lie_sphere_dimensions
 
-    off = _offsets(m)
-    k = len(m.factors)
-    moved: set[int] = set()
-    for X in algebra:
-        s = _support(X, off, False)
-        if s is None:
-            raise CountingError(f"{name} couples the factors of {m.name}; exact counts on "
-                                "mixed products take a connected group on one factor")
-        moved |= s
-    if len(moved) != 1:
-        raise CountingError(f"{name} rotates {len(moved)} factors of {m.name} at once; exact "
-                            "counts on mixed products take a connected group on one factor")
-    (i,) = moved
-    f = m.factors[i]
-    a, b = off[i], off[i + 1]
-    own, others = [], []
-    for A in generators:
-        s = _support(A, off, True)
-        if s is None or (i in s and len(s) > 1):
-            raise CountingError(f"a finite generator of {name} acts on {f.name} and on other "
-                                f"factors of {m.name} at once; not counted exactly")
-        if i in s:
-            own.append(A[a:b, a:b])
-        elif s:
-            others.append(A)
     degrees = f.harmonic_degrees(lam)
     if degrees is None:
-        raise CountingError(f"no exact count for {name} on {m.name}: a rotation group acts "
-                            f"on factors whose eigenspaces are harmonics (spheres, RP^d, "
-                            f"balls), not on {f.name}")
+        raise CountingError(f"no exact count for {what}: a rotation group acts on factors "
+                            f"whose eigenspaces are harmonics (spheres, RP^d, balls, "
+                            f"hemispheres), not on {f.name}")
     eig, deg = degrees
-    action = LinearAction(algebra[:, a:b, a:b], np.array(own).reshape(-1, b - a, b - a),
-                          (b - a,), False)
+    n = f.ambient_dim
     kmax = int(deg.max()) if len(deg) else 0
+    # the eigenspaces are the harmonics invariant under R (hemispheres: the mirror), which
+    # commutes with the group: the invariants of <G, R>
+    sym = np.asarray(f.harmonic_symmetry(), dtype=np.float64)
+    action = LinearAction(algebra, np.array(own + list(sym[1:])).reshape(-1, n, n), (n,),
+                          False)
     inv_deg = lie_sphere_dimensions(action, kmax)
-    full = np.array([harmonic_dimension(b - a - 1, int(d)) for d in deg], dtype=np.int64)
-    own_table = _merge(eig, np.stack([inv_deg[deg], full], axis=1).astype(np.int64))
-    rest = [j for j in range(k) if j != i]
-    rest_off = [j for j in range(off[-1]) if not a <= j < b]
-    gens = [(A[np.ix_(rest_off, rest_off)], np.zeros(len(rest_off))) for A in others]
+    if len(sym) > 1:
+        full_deg = _round(harmonic_characters(sym, kmax).mean(axis=1), f.name)
+    else:
+        full_deg = np.array([harmonic_dimension(n - 1, d) for d in range(kmax + 1)],
+                            dtype=np.int64)
+    return _merge(eig, np.stack([inv_deg[deg], full_deg[deg]], axis=1).astype(np.int64))
+
+
+def _lie_table(m: Any, algebra: np.ndarray, generators: np.ndarray, lam: float, name: str
+               ) -> tuple[tuple[np.ndarray, np.ndarray], str]:
+    """A connected group each of whose algebra elements moves one factor (a product of
+    connected groups on single factors), with finite generators each on one rotated factor
+    or on the factors no algebra element moves."""
+    off = _offsets(m)
+    k = len(m.factors)
+    per_factor: dict[int, list[np.ndarray]] = {}
+    for X in algebra:
+        s = _support(X, off, False)
+        if s is None or len(s) > 1:
+            raise CountingError(f"{name} rotates several factors of {m.name} together; exact "
+                                "counts on mixed products take connected groups each on one "
+                                "factor")
+        for i in s:
+            per_factor.setdefault(i, []).append(X[off[i]:off[i + 1], off[i]:off[i + 1]])
+    own: dict[int, list[np.ndarray]] = {i: [] for i in per_factor}
+    others = []
+    for A in generators:
+        s = _support(A, off, True)
+        rotated = set(per_factor) & (s if s is not None else set(range(k)))
+        if rotated and (s is None or len(s) > 1):
+            raise CountingError(f"a finite generator of {name} acts on a rotated factor and "
+                                f"on other factors of {m.name} at once; not counted exactly")
+        if rotated:
+            (i,) = rotated
+            own[i].append(A[off[i]:off[i + 1], off[i]:off[i + 1]])
+        elif s is None or s:
+            others.append(A)
+    tables = [_lie_factor_table(m.factors[i], np.array(per_factor[i]), own[i], lam,
+                                f"{name} on {m.name}") for i in sorted(per_factor)]
+    rest = [j for j in range(k) if j not in per_factor]
+    keep = [c for j in rest for c in range(off[j], off[j + 1])]
+    gens = [(A[np.ix_(keep, keep)], np.zeros(len(keep))) for A in others]
     rest_table = _rest_table(m, rest, gens, lam, name)
-    tables = [own_table] + ([rest_table] if rest_table is not None else [])
-    # the rows follow the factor order only through sums, which commute
-    label = f"{name} on factor {i + 1} ({f.name})" + (
-        f", its finite part also on the other factors" if others else "")
-    return (_convolve(tables, lam, m.name) if len(tables) > 1 else own_table), label
+    if rest_table is not None:
+        tables.append(rest_table)
+    names = ", ".join(f"{m.factors[i].name} (factor {i + 1})" for i in sorted(per_factor))
+    label = f"{name} rotating {names}" + (
+        ", its finite part also on the other factors" if others else "")
+    return (_convolve(tables, lam, m.name) if len(tables) > 1 else tables[0]), label
 
 
 def _translation_table(m: Any, group: Any, lam: float

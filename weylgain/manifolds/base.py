@@ -171,19 +171,29 @@ class Manifold:
 
     def harmonic_degrees(self, lam: float) -> tuple[np.ndarray, np.ndarray] | None:
         """The eigenspaces as harmonics of the ambient R^n, where each one is: eigenvalues
-        <= lam, one entry per eigenspace, with the degree k whose harmonics H_k(S^(n-1))
-        (as a representation of O(n)) it is; None where the eigenspaces are not of that form.
+        <= lam, one entry per eigenspace, with the degree k such that the eigenspace is the
+        harmonics H_k(S^(n-1)) invariant under :meth:`harmonic_symmetry` (as a
+        representation of the orthogonal maps commuting with it); None where the
+        eigenspaces are not of that form.
 
         Returns
         -------
         (eigenvalues, degrees) : (ndarray of float64 (m,), ndarray of int64 (m,)) or None
-            Spheres: k(k + d - 1)/r^2 with degree k; RP^d the even k; balls one entry per
-            radial mode (equal eigenvalues of different degrees appear twice).
+            Spheres: k(k + d - 1)/r^2 with degree k; RP^d the even k; hemispheres every k
+            (their symmetry keeps the harmonics even in x_(d+1)); balls one entry per radial
+            mode (equal eigenvalues of different degrees appear twice).
         """
         from ._spectra import check_cutoff
 
         check_cutoff(lam)
         return None
+
+    def harmonic_symmetry(self) -> np.ndarray:
+        """The elements (r, n, n) of a finite group R (the identity first) whose invariant
+        harmonics are the eigenspaces of :meth:`harmonic_degrees`: the identity alone, or
+        for a hemisphere the identity and the mirror of the last axis (Neumann conditions
+        keep the harmonics even in it)."""
+        return np.eye(self.ambient_dim)[None]
 
     def eigenspace_traces(self, lam: float, linear: np.ndarray, shift: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -217,7 +227,7 @@ class Manifold:
             return None
         from ._spectra import degree_traces
 
-        return degree_traces(table[0], table[1], linear)
+        return degree_traces(table[0], table[1], linear, self.harmonic_symmetry())
 
     def rotation_quotient(self, K: tuple[int, ...], gname: str, steps: list[str]
                           ) -> tuple[int, sp.Expr, sp.Expr, sp.Expr | None]:

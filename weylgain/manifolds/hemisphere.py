@@ -71,22 +71,15 @@ class Hemisphere(Manifold):
                                          np.zeros((1, self.d + 1)))
         return eig, np.rint(tr[:, 0]).astype(np.int64)
 
-    def eigenspace_traces(self, lam: float, linear: np.ndarray, shift: np.ndarray
-                          ) -> tuple[np.ndarray, np.ndarray]:
-        """Traces on the Neumann eigenspaces, the x_(d+1)-even harmonics of S^d: half the
-        traces of A and of A composed with the mirror x_(d+1) -> -x_(d+1)."""
-        from ._spectra import harmonic_characters
-        from .base import _checked_maps
+    def harmonic_degrees(self, lam: float) -> tuple[np.ndarray, np.ndarray]:
         from .sphere import _degree_table
 
-        linear, _ = _checked_maps(self, linear, shift)
-        eig, k = _degree_table(self, lam, 1)
+        return _degree_table(self, lam, 1)
+
+    def harmonic_symmetry(self) -> np.ndarray:
         mirror = np.eye(self.d + 1)
         mirror[-1, -1] = -1.0
-        kmax = int(k.max()) if len(k) else 0
-        both = harmonic_characters(np.concatenate([linear, linear @ mirror]), kmax)
-        g = linear.shape[0]
-        return eig, 0.5 * (both[k, :g] + both[k, g:])
+        return np.stack([np.eye(self.d + 1), mirror])
 
     def mesh_ladders(self, level: int | None, group: Any = None
                      ) -> list[list[Callable[[], Any]]]:
