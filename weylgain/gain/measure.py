@@ -218,10 +218,18 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         else:
             mesh, q = _choose_mesh(M, G, G_mesh, finite, level, lam_h2, C_G, dG_pred,
                                    target_count or _LADDER_TARGET)
+        flat = (finite and level is None and spec_M.kind == "lattice" and d == 2
+                and dG_pred == 2)
+        mesh_M = mesh  # M itself is counted on the ladder's mesh: |G| times more counts
+        if flat:  # lattice staircases need ~1,000 invariant eigenvalues: a finer grid
+            mesh, q = _flat_refined(M, G, G_mesh, mesh, q, lam_h2, C_G,
+                                    target_count or _FLAT_TARGET)
         lams_q, counts_q, spec_q = _quotient_counts(
             M, G, geo, G_mesh, q, C_G, dG_pred, lam_h2, min_count,
-            max(n_points, _DIRECT_POINTS) if invariant_sphere else n_points, averaged,
-            progress, span=_WINDOW_SPAN if invariant_sphere else None)
+            max(n_points, _DIRECT_POINTS if invariant_sphere else _FLAT_POINTS)
+            if invariant_sphere or flat else n_points, averaged,
+            progress, span=_WINDOW_SPAN if invariant_sphere or flat else None,
+            max_count=4.0 * (target_count or _FLAT_TARGET) if flat else 400.0)
     except FitError as exc:
         # the meshes here resolve too few invariant eigenvalues: where the pair has exact
         # invariant counts (finite groups on spheres and tori), fit those instead
@@ -235,8 +243,10 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     if invariant_sphere:  # M itself on the icosahedral sphere: its window is |G| times lower
         from ..meshes import sphere
 
+        mesh_M = sphere(5, radius=float(spec_M.radius))
+    if mesh_M is not mesh:
         route = dict(mesh=str(mesh.name), n_vertices=int(mesh.n_vertices))
-        mesh = sphere(5, radius=float(spec_M.radius))
+        mesh = mesh_M
         h = float(mesh.edge_lengths().mean())
     lams_M, counts_M, fit_M = _manifold_counts(M, mesh, spec_M, C_M, h, lam_h2, min_count,
                                                averaged, progress)
@@ -321,7 +331,8 @@ def _choose_mesh(M: Any, G: Any, G_mesh: Any, finite: bool, level: int | None,
 
 def _quotient_counts(M: Any, G: Any, geo: Any, G_mesh: Any, q: Any, C_G: float, dG_pred: int,
                      lam_h2: Callable[[float], float], min_count: int, n_points: int,
-                     averaged: bool, progress: bool, span: float | None = None
+                     averaged: bool, progress: bool, span: float | None = None,
+                     max_count: float = 400.0
                      ) -> tuple[np.ndarray, np.ndarray, SpectrumModel]:
     """N_G at thresholds in M/G's own window (finite G: the same mesh; continuous: the orbit
     space), with the spectrum family the thresholds were placed in."""
@@ -331,7 +342,7 @@ def _quotient_counts(M: Any, G: Any, geo: Any, G_mesh: Any, q: Any, C_G: float, 
         lams_q = np.array([1.0, 10.0, 100.0, 1000.0])
     else:
         hq = float(base.edge_lengths().mean())
-        lo, hi = _window(C_G, dG_pred, hq, lam_h2(hq), min_count)
+        lo, hi = _window(C_G, dG_pred, hq, lam_h2(hq), min_count, max_count)
         if span is not None:  # a window of this span at the top of the resolved range
             lo = max(lo, hi / span)
         if not lo < hi / 3:
@@ -472,6 +483,12 @@ _DIRECT_UNKNOWNS = 120_000
 # route (and the invariant meshes of S^2), and on the ladders of the other meshes
 _DIRECT_TARGET = 300
 _LADDER_TARGET = 40
+# flat tori and boxes in 2-d: lattice staircases need ~1,000 invariant eigenvalues (checked
+# on exact lattice counts: at 500 the windows of T2/mirror still disagree by 0.3 in d_G), on
+# grids of at most _FLAT_MAX_VERTICES vertices, at _FLAT_POINTS thresholds
+_FLAT_TARGET = 1000
+_FLAT_MAX_VERTICES = 130_000
+_FLAT_POINTS = 30
 _DIRECT_MIN_TOP = 150
 _DIRECT_MAX_LEVEL = 12
 # thresholds on the quotient-mesh route, and the window's span lam_max / lam_min
@@ -697,6 +714,46 @@ def _invariant_sphere_mesh(M: Any, G: Any, G_mesh: Any, lam_h2: Callable[[float]
     # 10 Lloyd iterations (not 30): three times faster, smallest angle 36 deg (38 with 30)
     mesh = invariant_sphere(G_mesh, n_vertices=n, radius=r, iterations=10)
     return mesh, quotient(mesh, G_mesh)
+
+
+def _flat_refined(M: Any, G: Any, G_mesh: Any, mesh: Any, q: Any,
+                  lam_h2: Callable[[float], float], C_G: float, target: int
+                  ) -> tuple[Any, Any]:
+    """A grid of a flat torus or box fine enough for ``target`` invariant eigenvalues below
+    lam_max (the lattice staircase fluctuates too much below ~1,000 for the windows to
+    agree), within _FLAT_MAX_VERTICES; (mesh, q) unchanged where that is already so, or no
+    finer grid of the families is invariant.
+
+    The level of these meshes is the number of vertices per axis: a probe at level 60 gives
+    the mean edge per level, and the level is rounded up to a multiple of 60 (every
+    translation by 1/2, ..., 1/6, 1/10, 1/12 of a side maps the grid onto itself), or one
+    more (boxes: an even number of cells about the centre).
+    """
+    from ..errors import MeshError, NotInvariantError
+    from ..quotient import quotient
+
+    h = float(mesh.edge_lengths().mean())
+    if C_G * lam_h2(h) / h ** 2 >= target:
+        return mesh, q
+    lam_top = target / C_G
+    try:
+        probe = M.mesh_ladders(60, None)[0][0]()
+    except MeshError:  # a mirrored box: an odd number of vertices per axis
+        probe = M.mesh_ladders(61, None)[0][0]()
+    h60 = float(probe.edge_lengths().mean())
+    h_need = math.sqrt(lam_h2(h60) / lam_top)
+    n = 60 * math.ceil(60 * h60 / h_need / 60)
+    n = min(n, 60 * int(math.sqrt(_FLAT_MAX_VERTICES) // 60))
+    if n * n <= mesh.n_vertices:
+        return mesh, q
+    for level in (n, n + 1):
+        for ladder in M.mesh_ladders(level, G_mesh):
+            try:
+                candidate = ladder[0]()
+                return candidate, quotient(candidate, G_mesh)
+            except (MeshError, NotInvariantError):
+                continue
+    return mesh, q
 
 
 def _exact_instead(M: Any, G: Any, geo: Any, manifold: Any, n_points: int, min_count: int,
