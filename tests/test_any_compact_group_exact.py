@@ -334,3 +334,41 @@ def test_twisted_route_with_complex_phases_on_the_hopf_circle(unitary):
         parse_manifold("S3"))
     assert lie_sphere_dimensions(act, 8).tolist() == \
         kernel_sphere_dimensions(act, 8, exact=False).tolist()
+
+
+def _naive_invariant_polys(algebra: np.ndarray, k: int, keep=lambda a: True) -> int:
+    """dim of the degree-k polynomials killed by every x -> X x derivation, with sympy:
+    a naive reference (its own monomial basis, its own derivatives, exact rank over QQ)."""
+    import itertools
+
+    import sympy as sp
+
+    D = algebra.shape[1]
+    xs = sp.symbols(f"x0:{D}")
+    monos = [a for a in itertools.product(range(k + 1), repeat=D) if sum(a) == k and keep(a)]
+    index = {a: i for i, a in enumerate(monos)}
+    rows = []
+    for X in algebra:
+        Xq = sp.Matrix(X.tolist()).applyfunc(sp.nsimplify)
+        field = Xq * sp.Matrix(xs)
+        mat = sp.zeros(len(monos), len(monos))
+        for j, a in enumerate(monos):
+            p = sp.Mul(*[x ** e for x, e in zip(xs, a)])
+            d = sp.expand(sum(sp.diff(p, xs[i]) * field[i] for i in range(D)))
+            for term, coeff in sp.Poly(d, *xs).terms():
+                if coeff != 0:
+                    mat[index[term], j] = coeff
+        rows.append(mat)
+    return len(monos) - sp.Matrix.vstack(*rows).rank()
+
+
+@pytest.mark.parametrize("spec, keep", [
+    ("SO(3)", lambda a: True),
+    ("O(3)", lambda a: (a[0] + a[1] + a[2]) % 2 == 0),  # -I on R^3: even in x1, x2, x3
+])
+def test_extended_counts_against_a_naive_sympy_kernel(spec, keep):
+    alg = np.zeros((3, 5, 5))
+    alg[:, :3, :3] = so_basis(3)
+    poly = [_naive_invariant_polys(alg, k, keep) for k in range(4)]
+    res = exact_counts(parse_manifold("S4"), spec, 3 * 6.0)  # degrees 0..3
+    assert list(res.multiplicities) == harmonic(poly)
