@@ -238,7 +238,9 @@ def _grid_maps(group: FiniteGroup, dim: int, n: int, lengths: np.ndarray
     ``pairs[g, a]`` = (the axis coordinate a of the image is taken from, its sign)."""
     lin, tr = group.elements()
     A = np.rint(lin)
-    if not np.allclose(lin, A, atol=1e-9) or not all(_signed_perm(a) for a in A):
+    absA = np.abs(A)
+    if (not np.allclose(lin, A, atol=1e-9) or not ((absA == 0) | (absA == 1)).all()
+            or not (absA.sum(axis=1) == 1).all() or not (absA.sum(axis=2) == 1).all()):
         raise NotInvariantError(
             f"group {group.name!r} has an element that is not a signed permutation of the "
             f"coordinates; on the grid of a flat torus mesh only coordinate permutations, "
@@ -251,22 +253,15 @@ def _grid_maps(group: FiniteGroup, dim: int, n: int, lengths: np.ndarray
             f"group {group.name!r} translates by {np.round(bad, 6).tolist()} of the period, "
             f"which is not a whole number of grid steps on torus:{dim}:{n}: a translation by "
             f"1/k of the period needs n divisible by k (by 2k on a mirrored torus)")
-    for a in A:  # a permutation must map each axis onto one of the same length
-        src = np.abs(a).argmax(axis=1)
-        if not np.allclose(lengths, lengths[src]):
-            raise NotInvariantError(
-                f"group {group.name!r} permutes axes of different lengths "
-                f"{lengths.tolist()}: permutations need equal periods")
     src = np.abs(A).argmax(axis=2)  # (G, d): coordinate a of the image comes from src
+    if not np.allclose(lengths[src], lengths[None, :], rtol=1e-12, atol=0):
+        raise NotInvariantError(  # a permutation must map each axis onto one as long
+            f"group {group.name!r} permutes axes of different lengths "
+            f"{lengths.tolist()}: permutations need equal periods")
     sign = np.take_along_axis(A, src[:, :, None], axis=2)[:, :, 0]
     pairs = np.stack([src, sign], axis=2)
     return (np.ascontiguousarray(pairs, dtype=np.int64),
             np.ascontiguousarray(np.mod(shift, n), dtype=np.int64))
-
-
-def _signed_perm(a: np.ndarray) -> bool:
-    return bool((np.abs(a).sum(axis=0) == 1).all() and (np.abs(a).sum(axis=1) == 1).all()
-                and set(np.unique(np.abs(a))) <= {0.0, 1.0})
 
 
 def _check_invariant(group: FiniteGroup, dim: int, n: int, lengths: np.ndarray,
