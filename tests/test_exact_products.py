@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from scipy.special import sph_harm_y, spherical_jn
 
-from weylgain.errors import CountingError, ParameterError
+from weylgain.errors import CountingError, GroupError, SpecError
 from weylgain.exact import exact_counts
 from weylgain.exact.products import product_invariant_table
 from weylgain.gain.predict import predict_gain
@@ -358,8 +358,19 @@ def test_refusals():
                                 from_generators([A], name="swap"), 10.0)
     with pytest.raises(CountingError, match="harmonics"):  # SO(2) on the box
         exact_counts("Q2xS1", "SO(2)", 10.0)
-    with pytest.raises((ParameterError, Exception)):
+    with pytest.raises(SpecError, match=">= 0"):
         exact_counts("S2xT1", "C4", -1.0)
+    with pytest.raises(GroupError, match="not an isometry of T2"):  # 45 degrees on a torus
+        exact_counts("T2xS2", "C8", 10.0)
+    with pytest.raises(CountingError, match="elements"):  # too many to enumerate
+        from weylgain.exact import products
+
+        old = products.MAX_PRODUCT_GROUP_ORDER
+        products.MAX_PRODUCT_GROUP_ORDER = 10
+        try:
+            exact_counts("S2xT1", "I", 10.0)
+        finally:
+            products.MAX_PRODUCT_GROUP_ORDER = old
 
 
 def test_input_not_modified():
