@@ -27,6 +27,11 @@ page, docs/theory.md).
   prediction then takes d_G and vol(M/G) from :func:`weylgain.geometry.quotient_geometry`;
   where that refuses, the prediction is None and :attr:`ExactCounts.note` says why.
 
+* Products of any families (``S2xT1``, ``B3xS1``, ``Q2xS1``, ``H2xT1``) and single balls,
+  boxes, hemispheres and RP^d go through :mod:`weylgain.exact.products`: the factors'
+  eigenspace traces averaged over a finite group (factorwise, or permuting identical
+  factors), connected groups each on one factor, torus translations.
+
 :func:`exact_counts` is the front door used by ``weylgain exact``.
 """
 
@@ -248,10 +253,13 @@ def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
     ----------
     manifold : str
         ``"S<d>"`` (sphere of radius ``radius`` in R^{d+1}), ``"T<d>"``
-        (R^d/(length Z)^d), or products of identical factors ``"S2^3"``, ``"S2xS2"``,
-        ``"T3^4"`` (exact counts on products: tori with subtori and affine generators,
-        spheres with diagonal SO(2)/SO(3)/O(3) or no connected part, with factor
-        permutations).
+        (R^d/(length Z)^d), products of identical factors ``"S2^3"``, ``"S2xS2"``,
+        ``"T3^4"`` (tori with subtori and affine generators, spheres with diagonal
+        SO(2)/SO(3)/O(3) or no connected part, with factor permutations), any other family
+        (``"B3"``, ``"Q2"``, ``"H2"``, ``"RP2"``) or product of families (``"S2xT1"``,
+        ``"B3xS1"``): finite groups acting on each factor or permuting identical factors,
+        connected groups each on one factor, torus translations
+        (:mod:`weylgain.exact.products`).
     group : str, group object, LinearAction, TorusAction, array_like, or None
         A catalogue spec (``weylgain.groups.named``, or on products
         ``weylgain.groups.resolve``: ``"SO(3) x Sym(3)"``, ``"SO(3)@1"``; ``"trivial"`` /
