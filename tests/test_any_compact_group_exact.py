@@ -372,3 +372,19 @@ def test_extended_counts_against_a_naive_sympy_kernel(spec, keep):
     poly = [_naive_invariant_polys(alg, k, keep) for k in range(4)]
     res = exact_counts(parse_manifold("S4"), spec, 3 * 6.0)  # degrees 0..3
     assert list(res.multiplicities) == harmonic(poly)
+
+
+@pytest.mark.parametrize("mirror, truth", [
+    # O(3) written with a mirror (a non-commuting generator: -I times a rotation by pi):
+    # invariants R[|x_123|^2, x4, x5], k + 1 per degree
+    (np.diag([1.0, 1, -1, 1, 1]), lambda k: k + 1),
+    # the mirror also flips x4: R[|x_123|^2, x4^2, x5], floor(k/2) + 1 per degree
+    (np.diag([1.0, 1, -1, -1, 1]), lambda k: k // 2 + 1),
+])
+def test_non_commuting_generator_reduced_to_a_commuting_one(mirror, truth):
+    alg = np.zeros((3, 5, 5))
+    alg[:, :3, :3] = so_basis(3)
+    act = lie_group(alg, [mirror], name="SO(3) + mirror").action_on(parse_manifold("S4"))
+    assert lie_sphere_dimensions(act, 30).tolist() == [truth(k) for k in range(31)]
+    assert lie_sphere_dimensions(act, 4).tolist() == \
+        kernel_sphere_dimensions(act, 4, exact=False).tolist()
