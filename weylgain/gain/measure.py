@@ -199,9 +199,11 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     d, vM = M.dim, float(M.volume)
     C_M = float(weyl_constant(d, vM))
 
-    # S^2 and RP^2 (closed round surfaces: not the hemisphere, whose mesh has a boundary)
-    round_surface = finite_sphere and d == 2 and float(M.boundary_volume) == 0
+    # S^2, RP^2 and the hemisphere, counted on the cover S^2: the group with -I (RP^2) or
+    # the mirror of the last axis (Neumann conditions on H^2) added
+    round_surface = finite_sphere and d == 2 and M.ambient_dim == 3
     if round_surface:
+        G_mesh = _with_harmonic_symmetry(M, G_mesh)
         # S^2 and RP^2 under a symmetry group of a polyhedral sphere (in its frame or
         # conjugated into it): M/G assembled without M, at the level the window needs
         plan = _direct_plan(G_mesh)
@@ -240,10 +242,8 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         return exact
     h = float(mesh.edge_lengths().mean())
     route = None
-    if invariant_sphere:  # M itself on the icosahedral sphere: its window is |G| times lower
-        from ..meshes import sphere
-
-        mesh_M = sphere(5, radius=float(spec_M.radius))
+    if invariant_sphere:  # M itself on its own coarse mesh: its window is |G| times lower
+        mesh_M = M.mesh_ladders(None, None)[0][0]()
     if mesh_M is not mesh:
         route = dict(mesh=str(mesh.name), n_vertices=int(mesh.n_vertices))
         mesh = mesh_M
@@ -566,6 +566,21 @@ def _conjugator(elements: np.ndarray, target: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def _with_harmonic_symmetry(M: Any, G_mesh: Any) -> Any:
+    """G on the cover sphere with the symmetry whose invariant harmonics are M's
+    eigenfunctions (the mirror of the last axis for a hemisphere with Neumann conditions;
+    nothing for S^2 and RP^2, whose -I is already in G_mesh)."""
+    from ..groups import from_generators
+
+    extra = np.asarray(M.harmonic_symmetry(), dtype=np.float64)[1:]
+    if extra.shape[0] == 0:
+        return G_mesh
+    lin, tr = G_mesh.generator_arrays()
+    return from_generators(np.concatenate([lin, extra]),
+                           np.concatenate([tr, np.zeros((extra.shape[0], lin.shape[1]))]),
+                           name=G_mesh.name)
+
+
 def _direct_plan(G_mesh: Any) -> tuple[str, Any, bool] | None:
     """(base polyhedron, the group in its frame, whether it was conjugated) for the direct
     quotient, or None when G is no symmetry group of either polyhedral sphere."""
@@ -634,7 +649,6 @@ def _measure_quotient_mesh(M: Any, G: Any, geo: Any, G_mesh: Any,
     """S^2/G (RP^2/G on its cover) counted on the direct quotient of a polyhedral sphere; M
     itself on a coarse mesh of the same family (its window needs |G| times fewer levels)."""
     from ..errors import ResourceError
-    from ..meshes import sphere
     from ..quotient_direct import quotient_sphere
 
     base, G_frame, conjugated = plan
@@ -663,7 +677,7 @@ def _measure_quotient_mesh(M: Any, G: Any, geo: Any, G_mesh: Any,
             "then chosen for the window)")
     lams_q = _threshold_grid(spec_q, lo, hi, max(n_points, _DIRECT_POINTS))
     counts_q = _counts([q.laplacian()], lams_q, progress)
-    mesh_M = sphere(5 if base == "icosahedron" else 6, radius=r, base=base)
+    mesh_M = M.mesh_ladders(None, None)[0][0]()  # M itself: |G| times more counts
     h_M = float(mesh_M.edge_lengths().mean())
     lams_M, counts_M, fit_M = _manifold_counts(M, mesh_M, spec_M, C_M, h_M, lam_h2,
                                                min_count, False, progress)
@@ -675,11 +689,11 @@ def _measure_quotient_mesh(M: Any, G: Any, geo: Any, G_mesh: Any,
               f"assembled from one face per orbit: {q.n_orbits} unknowns; {lams_q.size} "
               f"thresholds {where}in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}]; M: "
               f"{mesh_M.name} ({mesh_M.n_vertices} vertices, mean edge {h_M:.3g}"
-              f"{_min_angle_note(mesh_M)}, the same family); volume fitted with the second "
+              f"{_min_angle_note(mesh_M)}); volume fitted with the second "
               "term")
     return _report(M, G, geo, mesh_M, q, spec_q, h_M, lams_q, counts_q, lams_M, counts_M,
                    fit_M, False, t0, route=dict(
-                       mesh=f"{q.mesh_name} (quotient mesh, M never built)",
+                       mesh=f"{q.mesh_name} (quotient mesh: the full mesh is never built)",
                        quotient_mesh=f"{q.mesh_name}/{G.name} (direct)",
                        n_vertices=int(q.n_vertices), method=method, source="quotient mesh"))
 
