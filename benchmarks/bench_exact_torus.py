@@ -16,7 +16,15 @@ and permutations of k identical atoms): weylgain enumerates only the modes with
 the peer enumerates k-1 free atoms, fixes the last by the constraint and counts multisets
 of atom modes with ``np.unique``.
 
-Run: ``python benchmarks/bench_exact_torus.py [--lam 8 12 16]``.
+A third table is the character sum (:func:`weylgain.exact.torus.torus_character_shells`,
+the route of ``measure_gain`` on T7): ``dim E_n^G = (1/|G|) sum_g tr(g | E_n)`` with the
+traces factored over the cycles of each signed permutation, one product of theta series
+per cycle type. It is timed against the orbit union-find over every mode (forced) and the
+sort+unique canonicalization, all three asserted equal, on T7 under S7, signs7 and B7; then
+alone up to ``|k|^2 = 10^5``, where the union-find would need ~10^18 modes (times vs lam,
+the group enumeration counted once per group and reported apart).
+
+Run: ``python benchmarks/bench_exact_torus.py [--lam 8 12 16] [--character-only]``.
 """
 
 from __future__ import annotations
@@ -72,7 +80,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lam", type=float, nargs="+", default=[6.0, 10.0, 14.0, 18.0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--character-only", action="store_true",
+                        help="only the character-sum tables (T7 under S7, signs7, B7)")
     args = parser.parse_args()
+    if args.character_only:
+        character_section(args.repeat)
+        return
     dim = 10
     s10 = groups.named("S10")
     b10 = groups.named("B10")
@@ -93,6 +106,7 @@ def main() -> None:
             print(f"{name:>5} {lam:>5g} {n_modes:>10d} {ours:>8d} {t_ours:>11.4f} "
                   f"{t_peer:>14.4f} {t_peer / t_ours:>14.2f}")
     subtorus_section(args.repeat)
+    character_section(args.repeat)
 
 
 def block_perm(images, size=3):
@@ -144,6 +158,71 @@ def subtorus_section(repeat: int) -> None:
         assert ours == peer, (atoms, n2max, ours, peer)
         print(f"{atoms:>5} {n2max:>5} {ours:>8d} {t_ours:>11.4f} {t_peer:>14.4f} "
               f"{t_peer / t_ours:>14.2f}")
+
+
+def peer_canonical_count(dim: int, n2max: int, name: str) -> int:
+    """Orbit count by canonicalization for S_d (sort), signs_d (|k|) and B_d (sorted |k|)."""
+    modes = enumerate_modes(dim, n2max).astype(np.int64)
+    if name.startswith("signs"):
+        canon = np.abs(modes)
+    else:
+        canon = np.sort(np.abs(modes) if name.startswith("B") else modes, axis=1)
+    big = math.isqrt(n2max)
+    codes = (canon + big) @ ((2 * big + 1) ** np.arange(dim - 1, -1, -1, dtype=np.int64))
+    return int(np.unique(codes).size)
+
+
+def character_section(repeat: int) -> None:
+    """T7 under S7, signs7, B7: the character sum against the union-find and the peer."""
+    import weylgain.exact.torus as torus
+    from weylgain.exact.torus import torus_character_shells
+
+    dim = 7
+    named = {g: groups.named(g, dim=dim) for g in ("S7", "signs7", "B7")}
+    print()
+    print("T7/G: character sum over cycle types (weylgain) vs orbit union-find over every "
+          "mode (weylgain, forced) vs sort+unique (numpy peer); the group's cycle types are "
+          "collected once (first column)")
+    header = (f"{'group':>6} {'n2max':>6} {'modes':>10} {'count':>10} {'types s':>8} "
+              f"{'character s':>12} {'union-find s':>13} {'peer s':>8} {'uf/char':>8} "
+              f"{'peer/char':>10}")
+    print(header)
+    print("-" * len(header))
+    # load the kernels outside the timings (a tiny group of another torus)
+    torus_character_shells(groups.named("signs2", dim=2), 1)
+    first = {}
+    for g, G in named.items():
+        t0 = time.perf_counter()
+        torus_character_shells(G, 1)  # enumerates the group once (cached)
+        first[g] = time.perf_counter() - t0
+    old = torus.CHARACTER_ROUTE_MODES
+    for n2max in (10, 20, 40):
+        n_modes = int(lattice_shell_counts(dim, n2max).sum())
+        for g, G in named.items():
+            t_char, ours = best_time(lambda: int(torus_character_shells(G, n2max).sum()),
+                                     repeat)
+            torus.CHARACTER_ROUTE_MODES = 10 ** 18  # force the union-find
+            try:
+                t_uf, uf = best_time(lambda: int(torus.torus_invariant_shells(G, n2max).sum()),
+                                     1)
+            finally:
+                torus.CHARACTER_ROUTE_MODES = old
+            t_peer, peer = best_time(lambda: peer_canonical_count(dim, n2max, g), 1)
+            assert ours == uf == peer, (g, n2max, ours, uf, peer)
+            print(f"{g:>6} {n2max:>6} {n_modes:>10d} {ours:>10d} {first[g]:>8.3f} "
+                  f"{t_char:>12.4f} {t_uf:>13.4f} {t_peer:>8.3f} {t_uf / t_char:>8.1f} "
+                  f"{t_peer / t_char:>10.1f}")
+    print()
+    print("T7/G by the character sum alone (no other method reaches these lam: the modes "
+          "of T7 below |k|^2 = n2max number ~4.7 n2max^3.5)")
+    header = f"{'group':>6} {'n2max':>7} {'modes of T7':>12} {'invariants':>20} {'seconds':>9}"
+    print(header)
+    print("-" * len(header))
+    for n2max in (1_000, 10_000, 100_000):
+        n_modes = int(lattice_shell_counts(dim, n2max).sum())
+        for g, G in named.items():
+            t, count = best_time(lambda: int(torus_character_shells(G, n2max).sum()), 1)
+            print(f"{g:>6} {n2max:>7d} {n_modes:>12.3e} {count:>20d} {t:>9.3f}")
 
 
 if __name__ == "__main__":
