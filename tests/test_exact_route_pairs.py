@@ -126,3 +126,21 @@ def test_continuous_groups_on_RP3_and_B3_take_the_exact_route():
                            ("RP2", "Oh", False), ("T7", "S7", True)]:
         M = parse_manifold(m)
         assert _needs_exact_counts(M, resolve_group(g, M)) is expected, (m, g)
+
+
+def test_ball_counts_of_a_finite_group_count_the_invariant_harmonics():
+    # C4 about the z axis: the degree-l harmonics Y_lm with m = 0 mod 4 are invariant
+    from weylgain.gain.exact_route import _exact_counter
+    from weylgain.geometry import resolve_group
+    from weylgain.manifolds import parse_manifold
+
+    M = parse_manifold("B3")
+    G = resolve_group("C4", M)
+    lam = 300.0
+    res = _exact_counter(M, G, "B3")(lam)
+    ref = 0
+    for l in range(0, 25):
+        zeros = [z for z in _spherical_bessel_derivative_zeros(l, math.sqrt(lam))
+                 if z * z <= lam]
+        ref += len(zeros) * sum(1 for m in range(-l, l + 1) if m % 4 == 0)
+    assert res.count == ref

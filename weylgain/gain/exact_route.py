@@ -138,7 +138,7 @@ def _exact_counter(M: Any, G: Any, spec: str) -> Callable[[float], Any]:
     cover = _projective_cover(M)
     if cover is not None and _is_continuous(G):
         return lambda lam: _projective_counts(M, cover, G, lam)
-    if _is_ball(M) and _is_continuous(G):
+    if _is_ball(M):  # any group acting linearly on the boundary sphere
         return lambda lam: _ball_counts(M, G, lam)
     return lambda lam: exact_counts(spec, G, lam)
 
