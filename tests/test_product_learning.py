@@ -142,3 +142,25 @@ def test_learning_curves_on_s2xt1_follow_the_theory():
     assert np.all(measured[1] < measured[0])
     # the finite-n prediction (eigenlearning) holds to the Monte Carlo spread of 3 seeds
     np.testing.assert_allclose(measured, cur.predicted, rtol=0.25)
+
+
+def test_a_screw_turning_the_sphere_and_shifting_the_circle():
+    # a quarter turn of S^2 about z with a quarter shift of T^1: Y_l^m e^{ikt} is invariant
+    # iff m + k = 0 mod 4 (both signs of m and k occur, so the sign convention is immaterial)
+    from weylgain.groups import from_generators
+
+    A = np.eye(4)
+    A[:2, :2] = [[0.0, -1.0], [1.0, 0.0]]
+    screw = from_generators(A[None], np.array([[0, 0, 0, 0.25]]), name="screw")
+    k = kernel_for("S2xT1", max_eigenvalue=14.0)
+    act = action_for(screw, k)
+    table: dict[int, int] = {}
+    for l in range(0, 5):
+        for m in range(-l, l + 1):
+            for q in range(-4, 5):
+                v = l * (l + 1) + q * q
+                if v <= 14 and (m + q) % 4 == 0:
+                    table[v] = table.get(v, 0) + 1
+    assert list(invariant_dimensions(k, act)) == [table.get(int(round(v)), 0)
+                                                  for v in k.eigenvalues]
+    assert quotient_dimension(k, act) == 3

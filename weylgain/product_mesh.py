@@ -437,7 +437,7 @@ def _finite_product_quotient(pm: ProductMesh, group: Any, tol: float) -> Product
                          f"{pm.name} lives in R^{D}")
     g = group.extended(D)
     n = pm.n_vertices
-    # the index arrays of the permutations: (generators + 2) int64 vectors of n
+    # the permutations and the orbit labels: about (generators + 4) int64 vectors of n
     from .resources import MemoryEstimate, check_memory
 
     check_memory(MemoryEstimate(f"the vertex orbits of {pm.name}",
