@@ -250,3 +250,15 @@ def test_cli_gain_spin2_json(tmp_path):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["d_G"] == 1 and data["vol_quotient"] == pytest.approx(math.pi / 3)
+
+
+@pytest.mark.slow
+def test_spin2_volume_against_exact_invariant_counts():
+    # independent integers: the exact invariant counts of S4/spin2 (the invariant ring
+    # C[tr A^2, tr A^3] restricted to the sphere), fitted with Weyl's law by measure_gain
+    from weylgain.gain import measure_gain
+
+    m = measure_gain("S4", lie_group(conjugation_rep(3), name="spin2"))
+    assert m.source == "exact counts" and m.converged
+    assert abs(m.vol_quotient - math.pi / 3) < 4 * m.vol_quotient_err
+    assert abs(m.d_G - 1) < 4 * m.d_G_err
