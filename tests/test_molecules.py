@@ -105,9 +105,16 @@ def _modes(lam):
     return e, l
 
 
-def _brute(k, perms, lam, improper=False, connected=True):
+def _haar_so2(values):
+    """int_SO(2) f: the mean over the circle (the grid theta in (0, pi) and its mirror: the
+    characters are even in theta)."""
+    return float(np.mean(values))
+
+
+def _brute(k, perms, lam, improper=False, connected=True, haar=None):
     """N_G(lam) by explicit enumeration of the permutations, of the mode tuples constant on
     their cycles, and numerical Haar integration of the characters."""
+    haar = haar or _haar
     e, l = _modes(lam)
     total = 0.0
     for p in perms:
@@ -127,7 +134,7 @@ def _brute(k, perms, lam, improper=False, connected=True):
             prod = np.ones(_Q) if connected else 1.0
             for n, m in zip(cycles, modes):
                 prod = prod * (_chi(int(l[m]), n) if connected else 2 * int(l[m]) + 1)
-            val = _haar(prod) if connected else prod
+            val = haar(prod) if connected else prod
             if improper:
                 sign = (-1) ** sum(n * int(l[m]) for n, m in zip(cycles, modes))
                 val = (val + sign * val) / 2
@@ -316,3 +323,12 @@ def test_molecule_table_takes_the_diagonal_rotations_only():
     assert "Sym(2)@2,3" in got[3]
     assert molecule_table(M, resolve("Sym(3)", M), 70.0) is None
     assert molecule_table(parse_manifold("S2^2"), resolve("SO(3)", "S2^2"), 10.0) is None
+
+
+def test_rotations_about_one_axis_by_enumeration():
+    # SO(2) about z on every ball (the maximal torus of SO(3)): the constant term of the
+    # product of characters, by enumeration with the swap of two of three atoms
+    lam = 35.0
+    ref = _brute(3, [(0, 1, 2), (0, 2, 1)], lam, haar=_haar_so2)
+    assert abs(ref - round(ref)) < 1e-8
+    assert _count("B3^3", "SO(2) x Sym(2)@2,3", lam) == round(ref)
