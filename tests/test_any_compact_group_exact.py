@@ -388,3 +388,14 @@ def test_non_commuting_generator_reduced_to_a_commuting_one(mirror, truth):
     assert lie_sphere_dimensions(act, 30).tolist() == [truth(k) for k in range(31)]
     assert lie_sphere_dimensions(act, 4).tolist() == \
         kernel_sphere_dimensions(act, 4, exact=False).tolist()
+
+
+@pytest.mark.parametrize("algebra, sphere, harmonic_series", [
+    # Chevalley: SO(4) on traceless Sym(4) has free invariants tr S^2, tr S^3, tr S^4;
+    # SU(3) on its adjoint (Casimirs of degrees 2 and 3); on the sphere |x|^2 = 1
+    (lambda: conjugation_rep(4, True), "S8", lambda t: 1 / ((1 - t ** 3) * (1 - t ** 4))),
+    (su3_adjoint, "S7", lambda t: 1 / (1 - t ** 3)),
+])
+def test_invariant_theory_of_larger_representations(algebra, sphere, harmonic_series):
+    act = lie_group(algebra(), name="rep").action_on(parse_manifold(sphere))
+    assert lie_sphere_dimensions(act, 14).tolist() == series(harmonic_series, 15)
