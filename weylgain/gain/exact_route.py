@@ -126,8 +126,8 @@ def _ball_counts(M: Any, G: Any, lam: float) -> Any:
         count=int(inv.sum()), eigenvalues=tuple(float(v) for v in eig),
         multiplicities=tuple(int(v) for v in inv),
         full_multiplicities=tuple(int(v) for v in full), dimension=d,
-        note="Neumann modes of the ball (Bessel cross-product zeros) with the invariant "
-             "harmonics of each degree")
+        note="Neumann modes of the ball, zeros of Bessel cross-products, with the "
+             "invariant harmonics of each degree")
 
 
 def _exact_counter(M: Any, G: Any, spec: str) -> Callable[[float], Any]:
@@ -246,11 +246,16 @@ def _lattice_counts(M: Any, G: Any, count: Callable[[float], Any]) -> Any:
     if len(set(float(v) for v in lengths)) != 1:
         return None
     unit = (2 * math.pi / float(lengths[0])) ** 2
+    from dataclasses import replace
+
     for shells in (_LATTICE_SHELLS, _LATTICE_SHELLS // 10):
         try:
-            return count((shells + 0.5) * unit)
+            res = count((shells + 0.5) * unit)
         except (CountingError, ResourceError):
             continue
+        note = (f"the lattice window |k|^2 in [{shells / _LATTICE_SPAN:.4g}, {shells}], "
+                "counted by the character sum over the group's cycle types")
+        return replace(res, note=f"{res.note}; {note}" if res.note else note)
     return None
 
 
@@ -339,8 +344,9 @@ def _exact_report(M: Any, geo: Any, res: Any, lams_q: np.ndarray, counts_q: np.n
         vol_M, vol_M_err = fit_M.volume, fit_M.volume_err
     same_dim = dG == d
     label = res.action or getattr(geo, "action", "")
-    method = (f"exact invariant counts of {res.manifold}/{res.group_name} (no mesh of this "
-              f"space or orbit space is available); first Riesz mean of the invariant "
+    how = f"; {res.note}" if getattr(res, "note", "") else ""
+    method = (f"exact invariant counts of {res.manifold}/{res.group_name} (no mesh of "
+              f"this space or orbit space is available{how}); first Riesz mean of the invariant "
               f"spectrum at {lams_q.size} thresholds in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}], "
               "fitted on the whole window and its lower and upper parts; volume fitted with "
               "the second term")
