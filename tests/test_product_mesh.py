@@ -67,9 +67,10 @@ def _dense_eigs(pencil) -> np.ndarray:
 
 
 @pytest.mark.parametrize("lumped", [False, True])
-def test_product_pencil_eigenvalues_are_sums_of_the_factors(lumped):
+@pytest.mark.parametrize("separated", [False, True])
+def test_product_pencil_eigenvalues_are_sums_of_the_factors(lumped, separated):
     a, b = meshes.sphere(1, base="octahedron"), meshes.torus(1, 7, length=TWO_PI)
-    ev = _dense_eigs(ProductMesh((a, b)).laplacian(lumped=lumped))
+    ev = _dense_eigs(ProductMesh((a, b)).laplacian(lumped=lumped, separated=separated))
     e1 = _dense_eigs(laplacian(a, lumped=lumped))
     e2 = _dense_eigs(laplacian(b, lumped=lumped))
     sums = np.sort(np.add.outer(e1, e2).ravel())
@@ -80,7 +81,12 @@ def test_three_factor_pencil_and_nesting():
     a, b, c = meshes.circle(5), meshes.interval(4, length=2.0), meshes.torus(1, 3, length=1.0)
     pm = ProductMesh((ProductMesh((a, b)), c))
     assert pm.shape == (5, 4, 3) and pm.dim == 3 and pm.ambient_dim == 4
-    ev = _dense_eigs(pm.laplacian())
+    ev = _dense_eigs(pm.laplacian(separated=False))
+    # the separated form: block diagonal (one block per pair of eigenvalues of the two
+    # smaller factors), congruent to the nodal one
+    Ks, Ms = pm.laplacian(separated=True)
+    assert Ks.nnz <= 12 * laplacian(a)[0].nnz
+    np.testing.assert_allclose(_dense_eigs((Ks, Ms)), ev, atol=1e-9 * ev.max())
     e = [_dense_eigs(laplacian(m)) for m in (a, b, c)]
     sums = np.sort(np.add.outer(np.add.outer(e[0], e[1]), e[2]).ravel())
     np.testing.assert_allclose(ev, sums, atol=1e-9 * sums.max())
@@ -148,7 +154,7 @@ def test_finite_quotient_against_brute_force_orbits(shift):
     n_orb = labels.max() + 1
     assert q.n_orbits == n_orb and q.kind == "finite" and q.effective_order == 4
     P = sps.csr_matrix((np.ones(pm.n_vertices), (np.arange(pm.n_vertices), labels)))
-    K, M = pm.laplacian()
+    K, M = pm.laplacian(separated=False)  # the nodal matrices
     ref = _dense_eigs((P.T @ K @ P, P.T @ M @ P))
     np.testing.assert_allclose(_dense_eigs(q.laplacian()), ref, atol=1e-9 * ref.max())
     assert q.volume == pytest.approx(pm.volume / 4, rel=1e-12)

@@ -80,7 +80,7 @@ def _check_memory(nnz_factors: list[int], n: int, what: str) -> None:
 
 
 def product_pencil(pencils: list[tuple[sp.spmatrix, sp.spmatrix]], what: str = "the product "
-                   "pencil") -> tuple[sp.csr_matrix, sp.csr_matrix]:
+                   "pencil", separated: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """K = sum_i M_1 (x) .. K_i .. (x) M_k and M = M_1 (x) ... (x) M_k.
 
     Parameters
@@ -89,6 +89,15 @@ def product_pencil(pencils: list[tuple[sp.spmatrix, sp.spmatrix]], what: str = "
         The factors' stiffness and mass, each of shape (n_i, n_i).
     what : str
         The request in words, for the memory refusal.
+    separated : bool, default False
+        Return the congruent block-diagonal form instead (when the factors other than the
+        largest have at most :data:`SEPARATED_MAX` unknowns together): with W the
+        M_j-orthonormal eigenvectors of the smaller factors (W^T K_j W = diag(mu),
+        W^T M_j W = I), (I (x) W)^T K (I (x) W) is, after reordering, the direct sum of
+        K_L + s M_L over the sums s of the smaller factors' eigenvalues (L the largest factor),
+        and M becomes the direct sum of copies of M_L. The same eigenvalues and, by
+        Sylvester's law, the same inertia at every shift: what eigenvalue counting needs, at
+        the cost of the largest factor's factorizations.
 
     Returns
     -------
@@ -102,12 +111,38 @@ def product_pencil(pencils: list[tuple[sp.spmatrix, sp.spmatrix]], what: str = "
     n = int(np.prod([int(K.shape[0]) for K, _ in pencils]))
     _check_memory([max(int(sp.csr_matrix(K).nnz), int(sp.csr_matrix(M).nnz))
                    for K, M in pencils], n, what)
+    sizes = [int(K.shape[0]) for K, _ in pencils]
+    big = int(np.argmax(sizes))
+    if separated and len(pencils) > 1 and n // sizes[big] <= SEPARATED_MAX:
+        return _separated(pencils, big)
     masses = [sp.csr_matrix(M) for _, M in pencils]
     K = None
     for i, (Ki, _) in enumerate(pencils):
         term = _kron_all(masses[:i] + [sp.csr_matrix(Ki)] + masses[i + 1:])
         K = term if K is None else K + term
     return sp.csr_matrix(K), _kron_all(masses)
+
+
+#: The smaller factors of a product are diagonalized densely up to this many unknowns.
+SEPARATED_MAX = 3000
+
+
+def _separated(pencils: list[tuple[sp.spmatrix, sp.spmatrix]], big: int
+               ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The block-diagonal pencil congruent to the product pencil (see :func:`product_pencil`)."""
+    from scipy.linalg import eigh
+
+    shifts = np.zeros(1)
+    for j, (Kj, Mj) in enumerate(pencils):
+        if j != big:
+            mu = eigh(sp.csr_matrix(Kj).toarray(), sp.csr_matrix(Mj).toarray(),
+                      eigvals_only=True)
+            shifts = np.add.outer(shifts, mu).ravel()
+    KL, ML = sp.csr_matrix(pencils[big][0]), sp.csr_matrix(pencils[big][1])
+    m = shifts.size
+    K = sp.kron(sp.identity(m, format="csr"), KL, format="csr") + \
+        sp.kron(sp.diags(shifts), ML, format="csr")
+    return sp.csr_matrix(K), sp.kron(sp.identity(m, format="csr"), ML, format="csr")
 
 
 # ====================================================================== the mesh
@@ -241,13 +276,18 @@ class ProductMesh:
                 f"R^{self.ambient_dim}>")
 
     # ------------------------------------------------------------------ FEM
-    def laplacian(self, lumped: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    def laplacian(self, lumped: bool = False, separated: bool = True
+                  ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """The tensor-product pencil (K, M) (see the module docstring).
 
         Parameters
         ----------
         lumped : bool, default False
             Lumped factor masses (then M is diagonal).
+        separated : bool, default True
+            The congruent block-diagonal form (the smaller factors diagonalized; the same
+            eigenvalues and inertia, far cheaper to count: see :func:`product_pencil`);
+            False: the nodal matrices.
 
         Returns
         -------
@@ -260,10 +300,11 @@ class ProductMesh:
         """
         from .fem import laplacian as _laplacian
 
-        key = ("pencil", bool(lumped))
+        key = ("pencil", bool(lumped), bool(separated))
         if key not in self._cache:
             pencils = [_laplacian(f, lumped=lumped) for f in self.factors]
-            self._cache[key] = product_pencil(pencils, f"the pencil of {self.name}")
+            self._cache[key] = product_pencil(pencils, f"the pencil of {self.name}",
+                                              separated=separated)
         return self._cache[key]
 
     def quotient(self, group: Any, resolution: int | None = None, tol: float = 1e-8
@@ -406,8 +447,10 @@ def _factor_targets(pm: ProductMesh, A: np.ndarray, label: str) -> list[int]:
     return target
 
 
-def _product_permutation(pm: ProductMesh, gen: Any, tol: float, label: str) -> np.ndarray:
-    """The permutation of product vertices (C order) induced by a factorwise isometry."""
+def _product_permutation(pm: ProductMesh, gen: Any, tol: float, label: str
+                         ) -> tuple[np.ndarray, list[int], list[np.ndarray]]:
+    """The permutation of product vertices (C order) induced by a factorwise isometry, the
+    factor each factor is sent to, and the factors' vertex permutations."""
     from ._vertex_maps import vertex_permutation
     from .groups import AffineMap
 
@@ -419,13 +462,15 @@ def _product_permutation(pm: ProductMesh, gen: Any, tol: float, label: str) -> n
     # new multi-index: component j of the image = perm_i(v_i) for target[i] = j
     idx = np.indices(shape, dtype=np.int64).reshape(len(shape), -1)
     new = np.empty_like(idx)
+    perms = []
     for i, j in enumerate(target):
         a = A[off[j]:off[j + 1], off[i]:off[i + 1]]
         b = t[off[j]:off[j + 1]]
         perm = vertex_permutation(pm.factors[i], AffineMap(a, b), tol=tol,
                                   label=f"{label} on factor {i + 1}")
+        perms.append(perm)
         new[j] = perm[idx[i]]
-    return np.ravel_multi_index(tuple(new), shape).astype(np.int64)
+    return np.ravel_multi_index(tuple(new), shape).astype(np.int64), target, perms
 
 
 def _finite_product_quotient(pm: ProductMesh, group: Any, tol: float) -> ProductQuotient:
@@ -444,15 +489,29 @@ def _finite_product_quotient(pm: ProductMesh, group: Any, tol: float) -> Product
                                 8.0 * n * (g.n_generators + 4), f"{n:.3g} vertices"),
                  "choose a coarser level")
     perms = np.empty((g.n_generators, n), dtype=np.int64)
+    factor_maps = []
     for s, gen in enumerate(g.generators):
-        perms[s] = _product_permutation(pm, gen, tol, f"generator {s} of {group.name}")
+        perms[s], target, fperms = _product_permutation(pm, gen, tol,
+                                                        f"generator {s} of {group.name}")
+        factor_maps.append((target, fperms))
     labels, n_orb = vertex_orbits(perms)
     P = sp.csr_matrix((np.ones(n), labels, np.arange(n + 1)), shape=(n, n_orb))
     kernel = _kernel_order(pm, g, perms)
     eff = g.order // kernel if kernel else None
+    projections = _factor_projections(pm, factor_maps, n_orb)
 
     def pencil(lumped: bool) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        K, M = pm.laplacian(lumped=lumped)
+        if projections is not None:  # G = G_1 x ... x G_k: reduce each factor, then separate
+            from .fem import laplacian as _laplacian
+
+            reduced = []
+            for f, Pi in zip(pm.factors, projections):
+                Ki, Mi = _laplacian(f, lumped=lumped)
+                PiT = Pi.T.tocsr()
+                reduced.append((PiT @ Ki @ Pi, PiT @ Mi @ Pi))
+            return product_pencil(reduced, f"the pencil of {pm.name}/{group.name}",
+                                  separated=True)
+        K, M = pm.laplacian(lumped=lumped, separated=False)
         PT = P.T.tocsr()
         return sp.csr_matrix(PT @ K @ P), sp.csr_matrix(PT @ M @ P)
 
@@ -462,6 +521,33 @@ def _finite_product_quotient(pm: ProductMesh, group: Any, tol: float) -> Product
         volume=float(vol), effective_order=None if eff is None else int(eff),
         description=f"{pm.name} / {group.name}: {n_orb} vertex orbits of {n}",
         _pencil=pencil)
+
+
+def _factor_projections(pm: ProductMesh, factor_maps: list, n_orb: int
+                        ) -> list[sp.csr_matrix] | None:
+    """The factors' orbit projections when every generator moves at most one factor (then
+    the group is the product of its factor parts and the vertex orbits are products of the
+    factors' orbits); None otherwise."""
+    from ._vertex_maps import vertex_orbits
+
+    k = len(pm.factors)
+    per_factor: list[list[np.ndarray]] = [[] for _ in range(k)]
+    for target, fperms in factor_maps:
+        if list(target) != list(range(k)):
+            return None
+        moved = [i for i, p in enumerate(fperms) if not np.array_equal(p, np.arange(p.size))]
+        if len(moved) > 1:
+            return None
+        for i in moved:
+            per_factor[i].append(fperms[i])
+    out = []
+    for f, ps in zip(pm.factors, per_factor):
+        m = int(f.n_vertices)
+        labels, count = vertex_orbits(np.array(ps)) if ps else (np.arange(m), m)
+        out.append(sp.csr_matrix((np.ones(m), labels, np.arange(m + 1)), shape=(m, count)))
+    if int(np.prod([p.shape[1] for p in out])) != n_orb:  # pragma: no cover - a safeguard
+        return None
+    return out
 
 
 def _kernel_order(pm: ProductMesh, g: Any, perms: np.ndarray) -> int | None:
@@ -618,7 +704,8 @@ def _continuous_product_quotient(pm: ProductMesh, group: Any, resolution: int | 
         if lumped not in cache:
             pencils = [q_i.laplacian(lumped=lumped) if j == i
                        else _laplacian(f, lumped=lumped) for j, f in enumerate(factors)]
-            cache[lumped] = product_pencil(pencils, f"the pencil of {pm.name}/{group.name}")
+            cache[lumped] = product_pencil(pencils, f"the pencil of {pm.name}/{group.name}",
+                                           separated=True)
         return cache[lumped]
 
     dim = int(q_i.dimension) + sum(int(f.dim) for f in others)
