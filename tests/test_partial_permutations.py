@@ -105,3 +105,11 @@ def test_group_file_with_a_spec_is_resolved_on_its_manifold(tmp_path):
     p.write_text(json.dumps({"manifold": "B3^3", "spec": "Sym(2)@2,5"}))
     with pytest.raises(SpecError, match="factor 5 does not exist"):
         load_group_file(p)
+
+
+def test_named_without_a_manifold_points_to_resolve():
+    from weylgain.groups import named
+
+    for spec in ("Sym(2)@2,3", "SO(3) x Sym(2)@2,3", "C4@1"):
+        with pytest.raises(SpecError, match="resolve"):
+            named(spec)

@@ -101,6 +101,10 @@ def named(spec: str, dim: int | None = None) -> Any:
         Unknown spec, or a dimension the group cannot act in.
     """
     s, dim = check_spec(spec, dim)
+    if "@" in s or _COMBINE.search(s):
+        raise SpecError(f"{spec!r} acts on the factors of a product ('G@i', 'Sym(m)@i1,...', "
+                        "'A x B'): give the manifold, weylgain.groups.resolve(spec, manifold) "
+                        "(the command line does this)")
     if not is_continuous_name(s):
         return _finite_from_name(s, spec, dim)
 
