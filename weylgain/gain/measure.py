@@ -117,36 +117,57 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
                  target_count: int | None = None, progress: bool = False) -> MeasuredGain:
     """Measure d_G and vol(M/G) from eigenvalue counts and compare with the prediction.
 
-    M is meshed by a mesh the group maps onto itself (octahedral or icosahedral spheres,
-    mirrored or Kuhn tori), M/G is built by :func:`weylgain.quotient.quotient` (vertex orbits
-    for finite groups, a weighted orbit-space mesh for continuous ones), eigenvalues are
-    counted by inertia (:func:`weylgain.spectrum.counting_function`) at thresholds in a
-    window [lam_min, lam_max] and Weyl's law is fitted (:func:`weylgain.spectrum.weyl_fit`):
-    the dimension free (d, d_G), then the volume with the dimension fixed at the nearest
-    integer and a second term (the reflection or boundary term, which also absorbs the
-    constant offsets of cone points and singular orbits).
+    The resolution is chosen for the fit: the window of thresholds should hold a few hundred
+    invariant eigenvalues (about 1,000 for lattice staircases), within the memory guard and
+    about a minute on two cores. The routes (``source`` of the result):
 
-    The window: lam_min is where the predicted count reaches ``min_count``; lam_max =
-    lam_max_h2 / h^2 (h the mean edge), where P1 eigenvalues are still accurate. Sphere counts
-    are taken at gap midpoints of the exact spectrum and stay exact while the FEM shift
-    (~ lam^2 h^2 / 15) stays below half a gap (~ lam^(1/2)): up to lam h^2 ~ 0.5 on coarse
-    meshes, and lam^(3/2) h^2 ~ 10 on fine ones (finite groups), whichever is smaller;
-    other counts carry a relative FEM bias of order lam h^2 / 12.
+    * ``"quotient mesh"``: S^2, RP^2 (on its cover, with -I) and the hemisphere H^2 (on its
+      cover, with the mirror of the last axis: Neumann conditions) under a symmetry group of
+      the octahedral or icosahedral sphere, in its frame or conjugated into it by a rotation
+      (D_3 about z, C_5, ...): M/G is assembled by :func:`weylgain.quotient_direct.
+      quotient_sphere` from one face per orbit, never building M, at the level whose
+      resolved window holds ``target_count`` invariant eigenvalues;
+    * ``"mesh"``: a mesh of M the group maps onto itself and its quotient
+      (:func:`weylgain.quotient.quotient`: vertex orbits for finite groups, a weighted
+      orbit-space mesh for continuous ones); the other point groups on S^2 get one
+      invariant mesh (:func:`weylgain.meshes.invariant_sphere`) as fine as the window needs,
+      flat 2-d tori and boxes a grid refined for ~1,000 invariant eigenvalues;
+    * ``"exact counts"``: where no mesh exists, or the meshes here resolve too few invariant
+      eigenvalues and the pair has exact counts (:func:`weylgain.exact_counts`; the method
+      says why).
+
+    Eigenvalues are counted by inertia (:func:`weylgain.spectrum.counting_function`) at
+    thresholds in a window [lam_min, lam_max] and Weyl's two-term law is fitted on the whole
+    window and its lower and upper parts (:func:`weylgain.gain.fitting.windowed_fit`): the
+    dimension free (d_G), then the volume at the nearest integer dimension with the second
+    (wall or boundary) term. Windows that disagree give ``converged`` False and the reason.
+
+    The window: lam_max = lam_max_h2 / h^2 (h the mean edge), where P1 eigenvalues are still
+    accurate. Sphere counts are taken at gap midpoints of the exact spectrum and stay exact
+    while the FEM shift (~ lam^2 h^2 / 15) stays below half a gap (~ lam^(1/2)): up to
+    lam h^2 ~ 0.5 on coarse meshes, and lam^(3/2) h^2 ~ 10 on fine ones (finite groups),
+    whichever is smaller; flat counts average consistent and lumped mass. lam_min is where
+    the predicted count reaches ``min_count`` (a tenth of lam_max on the automatic routes).
 
     Parameters
     ----------
     manifold, group : as for :func:`predict_gain`
         RP^d is measured on its cover S^d with the group <G, -I>.
     level : int, optional
-        Mesh resolution (sphere subdivisions, torus vertices per axis). Default: the coarsest
-        level of a short ladder at which M/G shows ``target_count`` eigenvalues below lam_max.
+        An override of the resolution (sphere subdivisions, torus or box vertices per axis),
+        used as given: too coarse a level raises FitError instead of falling back to exact
+        counts. Default: chosen as above.
     n_points : int, default 10
-        Number of thresholds for M/G (M gets 6).
+        Number of thresholds for M/G (at least 16 on the sphere routes chosen automatically,
+        30 on refined flat grids; M gets 6).
     lam_max_h2 : float, optional
         lam_max h^2; default 0.5 for spheres (gap midpoints), 1.0 otherwise (averaged
         consistent and lumped counts).
-    min_count, target_count : int
-        Predicted invariant counts at lam_min and (wanted) at lam_max.
+    min_count : int, default 10
+        Predicted invariant count at lam_min.
+    target_count : int, optional
+        Predicted invariant count wanted at lam_max: default 300 on the sphere routes,
+        1,000 on flat grids, 40 on the other ladders of meshes.
     progress : bool
         Progress bars on stderr.
 
@@ -157,12 +178,14 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     Raises
     ------
     SpecError
-        A manifold measure_gain cannot mesh (products, S^d with d > 3, ...).
+        A manifold measure_gain cannot mesh and cannot count exactly.
     GroupError, NotInvariantError
         The group does not act on M, or on any mesh available here.
     FitError
-        Too few invariant eigenvalues below the resolution of the finest mesh (a large
-        group): pass a finer ``level``.
+        Too few invariant eigenvalues below the resolution of the mesh (a ``level`` given
+        too coarse, or a pair with no exact counts).
+    ResourceError
+        The requested level does not fit in memory.
     """
     from ..geometry import quotient_geometry, resolve_group
     from ..groups import as_catalogue
@@ -250,8 +273,17 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         h = float(mesh.edge_lengths().mean())
     lams_M, counts_M, fit_M = _manifold_counts(M, mesh, spec_M, C_M, h, lam_h2, min_count,
                                                averaged, progress)
-    return _report(M, G, geo, mesh, q, spec_q, h, lams_q, counts_q, lams_M, counts_M, fit_M,
-                   averaged, t0, route=route)
+    result = _report(M, G, geo, mesh, q, spec_q, h, lams_q, counts_q, lams_M, counts_M,
+                     fit_M, averaged, t0, route=route)
+    if result.converged or level is not None:
+        return result
+    # the windows of the mesh disagree (too short a staircase within the resolution this
+    # route affords): exact counts reach further where the pair has them, and are taken
+    # only when they converge; otherwise the mesh's verdict stands
+    exact = _exact_instead(M, G, geo, manifold, n_points, min_count, t0,
+                           f"the fit on {result.mesh} did not converge: "
+                           f"{result.convergence_note}")
+    return exact if exact is not None and exact.converged else result
 
 
 def _read_args(n_points: Any, level: Any, lam_max_h2: Any, min_count: Any, target_count: Any
@@ -301,7 +333,6 @@ def _choose_mesh(M: Any, G: Any, G_mesh: Any, finite: bool, level: int | None,
     coarsest level with enough counts (and a reduced problem outside the size range where
     the counter's dense route is slow)."""
     from ..errors import NotInvariantError
-    from ..quotient import quotient
 
     mesh = q = None
     errors: list[str] = []
@@ -309,7 +340,7 @@ def _choose_mesh(M: Any, G: Any, G_mesh: Any, finite: bool, level: int | None,
         for build in ladder:
             candidate = build()
             try:
-                cq = quotient(candidate, G_mesh, resolution=_quotient_resolution(M, G))
+                cq = _reduce(candidate, G_mesh, _quotient_resolution(M, G))
             except NotInvariantError as exc:
                 errors.append(str(exc))
                 break  # the family does not fit: a finer level will not either
@@ -365,9 +396,7 @@ def _manifold_counts(M: Any, mesh: Any, spec_M: SpectrumModel, C_M: float, h: fl
                      progress: bool) -> tuple[np.ndarray, np.ndarray, Any]:
     """N on M itself (a check on the mesh; skipped when its window is too small), and its
     fit (d, d_err, fixed-dimension fit), None when skipped."""
-    from ..fem import laplacian
     from ..groups import from_generators
-    from ..quotient import quotient
 
     d = M.dim
     lo, hi = _window(C_M, d, h, lam_h2(h), 2 * min_count)
@@ -377,10 +406,10 @@ def _manifold_counts(M: Any, mesh: Any, spec_M: SpectrumModel, C_M: float, h: fl
     if lams_M.size >= 4:
         if M.antipodal_blocks():  # RP^d = the cover's -I quotient
             anti = from_generators(_antipodal_generators(M), name="antipodal")
-            qa = quotient(mesh, anti)
+            qa = _reduce(mesh, anti, None)
             pairs = [qa.laplacian()] + ([qa.laplacian(lumped=True)] if averaged else [])
         else:
-            pairs = [laplacian(mesh)] + ([laplacian(mesh, lumped=True)] if averaged else [])
+            pairs = [_pencil(mesh, False)] + ([_pencil(mesh, True)] if averaged else [])
         counts_M = _counts(pairs, lams_M, progress)
         two_M = bool(float(M.boundary_volume) > 0) or d == 1
         fit_M = _fit(lams_M, counts_M, two_M)
@@ -447,6 +476,25 @@ def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, 
     )
 
 
+def _reduce(mesh: Any, group: Any, resolution: int | None) -> Any:
+    """M/G on this mesh: a mesh that reduces itself (a product mesh: the factors' vertex
+    maps, or one factor's orbit space) or :func:`weylgain.quotient.quotient`."""
+    if callable(getattr(type(mesh), "quotient", None)):
+        return mesh.quotient(group)  # a product mesh balances its factors' resolutions
+    from ..quotient import quotient
+
+    return quotient(mesh, group, resolution=resolution)
+
+
+def _pencil(mesh: Any, lumped: bool) -> tuple[Any, Any]:
+    """(K, M) of a mesh: its own tensor-product pencil, or the P1 pencil of a Mesh."""
+    if callable(getattr(type(mesh), "laplacian", None)):
+        return mesh.laplacian(lumped=lumped)
+    from ..fem import laplacian
+
+    return laplacian(mesh, lumped=lumped)
+
+
 def _sphere_lam_h2(lam_max_h2: float) -> Callable[[float], float]:
     """lam_max h^2 for gap-midpoint sphere counts: also lam^(3/2) h^2 <= 10, where the FEM
     shift (~ lam^2 h^2 / 15, measured on icosahedral and invariant spheres) stays below half
@@ -456,8 +504,8 @@ def _sphere_lam_h2(lam_max_h2: float) -> Callable[[float], float]:
 
 def _min_angle_note(mesh: Any) -> str:
     """', min angle X deg' for triangle meshes (the mesh quality, stated in reports)."""
-    if mesh.dim != 2 or mesh.is_periodic:
-        return ""
+    if not hasattr(mesh, "simplices") or mesh.dim != 2 or mesh.is_periodic:
+        return ""  # (a 2-d product mesh, S1xI, has no triangles to grade)
     from ..meshes import mesh_quality
 
     return f", min angle {mesh_quality(mesh).min_angle_deg:.1f} deg"
@@ -783,4 +831,5 @@ def _exact_instead(M: Any, G: Any, geo: Any, manifold: Any, n_points: int, min_c
         return None
     method = m.method.replace(" (no mesh of this space or orbit space is available)", "")
     return replace(m, method=f"the meshes available here resolve too few invariant "
-                             f"eigenvalues ({why}); {method}")
+                             f"eigenvalues ({why}); {method}",
+                   seconds=time.perf_counter() - t0)
