@@ -449,3 +449,16 @@ def test_connected_groups_on_two_factors():
     assert res.count == sum(len(_b3_radial_roots(l, kmax)) for l in range(int(kmax) + 2))
     rep = predict_gain("S2xB3", "SO(3)@1 x SO(2)@2").to_dict()
     assert res.quotient_dimension == rep["d_G"] == 2
+
+
+def test_characters_of_irrational_rotations_match_the_molien_series():
+    """A double rotation of S3 by 2 pi/5 and 4 pi/5 (irrational traces), S3xT1 against the
+    harmonic Molien series of S3 (weylgain.exact.sphere, an independent route) times the
+    circle's modes."""
+    R4 = _block(_rot(2 * math.pi / 5), _rot(4 * math.pi / 5))
+    lam = 120.0
+    res = exact_counts("S3xT1", from_generators([_block(R4, np.eye(1))], name="C5"), lam)
+    ref = exact_counts("S3", from_generators([R4], name="C5"), lam)
+    brute = sum(m * (1 if n == 0 else 2) for e, m in zip(ref.eigenvalues, ref.multiplicities)
+                for n in range(11) if e + n * n <= lam)
+    assert res.count == brute and res.group_order == 5
