@@ -113,3 +113,12 @@ def test_named_without_a_manifold_points_to_resolve():
     for spec in ("Sym(2)@2,3", "SO(3) x Sym(2)@2,3", "C4@1"):
         with pytest.raises(SpecError, match="resolve"):
             named(spec)
+
+
+@pytest.mark.parametrize("spec, words", [("SO(3) x Sym(2)@2,2", "listed more than once"),
+                                         ("SO(3) x Sym(2)@2,4", "factor 4 does not exist")])
+def test_command_line_refuses_bad_indices_as_bad_input(spec, words, capsys):
+    from weylgain.cli import main
+
+    assert main(["gain", "B3^3", spec]) == 2
+    assert words in capsys.readouterr().err
