@@ -80,14 +80,14 @@ class Product(Manifold):
                      ) -> list[list[Callable[[], Any]]]:
         """Product meshes (the tensor-product element on the factors' meshes), one ladder per
         choice of the factors' mesh families; level k has about 500 * 2^k vertices, the
-        factors meshed at matching mean edges (see :func:`weylgain.product_mesh.product_ladders`).
+        factors meshed at matching mean edges (see :func:`weylgain.product_ladders.product_ladders`).
 
         Raises
         ------
         SpecError
             A factor has no mesh here (the message names it).
         """
-        from ..product_mesh import product_ladders
+        from ..product_ladders import product_ladders
 
         for f in self.parts:
             try:
