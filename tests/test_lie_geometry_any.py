@@ -262,3 +262,26 @@ def test_spin2_volume_against_exact_invariant_counts():
     assert m.source == "exact counts" and m.converged
     assert abs(m.vol_quotient - math.pi / 3) < 4 * m.vol_quotient_err
     assert abs(m.d_G - 1) < 4 * m.d_G_err
+
+
+def test_positive_dimensional_stabilizer_so4_on_two_vectors():
+    # SO(4) rotating (u, v) in R^4 + R^4 together, on S^7: orbits SO(4)/SO(2) of dimension 5,
+    # d_G = 2. Truth from invariant theory: the invariants are the free algebra on |u|^2,
+    # |v|^2, <u, v> (degree 2), so the harmonic invariants of degree 2j number
+    # C(j+2, 2) - C(j+1, 2) = j + 1, at eigenvalue 2j(2j + 6); N_G(lam) ~ lam / 8 = vol
+    # lam / (4 pi) by Weyl's law in dimension 2: vol = pi / 2
+    import itertools
+
+    from weylgain.geometry.lie import linear_quotient_geometry
+
+    basis = []
+    for i, j in itertools.combinations(range(4), 2):
+        X = np.zeros((8, 8))
+        X[i, j], X[j, i], X[4 + i, 4 + j], X[4 + j, 4 + i] = -1, 1, -1, 1
+        basis.append(X)
+    q = linear_quotient_geometry(parse_manifold("S7"), lie_group(np.array(basis)),
+                                 n_samples=1 << 17)
+    assert q.quotient_dim == 2 and q.vol_quotient_error > 0
+    assert abs(float(q.quotient_volume) - math.pi / 2) < 4 * q.vol_quotient_error
+    assert q.vol_quotient_error < 0.05 * math.pi / 2
+    assert any("generic stabilizer H: of dimension 1" in s for s in q.derivation)
