@@ -15,6 +15,8 @@ of one series ``sum_a q^(l a^2) zeta_m^(a s)`` per positive cycle, an element of
 * :func:`multiply_cycle`: a graded state ``F[n, r]`` (shell n, phase r modulo m) times the
   series of one cycle, truncated at ``n2max``; zero rows are skipped, so the first factors
   (a few squares) cost little.
+* :func:`enumerate_cycle_types`: the closure of the generators (elements as integer keys
+  in a hash set), with each element's signature packed into one integer.
 
 Private module: the public entry point is :func:`weylgain.exact.torus.torus_character_shells`.
 """
@@ -125,50 +127,150 @@ def multiply_cycle(state, length, shift, modulus, out):
 
 
 @njit(cache=True)
-def compose_elements(p1, s1, w1, p2, s2, w2, modulus):
-    """The products ``g h`` (h applied first) of paired elements, as signed permutations
-    with translation numerators: ``pi = pi_h[pi_g]``, ``sigma = sigma_g sigma_h[pi_g]``,
-    ``w = sigma_g w_h[pi_g] + w_g (mod m)``.
-
-    Parameters
-    ----------
-    p1, s1, w1 : int64 arrays of shape (n, D)
-        ``g`` (the generator, repeated or not).
-    p2, s2, w2 : int64 arrays of shape (n, D)
-        ``h``.
-    modulus : int64
-
-    Returns
-    -------
-    perms, signs, weights : int64 arrays of shape (n, D)
-    """
-    n, d = p2.shape
-    po = np.empty((n, d), dtype=np.int64)
-    so = np.empty((n, d), dtype=np.int64)
-    wo = np.empty((n, d), dtype=np.int64)
-    for e in range(n):
-        for i in range(d):
-            j = p1[e, i]
-            po[e, i] = p2[e, j]
-            so[e, i] = s1[e, i] * s2[e, j]
-            v = (s1[e, i] * w2[e, j] + w1[e, i]) % modulus
-            if v < 0:
-                v += modulus
-            wo[e, i] = v
-    return po, so, wo
+def _decode(key, d, modulus, perm, sign, weight):
+    radix = 2 * d * modulus
+    for i in range(d - 1, -1, -1):
+        digit = key % radix
+        key //= radix
+        weight[i] = digit % modulus
+        rest = digit // modulus
+        sign[i] = -1 if rest % 2 == 1 else 1
+        perm[i] = rest // 2
 
 
 @njit(cache=True)
-def element_keys(perms, signs, weights, modulus):
-    """One integer per element: mixed radix over the entries ``pi_i``, sign bits and
-    weights (the caller checks that ``(2 D m)^D`` fits in 63 bits)."""
-    n, d = perms.shape
-    out = np.empty(n, dtype=np.int64)
+def _encode(perm, sign, weight, modulus):
+    d = perm.shape[0]
     radix = 2 * d * modulus
-    for e in range(n):
-        key = np.int64(0)
-        for i in range(d):
-            digit = (perms[e, i] * 2 + (1 if signs[e, i] < 0 else 0)) * modulus + weights[e, i]
-            key = key * radix + digit
-        out[e] = key
-    return out
+    key = np.int64(0)
+    for i in range(d):
+        key = key * radix + (perm[i] * 2 + (1 if sign[i] < 0 else 0)) * modulus + weight[i]
+    return key
+
+
+@njit(cache=True)
+def _insert(table, key):
+    """Insert key (>= 0) into the open-addressing table (-1 = empty); True if new."""
+    mask = table.shape[0] - 1
+    h = (key * np.int64(-7046029254386353131)) & mask  # multiplicative hash
+    while True:
+        v = table[h]
+        if v == -1:
+            table[h] = key
+            return True
+        if v == key:
+            return False
+        h = (h + 1) & mask
+
+
+@njit(cache=True)
+def _signature_key(perm, sign, weight, modulus, radix, seen, codes):
+    """The positive cycles of one element (as in :func:`cycle_signatures`), sorted and
+    packed into one integer: digits ``code + 1``, the smallest code least significant."""
+    d = perm.shape[0]
+    seen[:] = False
+    codes[:] = -1
+    c = 0
+    for start in range(d):
+        if seen[start]:
+            continue
+        length = 0
+        eps = np.int64(1)
+        phase = np.int64(0)
+        prod = np.int64(1)
+        i = start
+        while not seen[i]:
+            seen[i] = True
+            length += 1
+            phase = (phase + eps * weight[i]) % modulus
+            prod *= sign[i]
+            eps = eps * sign[i]
+            i = perm[i]
+        if prod == 1:
+            s = phase % modulus
+            if modulus - s < s:
+                s = modulus - s
+            v = length * modulus + s
+            b = c - 1
+            while b >= 0 and codes[b] > v:  # insertion into the sorted prefix
+                codes[b + 1] = codes[b]
+                b -= 1
+            codes[b + 1] = v
+            c += 1
+    key = np.int64(0)
+    for i in range(d - 1, -1, -1):
+        key = key * radix + (codes[i] + 1)
+    return key
+
+
+@njit(cache=True)
+def enumerate_cycle_types(gen_perms, gen_signs, gen_weights, modulus, max_order):
+    """Breadth-first closure of the generators with one signature key per element.
+
+    Elements are kept only as integer keys (mixed radix over ``(pi_i, sign bit, w_i)``; the
+    caller checks that ``(2 D m)^D`` fits in 63 bits) in an open-addressing hash set and a
+    queue; each element's positive cycles (:func:`cycle_signatures`) are packed into one
+    integer, digits ``code + 1`` in radix ``D m + m + 2``.
+
+    Parameters
+    ----------
+    gen_perms, gen_signs, gen_weights : int64 arrays of shape (g, D)
+    modulus, max_order : int64
+
+    Returns
+    -------
+    int64 array of shape (|G|,)
+        Signature keys, one per element; empty when the group has more than
+        ``max_order`` elements.
+    """
+    n_gen, d = gen_perms.shape
+    cap = 1024
+    table = np.full(2 * cap, -1, dtype=np.int64)
+    queue = np.empty(cap, dtype=np.int64)
+    perm = np.arange(d).astype(np.int64)
+    sign = np.ones(d, dtype=np.int64)
+    weight = np.zeros(d, dtype=np.int64)
+    queue[0] = _encode(perm, sign, weight, modulus)
+    _insert(table, queue[0])
+    size = 1
+    head = 0
+    sig_radix = d * modulus + modulus + 2
+    sigs = np.empty(cap, dtype=np.int64)
+    seen = np.zeros(d, dtype=np.bool_)
+    codes = np.empty(d, dtype=np.int64)
+    new_p = np.empty(d, dtype=np.int64)
+    new_s = np.empty(d, dtype=np.int64)
+    new_w = np.empty(d, dtype=np.int64)
+    while head < size:
+        _decode(queue[head], d, modulus, perm, sign, weight)
+        sigs[head] = _signature_key(perm, sign, weight, modulus, sig_radix, seen, codes)
+        head += 1
+        for g in range(n_gen):
+            for i in range(d):  # g after the element: pi = pi_h[pi_g], ...
+                j = gen_perms[g, i]
+                new_p[i] = perm[j]
+                new_s[i] = gen_signs[g, i] * sign[j]
+                v = (gen_signs[g, i] * weight[j] + gen_weights[g, i]) % modulus
+                if v < 0:
+                    v += modulus
+                new_w[i] = v
+            k = _encode(new_p, new_s, new_w, modulus)
+            if _insert(table, k):
+                if size >= max_order:
+                    return np.empty(0, dtype=np.int64)
+                if size == queue.shape[0]:
+                    bigger = np.empty(2 * queue.shape[0], dtype=np.int64)
+                    bigger[:size] = queue[:size]
+                    queue = bigger
+                    more = np.empty(2 * sigs.shape[0], dtype=np.int64)
+                    more[:head] = sigs[:head]
+                    sigs = more
+                queue[size] = k
+                size += 1
+                if 2 * size > table.shape[0] // 2:  # keep the load below 1/2
+                    new_table = np.full(2 * table.shape[0], -1, dtype=np.int64)
+                    for t in range(table.shape[0]):
+                        if table[t] != -1:
+                            _insert(new_table, table[t])
+                    table = new_table
+    return sigs[:size]
