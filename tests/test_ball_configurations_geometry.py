@@ -115,3 +115,15 @@ def test_scaled_balls():
     q1 = quotient_geometry("B3", lie_group(SO3))
     q2 = quotient_geometry("B3(2)", lie_group(SO3))
     assert sp.simplify(q2.quotient_volume - 2 * q1.quotient_volume) == 0
+
+
+def test_two_points_in_the_disk():
+    # SO(2) on B2^2: the orbit of (x, y) is a circle of length 2 pi sqrt(|x|^2 + |y|^2), so
+    # vol = (2 pi)^2 / (2 pi) int int r s / sqrt(r^2 + s^2) = 4 pi (sqrt 2 - 1) / 3; each
+    # boundary face S1 x B2 gives 2 pi int_0^1 s / sqrt(1 + s^2) ds = 2 pi (sqrt 2 - 1)
+    q = _geometry("B2^2", "SO(2)")
+    assert q.quotient_dim == 3
+    truth = 4 * math.pi * (math.sqrt(2) - 1) / 3
+    assert abs(float(q.quotient_volume) - truth) < 4 * q.vol_quotient_error
+    assert float(q.boundary_part_volume) == pytest.approx(4 * math.pi * (math.sqrt(2) - 1),
+                                                          rel=0.03)
