@@ -332,3 +332,27 @@ def test_rotations_about_one_axis_by_enumeration():
     ref = _brute(3, [(0, 1, 2), (0, 2, 1)], lam, haar=_haar_so2)
     assert abs(ref - round(ref)) < 1e-8
     assert _count("B3^3", "SO(2) x Sym(2)@2,3", lam) == round(ref)
+
+
+@pytest.mark.slow
+def test_water_counts_extrapolate_to_the_coarea_volume():
+    # the ratio count / one-term Weyl law, fitted as c + a lam^(-1/2) + b / lam on three
+    # cut-offs, extrapolates to c = 1 when d_G = 6 and vol(M/G) are right; the volume is the
+    # geometry layer's coarea integral (another computation: uniform points, orbit volumes)
+    from weylgain.geometry import quotient_geometry
+    from weylgain.manifolds import to_float
+
+    M = parse_manifold("B3^3")
+    g = resolve("SO(3) x Sym(2)@2,3", M)
+    geo = quotient_geometry(M, g)
+    assert int(geo.quotient_dim) == 6
+    vol = to_float(geo.quotient_volume)
+    ev, mult, _ = ball_spectrum(g.action_on(M), 3000.0)
+    cum = np.cumsum(mult)
+    lams = np.array([1000.0, 1500.0, 3000.0])
+    counts = np.array([cum[np.searchsorted(ev, x, side="right") - 1] for x in lams])
+    ratio = counts / ((math.pi ** 3 / 6) * vol * lams ** 3 / (2 * math.pi) ** 6)
+    A = np.c_[np.ones(3), lams ** -0.5, 1 / lams]
+    c = np.linalg.solve(A, ratio)[0]
+    assert abs(c - 1) < 0.05, (c, ratio)
+    assert np.all(np.diff(ratio) < 0)
