@@ -9,14 +9,13 @@ trace of ``g`` on the shell ``|k|^2 = n`` is therefore the ``q^n`` coefficient o
 of one series ``sum_a q^(l a^2) zeta_m^(a s)`` per positive cycle, an element of
 ``Z[x]/(x^m - 1)`` per shell, which the kernels below keep exactly as integers.
 
-* :func:`cycle_signatures`: for each element, its positive cycles encoded ``l m + s``
-  (``s`` folded to ``min(s, m - s)``, since ``a -> -a`` maps one series to the other),
-  sorted, padded with -1.
+* :func:`enumerate_cycle_types`: the closure of the generators (elements as integer keys
+  in a hash set), with each element's positive cycles encoded ``l m + s`` (``s`` folded to
+  ``min(s, m - s)``, since ``a -> -a`` maps one series to the other), sorted and packed
+  into one integer.
 * :func:`multiply_cycle`: a graded state ``F[n, r]`` (shell n, phase r modulo m) times the
   series of one cycle, truncated at ``n2max``; zero rows are skipped, so the first factors
   (a few squares) cost little.
-* :func:`enumerate_cycle_types`: the closure of the generators (elements as integer keys
-  in a hash set), with each element's signature packed into one integer.
 
 Private module: the public entry point is :func:`weylgain.exact.torus.torus_character_shells`.
 """
@@ -25,63 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
-
-
-@njit(cache=True)
-def cycle_signatures(perms, signs, weights, modulus):
-    """Positive cycles of each element, encoded ``l * modulus + s`` and sorted.
-
-    Parameters
-    ----------
-    perms : int64 array of shape (n, D)
-        ``pi`` of each element.
-    signs : int64 array of shape (n, D)
-        ``sigma`` (+1 or -1).
-    weights : int64 array of shape (n, D)
-        Translation numerators modulo ``modulus``.
-    modulus : int64
-
-    Returns
-    -------
-    int64 array of shape (n, D)
-        Codes of the positive cycles, ascending, then -1.
-    """
-    n, d = perms.shape
-    out = np.full((n, d), -1, dtype=np.int64)
-    seen = np.zeros(d, dtype=np.bool_)
-    for e in range(n):
-        seen[:] = False
-        c = 0
-        for start in range(d):
-            if seen[start]:
-                continue
-            length = 0
-            eps = np.int64(1)  # the fixed mode's entry at the current index, in units of a
-            phase = np.int64(0)
-            prod = np.int64(1)
-            i = start
-            while not seen[i]:
-                seen[i] = True
-                length += 1
-                phase = (phase + eps * weights[e, i]) % modulus
-                prod *= signs[e, i]
-                eps = eps * signs[e, i]  # k_(pi(i)) = sigma_i k_i
-                i = perms[e, i]
-            if prod == 1:
-                s = phase % modulus
-                if modulus - s < s:
-                    s = modulus - s
-                out[e, c] = length * modulus + s
-                c += 1
-        # insertion sort of the c codes
-        for a in range(1, c):
-            v = out[e, a]
-            b = a - 1
-            while b >= 0 and out[e, b] > v:
-                out[e, b + 1] = out[e, b]
-                b -= 1
-            out[e, b + 1] = v
-    return out
 
 
 @njit(cache=True)
@@ -165,8 +107,8 @@ def _insert(table, key):
 
 @njit(cache=True)
 def _signature_key(perm, sign, weight, modulus, radix, seen, codes):
-    """The positive cycles of one element (as in :func:`cycle_signatures`), sorted and
-    packed into one integer: digits ``code + 1``, the smallest code least significant."""
+    """The positive cycles of one element, codes ``l m + s``, sorted and packed into one
+    integer: digits ``code + 1``, the smallest code least significant."""
     d = perm.shape[0]
     seen[:] = False
     codes[:] = -1
@@ -209,8 +151,8 @@ def enumerate_cycle_types(gen_perms, gen_signs, gen_weights, modulus, max_order)
 
     Elements are kept only as integer keys (mixed radix over ``(pi_i, sign bit, w_i)``; the
     caller checks that ``(2 D m)^D`` fits in 63 bits) in an open-addressing hash set and a
-    queue; each element's positive cycles (:func:`cycle_signatures`) are packed into one
-    integer, digits ``code + 1`` in radix ``D m + m + 2``.
+    queue; each element's positive cycles are packed into one integer
+    (:func:`_signature_key`), digits ``code + 1`` in radix ``D m + m + 2``.
 
     Parameters
     ----------
