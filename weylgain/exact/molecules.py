@@ -161,15 +161,21 @@ def _shift_sum(state: np.ndarray, half: int, ls: np.ndarray, n: int) -> tuple[np
 def _connected_weights(degrees: np.ndarray, lengths: list[int], group: str) -> np.ndarray:
     """``integral_C prod_j chi_(l_j)(c^(n_j)) dc`` for each row of degrees (u, c)."""
     u = degrees.shape[0]
-    if u == 0:
-        return np.zeros(0, dtype=np.int64)
-    state = np.ones((u, 1), dtype=np.int64)
-    half = 0
-    for j, n in enumerate(lengths):
-        state, half = _shift_sum(state, half, degrees[:, j], int(n))
-    if group == "SO(3)":
-        return state[:, half] - state[:, half + 1] if half >= 1 else state[:, half]
-    return state[:, half]
+    out = np.zeros(u, dtype=np.int64)
+    # rows in chunks: a chunk's tables are (rows, about 4 sum(n_j l_j)) int64, a few copies
+    width = 4 * int((degrees.max(axis=0, initial=0) * np.asarray(lengths)).sum()) + 8
+    chunk = max(1, int(2e7 // width))
+    for a in range(0, u, chunk):
+        rows = degrees[a:a + chunk]
+        state = np.ones((rows.shape[0], 1), dtype=np.int64)
+        half = 0
+        for j, n in enumerate(lengths):
+            state, half = _shift_sum(state, half, rows[:, j], int(n))
+        if group == "SO(3)" and half >= 1:
+            out[a:a + chunk] = state[:, half] - state[:, half + 1]
+        else:
+            out[a:a + chunk] = state[:, half]
+    return out
 
 
 def _canonical_degrees(degrees: np.ndarray, lengths: list[int]) -> np.ndarray:
