@@ -356,3 +356,13 @@ def test_water_counts_extrapolate_to_the_coarea_volume():
     c = np.linalg.solve(A, ratio)[0]
     assert abs(c - 1) < 0.05, (c, ratio)
     assert np.all(np.diff(ratio) < 0)
+
+
+def test_radius_scales_the_eigenvalues():
+    # B(r) has the eigenvalues of B(1) divided by r^2
+    M2 = parse_manifold("B3(2)^2")
+    assert ball_product(M2) == (3, 2.0)
+    ev2, mult2, full2 = ball_spectrum(resolve("SO(3) x Sym(2)", M2).action_on(M2), 30.0,
+                                      radius=2.0)
+    ev1, mult1, full1 = _spectrum("B3^2", "SO(3) x Sym(2)", 120.0)
+    assert np.allclose(ev2 * 4, ev1) and (mult2 == mult1).all() and (full2 == full1).all()
