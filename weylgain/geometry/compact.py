@@ -111,9 +111,9 @@ def compact_group_volume(basis: np.ndarray, what: str) -> tuple[float, Any, str]
 def orbit_jacobian(algebra: np.ndarray, x: np.ndarray, rank: int) -> np.ndarray:
     """The product of the ``rank`` largest singular values of c -> sum c_a X_a x, for each
     point (x of shape (n, D)): the Jacobian of g -> g x off its kernel. Shape (n,)."""
-    V = np.einsum("aij,nj->nai", algebra, x)
-    G = np.einsum("nai,nbi->nab", V, V)
-    m = algebra.shape[0]
+    m, D, _ = algebra.shape
+    V = (x @ algebra.reshape(m * D, D).T).reshape(x.shape[0], m, D)  # V[n, a] = X_a x_n
+    G = V @ V.transpose(0, 2, 1)
     if rank == m:
         return np.sqrt(np.clip(np.linalg.det(G), 0.0, None))
     ev = np.linalg.eigvalsh(G)[:, m - rank:]
