@@ -627,6 +627,8 @@ def torus_character_shells(group: Any, n2max: int, *, translations: Any = None,
             exact_objects = True
         total += int(cnt) * (prod.astype(object) if exact_objects else prod)
     reduction = _cyclotomic_reduction(modulus)
+    if not exact_objects and bound * int(np.abs(reduction).max()) >= 2 ** 62:
+        total, exact_objects = total.astype(object), True  # the reduction could overflow
     value = total.dot(reduction.astype(object) if exact_objects else reduction)
     if np.any(value[:, 1:] != 0):  # pragma: no cover - the character sum is rational
         raise CountingError("the character sum is not a rational integer (an internal "
