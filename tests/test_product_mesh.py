@@ -256,29 +256,6 @@ def test_a_factor_without_mesh_names_itself():
 
 
 # ------------------------------------------------------------------ measured on products
-@pytest.fixture
-def product_route(monkeypatch):
-    """measure_gain with a product mesh reducing itself: the dispatch requested for
-    weylgain/gain/measure.py (a mesh with its own quotient() and laplacian()), installed on
-    the functions it calls; a no-op for every other mesh."""
-    import importlib
-
-    Q = importlib.import_module("weylgain.quotient")
-    F = importlib.import_module("weylgain.fem")
-    q0, l0 = Q.quotient, F.laplacian
-
-    def quotient(mesh, group, **kw):
-        return mesh.quotient(group) if isinstance(mesh, ProductMesh) else q0(mesh, group, **kw)
-
-    def lap(mesh, *args, **kw):
-        if isinstance(mesh, ProductMesh):
-            return mesh.laplacian(lumped=kw.get("lumped", False))
-        return l0(mesh, *args, **kw)
-
-    monkeypatch.setattr(Q, "quotient", quotient)
-    monkeypatch.setattr(F, "laplacian", lap)
-
-
 def _check_measured(r, d_tol=0.1, v_tol=0.05):
     assert abs(r.d_G - r.d_G_predicted) <= d_tol
     assert abs(r.d_G - r.d_G_predicted) <= 3 * r.d_G_err
@@ -286,12 +263,13 @@ def _check_measured(r, d_tol=0.1, v_tol=0.05):
     assert abs(r.vol_quotient - r.vol_quotient_predicted) <= 3 * r.vol_quotient_err
 
 
-def test_measure_s2xt1_under_so3(product_route):
+def test_measure_s2xt1_under_so3():
     from weylgain.gain import measure_gain
 
     r = measure_gain("S2xT1", "SO(3)")
-    # S^2 x T^1 / SO(3) = T^1: d_G = 1, length 2 pi
+    # S^2 x T^1 / SO(3) = T^1: d_G = 1, length 2 pi, counted on the product mesh's quotient
     assert r.d_G_predicted == 1 and r.vol_quotient_predicted == pytest.approx(2 * np.pi)
+    assert "continuous quotient" in r.method and "S2xT1:" in r.mesh
     _check_measured(r)
 
 
@@ -303,8 +281,7 @@ def test_measure_s2xt1_under_so3(product_route):
     # in this window (measured 1.83 +- 0.31 with the current fit)
     ("B3xS1", "SO(3)", 2, 2 * np.pi, 0.25),
 ])
-def test_measure_continuous_quotients_of_products(product_route, manifold, group, d_G, vol,
-                                                  d_tol):
+def test_measure_continuous_quotients_of_products(manifold, group, d_G, vol, d_tol):
     from weylgain.gain import measure_gain
 
     r = measure_gain(manifold, group)
