@@ -182,6 +182,7 @@ def test_s2xt1_translations_and_rotations_closed_forms():
     assert res.count == sum(1 for l in range(30) for n in range(-30, 31)
                             if l * (l + 1) + n * n <= lam)
     assert res.quotient_dimension == 2
+    assert exact_counts("S2xT2", "T2", 30.0).count == 36  # l <= 5: sum (2l + 1)
     res = exact_counts("S1xT1", "T1", 50.0)  # translations of the T1 factor only
     assert res.count == sum(2 if n else 1 for n in range(10) if n * n <= 50)
 

@@ -378,7 +378,8 @@ def _translation_table(m: Any, group: Any, lam: float
     factor order): the invariant modes are constant along them."""
     from ..manifolds._spectra import lattice_modes
 
-    K = [int(c) for c in group.moved_coordinates()]
+    coords = getattr(group, "coordinates", None)
+    K = [int(c) for c in coords] if coords else list(range(group.torus_translation_count()))
     owners = []
     for i, f in enumerate(m.factors):
         lengths = f.torus_lengths()
@@ -439,8 +440,9 @@ def product_invariant_table(m: Any, group: Any, lam: float, name: str = "") -> P
     Raises
     ------
     CountingError
-        The group couples or permutes factors, rotates a factor without harmonic
-        eigenspaces, or is too large to enumerate (the message says which).
+        The group couples factors (or maps one onto a different one), rotates several
+        factors together or a factor without harmonic eigenspaces, or is too large to
+        enumerate (the message says which).
     GroupError
         An element is not an isometry of its factor.
     ResourceError
