@@ -26,6 +26,8 @@ PAIRS = [
     pytest.param("T7", "B7", 7, (2 * math.pi) ** 7 / 645120, marks=pytest.mark.slow),
     pytest.param("RP3", "hopf", 2, math.pi, marks=pytest.mark.slow),
     ("B3", "SO(2)", 2, math.pi / 2),
+    # RP^2/SO(2): the even zonal harmonics, the interval [0, pi/2]
+    pytest.param("RP2", "SO(2)", 1, math.pi / 2, marks=pytest.mark.slow),
 ]
 
 
