@@ -463,3 +463,18 @@ def test_characters_of_irrational_rotations_match_the_molien_series():
     brute = sum(m * (1 if n == 0 else 2) for e, m in zip(ref.eigenvalues, ref.multiplicities)
                 for n in range(11) if e + n * n <= lam)
     assert res.count == brute and res.group_order == 5
+
+
+def test_harmonic_characters_closed_forms():
+    """tr(R_theta | H_l(S2)) = sin((l + 1/2) theta) / sin(theta / 2); the mirror z -> -z
+    multiplies Y_l^m by (-1)^(l+m), so its trace is sum_(m=-l..l) (-1)^(l+m) = 1."""
+    from weylgain.manifolds._spectra import harmonic_characters
+
+    theta = 0.7
+    R = _block(_rot(theta), np.eye(1))
+    chars = harmonic_characters(np.stack([np.eye(3), R, np.diag([1.0, 1, -1])]), 12)
+    l = np.arange(13)
+    np.testing.assert_allclose(chars[:, 0], 2 * l + 1, rtol=1e-13)
+    np.testing.assert_allclose(chars[:, 1], np.sin((l + 0.5) * theta) / np.sin(theta / 2),
+                               atol=1e-11)
+    np.testing.assert_allclose(chars[:, 2], np.ones(13), atol=1e-11)
