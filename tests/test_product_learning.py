@@ -164,3 +164,13 @@ def test_a_screw_turning_the_sphere_and_shifting_the_circle():
     assert list(invariant_dimensions(k, act)) == [table.get(int(round(v)), 0)
                                                   for v in k.eigenvalues]
     assert quotient_dimension(k, act) == 3
+
+
+@pytest.mark.parametrize("spec, match", [("B3xS1", "Ball has none here"),
+                                         ("S2xH2", "Hemisphere has none here"),
+                                         ("S2(2)xT1", "radius 2")])
+def test_products_without_a_spectral_kernel_are_refused(spec, match):
+    from weylgain.errors import SpecError
+
+    with pytest.raises(SpecError, match=match):
+        kernel_for(spec)
