@@ -41,9 +41,12 @@ def test_antipodal_generators_flip_each_projective_block(spec, diagonals):
     # no mesh here: spheres and tori above dimension 3, products of spheres or of tori
     ("S4", "mirror", True), ("RP4", "mirror", True), ("T4", "mirror", True),
     ("S2xS2", "mirror", True), ("T2xT1", "mirror", True),
+    # continuous groups on RP^d (their cover's even degrees) and on balls with a quotient of
+    # dimension >= 2 (the Neumann modes times the invariant harmonics)
+    ("RP2", "SO(2)", True), ("B3", "SO(2)", True),
     # meshed: low-dimensional spheres, RP^d, tori, balls, boxes, hemispheres
     ("S2", "mirror", False), ("S3", "SO(3)", False), ("RP2", "mirror", False),
-    ("T3", "mirror", False), ("B3", "SO(2)", False), ("Q2", "mirror", False),
+    ("T3", "mirror", False), ("B3", "SO(3)", False), ("Q2", "mirror", False),
     ("H2", "mirror", False),
 ])
 def test_exact_counts_are_chosen_where_no_mesh_exists(manifold, group, exact):
@@ -53,9 +56,13 @@ def test_exact_counts_are_chosen_where_no_mesh_exists(manifold, group, exact):
     assert _needs_exact_counts(M, resolve_group(group, M)) is exact
 
 
-def test_continuous_group_on_projective_space_is_refused_with_the_old_message():
-    with pytest.raises(SpecError, match="not on RP\\^d"):
-        measure_gain("RP2", "SO(2)")
+def test_continuous_group_on_projective_space_is_measured_on_its_cover():
+    # RP^2 = S^2/{+-1} has area 2 pi; rotations about an axis leave the colatitude in
+    # [0, pi/2]: d_G = 1 and vol(RP^2/SO(2)) = pi/2 (closed forms)
+    m = measure_gain("RP2", "SO(2)")
+    assert m.converged
+    assert abs(m.d_G - 1) <= 3 * m.d_G_err
+    assert abs(m.vol_quotient - math.pi / 2) <= 3 * m.vol_quotient_err
 
 
 @pytest.mark.slow

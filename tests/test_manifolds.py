@@ -111,8 +111,10 @@ def test_defaults_of_the_base_class() -> None:
     with pytest.raises(GroupError, match="the Hopf action acts on S\\^3 \\(or RP\\^3\\) in R\\^4; "
                                          "not on S2"):
         Sphere(2).hopf_quotient("hopf", [])
-    with pytest.raises(SpecError, match="measure_gain cannot mesh S2xT1"):
-        parse_manifold("S2xT1").mesh_ladders(None)
+    # a product is meshed when every factor is (the tensor-product element), else refused
+    with pytest.raises(SpecError, match="cannot mesh S4xT1: its factor S4 has no mesh"):
+        parse_manifold("S4xT1").mesh_ladders(None)
+    assert len(parse_manifold("S2xT1").mesh_ladders(None)) >= 1
     with pytest.raises(SpecError, match="measure_gain cannot mesh S4"):
         Sphere(4).mesh_ladders(None)
     assert parse_manifold("S2xT1").spectrum_model() == SpectrumModel("generic")
@@ -256,7 +258,12 @@ def test_exact_spectrum_of_products_against_enumeration() -> None:
     a, b = parse_manifold("S1xS1").exact_spectrum(lam), parse_manifold("T2").exact_spectrum(lam)
     assert np.allclose(a[0], b[0]) and np.array_equal(a[1], b[1])
     # B3 x S1 and S2 x RP2 x T1: a three-factor product, and one without a closed form
-    assert parse_manifold("B3xS1").exact_spectrum(lam) is None
+    # B3 x S1: the ball's Neumann modes (degree l, multiplicity 2l + 1) plus m^2 of the circle
+    from weylgain.manifolds.ball import neumann_modes
+    e, degrees = neumann_modes(3, lam)
+    assert _count(parse_manifold("B3xS1").exact_spectrum(lam), lam) == sum(
+        (2 * int(d) + 1) * (1 if m == 0 else 2)
+        for x, d in zip(e, degrees) for m in range(7) if x + m * m <= lam)
     three = parse_manifold("S2xRP2xT1").exact_spectrum(lam)
     brute = sum((2 * k + 1) * (2 * j + 1) for k in range(8) for j in range(0, 8, 2)
                 for m in range(-7, 8) if k * (k + 1) + j * (j + 1) + m * m <= lam)

@@ -366,3 +366,14 @@ def test_radius_scales_the_eigenvalues():
                                       radius=2.0)
     ev1, mult1, full1 = _spectrum("B3^2", "SO(3) x Sym(2)", 120.0)
     assert np.allclose(ev2 * 4, ev1) and (mult2 == mult1).all() and (full2 == full1).all()
+
+
+def test_the_exact_front_door_counts_water_with_the_molecule_route():
+    # water: three points in B3 rotated together, the two hydrogens swapped; 66 invariant
+    # eigenfunctions below lam = 70 by brute force over mode tuples (Clebsch-Gordan rules and
+    # the swap's character, tests above); the front door must take the same route
+    from weylgain.exact import exact_counts
+
+    res = exact_counts("B3^3", "SO(3) x Sym(2)@2,3", 70.0)
+    assert res.count == 66
+    assert res.quotient_dimension == 6

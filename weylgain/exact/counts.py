@@ -512,6 +512,11 @@ def _product_counts(m: Any, group: Any, lam: float) -> ExactCounts:
         group_obj = resolve(group, m)
     name = group if isinstance(group, str) else (
         _group_name(group_obj) if group_obj is not None else "trivial")
+    from .molecules import molecule_table
+
+    found = molecule_table(m, group_obj, lam)  # rotations of all balls at once (molecules)
+    if found is not None:
+        return _finish(m, group, group_obj, name, lam, *found, "")
     table = product_invariant_table(m, group_obj, lam, str(name))
     return _finish(m, group, group_obj, name, lam, table.eigenvalues, table.invariant,
                    table.full, table.label, "")
