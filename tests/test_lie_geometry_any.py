@@ -285,3 +285,17 @@ def test_positive_dimensional_stabilizer_so4_on_two_vectors():
     assert abs(float(q.quotient_volume) - math.pi / 2) < 4 * q.vol_quotient_error
     assert q.vol_quotient_error < 0.05 * math.pi / 2
     assert any("generic stabilizer H: of dimension 1" in s for s in q.derivation)
+
+
+def test_answers_do_not_depend_on_the_basis():
+    # any basis of the same algebra (scaled, mixed) is the same group: vol(G0) and the orbit
+    # Jacobian change together
+    A = conjugation_rep(3)
+    R = np.random.default_rng(0).standard_normal((3, 3))
+    for B in (3 * A, np.einsum("ab,bij->aij", R, A)):
+        q = quotient_geometry("S4", lie_group(B))
+        assert sp.simplify(q.quotient_volume - sp.pi / 3) == 0
+    vol_a = compact_group_volume(A, "a")[0]
+    vol_b = compact_group_volume(np.einsum("ab,bij->aij", R, A), "b")[0]
+    # the metric in which R A is orthonormal shrinks volumes by abs(det R)
+    assert vol_b == pytest.approx(vol_a / abs(np.linalg.det(R)), rel=1e-9)
