@@ -266,7 +266,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     h = float(mesh.edge_lengths().mean())
     route = None
     if invariant_sphere:  # M itself on its own coarse mesh: its window is |G| times lower
-        mesh_M = M.mesh_ladders(None, None)[0][0]()
+        mesh_M = M.mesh_ladders(None, None)[0][-1]()
     if mesh_M is not mesh:
         route = dict(mesh=str(mesh.name), n_vertices=int(mesh.n_vertices))
         mesh = mesh_M
@@ -413,6 +413,8 @@ def _manifold_counts(M: Any, mesh: Any, spec_M: SpectrumModel, C_M: float, h: fl
         counts_M = _counts(pairs, lams_M, progress)
         two_M = bool(float(M.boundary_volume) > 0) or d == 1
         fit_M = _fit(lams_M, counts_M, two_M)
+    else:
+        lams_M = np.zeros(0)  # too few thresholds: M is not measured (no counts to pair)
     return lams_M, counts_M, fit_M
 
 
@@ -725,7 +727,7 @@ def _measure_quotient_mesh(M: Any, G: Any, geo: Any, G_mesh: Any,
             "then chosen for the window)")
     lams_q = _threshold_grid(spec_q, lo, hi, max(n_points, _DIRECT_POINTS))
     counts_q = _counts([q.laplacian()], lams_q, progress)
-    mesh_M = M.mesh_ladders(None, None)[0][0]()  # M itself: |G| times more counts
+    mesh_M = M.mesh_ladders(None, None)[0][-1]()  # M itself: |G| times more counts
     h_M = float(mesh_M.edge_lengths().mean())
     lams_M, counts_M, fit_M = _manifold_counts(M, mesh_M, spec_M, C_M, h_M, lam_h2,
                                                min_count, False, progress)
