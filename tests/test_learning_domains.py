@@ -76,8 +76,8 @@ def test_kernel_for_cuts_whole_eigenspaces_at_the_mode_budget():
 
 
 @pytest.mark.parametrize("spec, match", [
-    ("RP2", "spectral kernel"), ("S2xT2", "mixed products"), ("S2(2)", "radius"),
-    ("S2xS3", "differ"), ("K3", "unknown manifold"),
+    ("RP2", "spectral kernel"), ("S2(2)", "radius"), ("B3xS1", "Ball has none here"),
+    ("K3", "unknown manifold"),
 ])
 def test_kernel_for_refuses_what_has_no_spectral_kernel(spec, match):
     with pytest.raises(SpecError, match=match):

@@ -34,3 +34,18 @@ def test_learning_never_imports_the_gain_layer():
                 assert not upward, f"{path.name}:{node.lineno} imports weylgain.gain (a layer above)"
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("weylgain.gain") for a in node.names), path.name
+
+
+def test_small_n_curves_run_on_a_mixed_product():
+    # S2 x T1 (period 2 pi) under the quarter turn about the sphere's axis: the sample drawing
+    # takes any domain that samples itself; vol(M/G) = 4 pi * 2 pi / 4 = 2 pi^2
+    from weylgain.learning.domains import kernel_for
+
+    kernel = kernel_for("S2xT1", max_modes=120)
+    f = random_target(kernel, group="C4", seed=0)
+    curve = learning_curve(kernel, f, "C4", methods=("none", "average"), n_values=(32, 64),
+                           seeds=2, noise=0.3, ridge="oracle", seed=1, show_progress=False)
+    assert curve.risks.shape == (2, 2, 2) and (curve.risks > 0).all()
+    q = curve.predicted_gain["quotient"]
+    assert q["quotient_dim"] == 3
+    assert math.isclose(q["quotient_volume"], 2 * math.pi ** 2, rel_tol=1e-12)

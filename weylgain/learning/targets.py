@@ -12,8 +12,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from .invariance import GroupAction, as_action, invariant_subspace
-from .kernels import (MeshDomain, SpectralKernel, SphereDomain, TorusDomain,
-                      _kernel_smoothness)
+from .kernels import SpectralKernel, _kernel_smoothness
 
 INVARIANCE_METHODS = ("none", "average", "augment", "canonical", "specavg")
 
@@ -215,7 +214,8 @@ def sample(domain: Any, n: int, target: Callable[[np.ndarray], np.ndarray] | Non
 
     Parameters
     ----------
-    domain : SphereDomain, TorusDomain, MeshDomain or a SpectralKernel (its domain is used)
+    domain : a domain with ``sample(n, rng)`` (SphereDomain, TorusDomain, MixedProductDomain,
+        MeshDomain) or a SpectralKernel (its domain is used)
     n : int
     target : callable (n, D) -> (n,), optional
         Default: zero.
@@ -230,9 +230,9 @@ def sample(domain: Any, n: int, target: Callable[[np.ndarray], np.ndarray] | Non
     """
     if isinstance(domain, SpectralKernel):
         domain = domain.domain
-    if not isinstance(domain, (SphereDomain, TorusDomain, MeshDomain)):
-        raise ParameterError(f"sample needs a domain (Sphere, FlatTorus, MeshDomain) or a "
-                             f"kernel; got {type(domain).__name__}")
+    if not callable(getattr(domain, "sample", None)) or not hasattr(domain, "ambient_dim"):
+        raise ParameterError(f"sample needs a domain (a sphere, flat torus, product of them or "
+                             f"MeshDomain) or a kernel; got {type(domain).__name__}")
     _check_noise(noise)
     n = _whole(n, "n")
     if n < 1:
