@@ -299,3 +299,33 @@ def test_answers_do_not_depend_on_the_basis():
     vol_b = compact_group_volume(np.einsum("ab,bij->aij", R, A), "b")[0]
     # the metric in which R A is orthonormal shrinks volumes by abs(det R)
     assert vol_b == pytest.approx(vol_a / abs(np.linalg.det(R)), rel=1e-9)
+
+
+def _diagonal_so3_on_two_blocks():
+    A = np.zeros((3, 6, 6))
+    A[:, :3, :3] = A[:, 3:, 3:] = so_basis(3)
+    return lie_group(A, name="diagonal SO(3)")
+
+
+def test_two_spheres_of_different_radii():
+    # S^2 x S^2(2) rotated together: the orbit is labelled by the angle theta between the
+    # points; the horizontal motion turns them about the normal at rates w1, w2 with
+    # w1 - w2 = dtheta and 1^2 w1 + 2^2 w2 = 0 (orthogonal to the common rotation), length
+    # sqrt(w1^2 + 4 w2^2) = (2/sqrt 5) dtheta: vol = 2 pi / sqrt 5
+    from weylgain.geometry.lie import linear_quotient_geometry
+
+    q = linear_quotient_geometry(parse_manifold("S2xS2(2)"), _diagonal_so3_on_two_blocks(),
+                                 n_samples=1 << 18)
+    assert q.quotient_dim == 1
+    assert abs(float(q.quotient_volume) - 2 * math.pi / math.sqrt(5)) < 4 * q.vol_quotient_error
+
+
+def test_sphere_and_ball_of_radius_two():
+    # S^2 x B^3(2): det(inertia) = (1 + b^2) b^2 sin^2 phi, so vol = 4 pi 2 pi pi /(8 pi^2)
+    # int_0^2 b / sqrt(1 + b^2) db = pi (sqrt 5 - 1)
+    from weylgain.geometry.lie import linear_quotient_geometry
+
+    q = linear_quotient_geometry(parse_manifold("S2xB3(2)"), _diagonal_so3_on_two_blocks(),
+                                 n_samples=1 << 18)
+    assert q.quotient_dim == 2
+    assert abs(float(q.quotient_volume) - math.pi * (math.sqrt(5) - 1)) < 4 * q.vol_quotient_error

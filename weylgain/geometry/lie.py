@@ -1,7 +1,7 @@
 """Quotient geometry of a compact group action: d_G and vol(M/G) by the coarea formula.
 
 For G = G0 . F (G0 the identity component, F the finite part) acting linearly on M (a sphere,
-RP^d, a ball, or a product of spheres and balls of one radius):
+RP^d, a ball, or a product of spheres and balls, of one radius or several):
 
 * d_G = dim M - (generic orbit dimension), the generic rank of x -> (X_1 x, ..., X_m x)
   (exact sympy rank at rational points for rational matrices, else numerical), checked
@@ -138,13 +138,17 @@ def _is_abelian(algebra: np.ndarray) -> bool:
 
 
 def _sample_points(blocks: tuple[int, ...], balls: tuple[bool, ...], n: int,
-                   rng: np.random.Generator) -> np.ndarray:
-    """n uniform random points of the product of unit spheres S^(b-1) and unit balls B^b."""
+                   rng: np.random.Generator, radii: tuple[float, ...] | None = None
+                   ) -> np.ndarray:
+    """n uniform random points of the product of spheres S^(b-1) and balls B^b (unit radii,
+    or ``radii``)."""
     x = _unit_points(blocks, n, rng)
     off = 0
-    for b, ball in zip(blocks, balls):
+    for i, (b, ball) in enumerate(zip(blocks, balls)):
         if ball:
             x[:, off:off + b] *= rng.random((n, 1)) ** (1.0 / b)
+        if radii is not None:
+            x[:, off:off + b] *= float(radii[i])
         off += b
     return x
 
@@ -188,17 +192,21 @@ def _fixed_space_reduction(block: int, algebra: np.ndarray, rational: bool, what
 
 
 def _connected(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.ndarray,
-               rational: bool, what: str, steps: list[str], n_samples: int
-               ) -> tuple[int, Any, float, Any]:
+               rational: bool, what: str, steps: list[str], n_samples: int,
+               radii: tuple[Any, ...] | None = None) -> tuple[int, Any, float, Any]:
     """(orbit dim, vol(M1/G0) at unit radii, its standard error, orbit volume or None) for
-    the product M1 of unit spheres S^(b-1) (and unit balls B^b where ``balls`` says so)."""
+    the product M1 of unit spheres S^(b-1) (and unit balls B^b where ``balls`` says so);
+    with ``radii`` (factors of different radii) the volume is that of the product with
+    those radii."""
     import sympy as sp
 
     from ..manifolds._formulas import ball_volume, sphere_volume
 
     dimM = sum(b if ball else b - 1 for b, ball in zip(blocks, balls))
-    volM = sp.Mul(*[ball_volume(b) if ball else sphere_volume(b - 1)
-                    for b, ball in zip(blocks, balls)])
+    rr = radii if radii is not None else (1,) * len(blocks)
+    volM = sp.Mul(*[(ball_volume(b) if ball else sphere_volume(b - 1)) *
+                    sp.sympify(r) ** (b if ball else b - 1)
+                    for b, ball, r in zip(blocks, balls, rr)])
     m = algebra.shape[0]
     if m == 0:
         return 0, volM, 0.0, None
@@ -237,6 +245,11 @@ def _connected(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.nda
                 r, v, e, o = _connected((b,), (balls[i],), p, rational and _rat(p), what,
                                         sub_steps, n_samples)
                 steps.extend(f"factor {i + 1}: {t}" for t in sub_steps)
+                if radii is not None:  # the factor's quotient at its radius
+                    dg_i = (b if balls[i] else b - 1) - r
+                    sc = sp.sympify(radii[i])
+                    v, e = v * sc ** dg_i, e * float(sc) ** dg_i
+                    o = None if o is None else o * sc ** r
                 if p.shape[0] == 0:
                     steps.append(f"factor {i + 1}: not acted on (volume {v})")
                     o = sp.S.One
@@ -254,10 +267,10 @@ def _connected(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.nda
     vb, vb_exact, text = compact_group_volume(algebra, what)
     steps.append(text)
     rng = np.random.default_rng(MC_SEED)
-    x0 = _sample_points(blocks, balls, 1, rng)[0]
+    x0 = _sample_points(blocks, balls, 1, rng, radii)[0]
     vh, vh_exact, n_comp, stab_text = generic_stabilizer(algebra, x0, what)
     steps.append(stab_text)
-    probe = _sample_points(blocks, balls, 64, rng)
+    probe = _sample_points(blocks, balls, 64, rng, radii)
     sq = orbit_jacobian(algebra, probe, rank)
     steps.append("vol(G0 x) = J(x) vol(G0) / vol(H), J(x) the product of the non-zero "
                  "singular values of c -> sum c_a X_a x (coarea along g -> g x)")
@@ -268,7 +281,8 @@ def _connected(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.nda
                      f"has volume {orbit}; vol(M/G0) = vol(M)/vol(orbit) = {volM}/({orbit}) = "
                      f"{vol}")
         return rank, vol, 0.0, orbit
-    if blocks == (3, 3) and not any(balls) and m == 3 and not _is_abelian(algebra) and \
+    if blocks == (3, 3) and not any(balls) and radii is None and m == 3 and \
+            not _is_abelian(algebra) and \
             _faithful_on_each_block(algebra, blocks):
         # two points of S^2 rotated together: a faithful 3-dim real representation of so(3)
         # is the standard one up to an orthogonal change of basis, so the orbit of (x1, x2)
@@ -297,7 +311,7 @@ def _connected(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.nda
         return rank, polar, 0.0, None
     # Monte Carlo of the coarea average
     value, err, tail = _coarea_monte_carlo(algebra, blocks, balls, rank, vh / vb, float(volM),
-                                           n_samples, rng)
+                                           n_samples, rng, radii)
     steps.append(f"orbit volume not constant: Monte Carlo average of 1/vol(G0 x) over "
                  f"{n_samples} seeded uniform points of M: vol(M/G0) = {value:.8g} +- "
                  f"{err:.2g} (1/vol(G0 x) is unbounded near the singular orbits: the mass "
@@ -311,7 +325,8 @@ TAIL_K = 64  # order statistics of the Hill estimate of the integrand's tail
 
 def _coarea_monte_carlo(algebra: np.ndarray, blocks: tuple[int, ...], balls: tuple[bool, ...],
                         rank: int, ratio: float, volM: float, n_samples: int,
-                        rng: np.random.Generator) -> tuple[float, float, float]:
+                        rng: np.random.Generator, radii: tuple[Any, ...] | None = None
+                        ) -> tuple[float, float, float]:
     """vol(M) E[ratio / J(x)] over uniform x: (value, error, tail term).
 
     1/J is unbounded near the singular orbits (a Pareto tail P(f > t) ~ t^-a: a = 2 where
@@ -327,7 +342,7 @@ def _coarea_monte_carlo(algebra: np.ndarray, blocks: tuple[int, ...], balls: tup
     chunk = 1 << 16
     while n_done < n_samples:
         n = min(chunk, n_samples - n_done)
-        x = _sample_points(blocks, balls, n, rng)
+        x = _sample_points(blocks, balls, n, rng, radii)
         with np.errstate(divide="ignore"):
             f = ratio / orbit_jacobian(algebra, x, rank)
         f = f[np.isfinite(f)]
@@ -594,11 +609,12 @@ def _linear_quotient_geometry(M: Any, group: Any, act: Any, n_samples: int) -> A
     if any(v is None for v in radii_l):
         raise GroupError(f"vol(M/G) for a Lie-algebra group is computed on spheres, RP^d, balls "
                          f"and their products; not on {M.name}")
-    radii = {sp.sympify(v) for v in radii_l}
-    if len(radii) != 1:
-        raise GroupError(f"the factors of {M.name} have different radii; the Lie-group quotient "
-                         "geometry needs equal radii")
-    r = radii.pop()
+    distinct = {sp.sympify(v) for v in radii_l}
+    # one radius: computed at radius 1 and scaled by r^d_G; several: sampled at their radii
+    if len(distinct) == 1:
+        r, radii = distinct.pop(), None
+    else:
+        r, radii = sp.S.One, tuple(sp.sympify(v) for v in radii_l)
     steps: list[str] = [f"action: {label}"]
     what = f"group {group.name!r} on {M.name}"
     gens = np.array(generators)
@@ -608,7 +624,7 @@ def _linear_quotient_geometry(M: Any, group: Any, act: Any, n_samples: int) -> A
                      "finite part")
     blocks = act.blocks
     rank, vol1, err1, orbit1 = _connected(blocks, balls, algebra, act.rational, what,
-                                          steps, n_samples)
+                                          steps, n_samples, radii)
     if rank != _action_rank(act):
         from ..errors import UnsupportedError
 
@@ -628,7 +644,7 @@ def _linear_quotient_geometry(M: Any, group: Any, act: Any, n_samples: int) -> A
                      f"on M/G0 (f x in G0 x), so |F_eff| = {eff}")
     scale = r ** d_G
     bpart = _ball_boundary(blocks, balls, algebra, act.rational, what, steps, n_samples,
-                           r ** (d_G - 1) / eff) if any(balls) else sp.S.Zero
+                           r ** (d_G - 1) / eff, radii) if any(balls) else sp.S.Zero
     qvol = sp.S.One if transitive else sp.simplify(vol1 * scale / eff)
     err = 0.0 if transitive else err1 * float(scale) / eff
     orbit = None if orbit1 is None else sp.simplify(orbit1 * r ** rank)
@@ -644,7 +660,7 @@ def _linear_quotient_geometry(M: Any, group: Any, act: Any, n_samples: int) -> A
 
 def _ball_boundary(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np.ndarray,
                    rational: bool, what: str, steps: list[str], n_samples: int,
-                   factor: Any) -> Any:
+                   factor: Any, radii: tuple[Any, ...] | None = None) -> Any:
     """vol(dM/G) for a product with ball factors: dM is the union of the faces where one ball
     factor is replaced by its boundary sphere; each face's quotient by the same coarea code
     (a quarter of the samples: the boundary enters only the second Weyl term)."""
@@ -657,7 +673,7 @@ def _ball_boundary(blocks: tuple[int, ...], balls: tuple[bool, ...], algebra: np
         face = tuple(False if j == i else b for j, b in enumerate(balls))
         sub: list[str] = []
         _, v, e, _ = _connected(blocks, face, algebra, rational, what, sub,
-                                max(n_samples // 4, 1 << 12))
+                                max(n_samples // 4, 1 << 12), radii)
         total += v
     bpart = sp.nsimplify(total * factor) if total.is_Rational else total * factor
     steps.append(f"boundary: dM is the union of the faces where one ball factor becomes its "
