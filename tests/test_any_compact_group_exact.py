@@ -399,3 +399,47 @@ def test_non_commuting_generator_reduced_to_a_commuting_one(mirror, truth):
 def test_invariant_theory_of_larger_representations(algebra, sphere, harmonic_series):
     act = lie_group(algebra(), name="rep").action_on(parse_manifold(sphere))
     assert lie_sphere_dimensions(act, 14).tolist() == series(harmonic_series, 15)
+
+
+@pytest.mark.parametrize("D, degree, truth", [
+    # SO(2) on (x1, x2) with the mirror x2 -> -x2 (it maps every circle to itself): the
+    # invariants are R[x1^2 + x2^2, x3, .., xD] again, C(k + D - 3, D - 3) per degree
+    (4, 24, lambda k: math.comb(k + 1, 1)),
+    (6, 24, lambda k: math.comb(k + 3, 3)),
+])
+def test_torus_with_a_normalizing_mirror_at_high_degree(D, degree, truth):
+    X = np.zeros((1, D, D))
+    X[0, 0, 1], X[0, 1, 0] = -1.0, 1.0
+    F = np.eye(D)
+    F[1, 1] = -1.0
+    act = lie_group(X, [F], name="O(2)").action_on(parse_manifold(f"S{D - 1}"))
+    assert lie_sphere_dimensions(act, degree).tolist() == [truth(k) for k in range(degree + 1)]
+
+
+@pytest.mark.parametrize("gens", [
+    [np.diag([1.0, -1, 1, -1])],                                   # z -> conj(z): reverses
+    [np.block([[np.zeros((2, 2)), np.eye(2)], [np.eye(2), np.zeros((2, 2))]]),
+     np.diag([1.0, -1, 1, 1])],                                    # swap planes, one mirror
+])
+def test_torus_normalizers_against_the_direct_path(gens):
+    J = np.array([[0.0, -1.0], [1.0, 0.0]])
+    if len(gens) == 1:  # the Hopf circle
+        alg = np.zeros((1, 4, 4))
+        alg[0, :2, :2] = alg[0, 2:, 2:] = J
+    else:  # the maximal torus of SO(4)
+        alg = np.zeros((2, 4, 4))
+        alg[0, :2, :2] = J
+        alg[1, 2:, 2:] = J
+    act = lie_group(alg, gens, name="T . F").action_on(parse_manifold("S3"))
+    assert lie_sphere_dimensions(act, 8).tolist() == \
+        kernel_sphere_dimensions(act, 8, exact=False).tolist()
+
+
+def test_outer_automorphism_takes_the_dense_route():
+    # complex conjugation of su(3) (an outer automorphism: no commuting coset element),
+    # acting on the adjoint; the cubic Casimir changes sign, so the invariants are C2 and
+    # C3^2: harmonic series 1 / (1 - t^6)
+    conj = np.diag([-1.0, 1, -1, -1, 1, -1, 1, -1])  # T_a -> conj(T_a) in the Gell-Mann basis
+    act = lie_group(su3_adjoint(), [conj], name="SU(3) x conj").action_on(
+        parse_manifold("S7"))
+    assert lie_sphere_dimensions(act, 7).tolist() == series(lambda t: 1 / (1 - t ** 6), 8)

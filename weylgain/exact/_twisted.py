@@ -29,7 +29,7 @@ def _commutes(algebra: np.ndarray, f: np.ndarray) -> bool:
                for x in algebra)
 
 
-def _centralizing_representative(algebra: np.ndarray, f: np.ndarray, tries: int = 12,
+def _centralizing_representative(algebra: np.ndarray, f: np.ndarray, tries: int = 4,
                                  seed: int = 7) -> np.ndarray | None:
     """An element ``h^-1 f`` of the coset ``f G_0`` that commutes with G_0, or None.
 
@@ -56,7 +56,7 @@ def _centralizing_representative(algebra: np.ndarray, f: np.ndarray, tries: int 
     scale = 2.0 * math.pi / max(float(np.max(np.abs(np.linalg.eigvals(x)))) for x in algebra)
     for _ in range(tries):
         fit = least_squares(residual, rng.uniform(-scale, scale, m), xtol=1e-15, ftol=1e-15,
-                            gtol=1e-15, max_nfev=200 * m)
+                            gtol=1e-15, max_nfev=30 * m)  # ~10 when it converges
         if np.abs(fit.fun).max() > 1e-11:
             continue
         h = expm(np.tensordot(fit.x, algebra, axes=1))
@@ -175,3 +175,109 @@ def _guard_twisted(data: LieTorusData, d: int, max_degree: int, n_elements: int)
            seconds=work_time(elements=total * per_monomial * n_elements,
                              python_steps=(max_degree + 1) * n_elements * (n_weyl + 5)),
            advice="lower lam (the monomials grow like lam^(D/2) on the sphere in R^D)")
+
+
+# ----------------------------------------------------------------------------------------
+# a torus G_0 with a finite part that normalizes it (O(2): a mirror reverses the circle)
+
+
+def _finite_elements(generators: np.ndarray) -> np.ndarray | None:
+    """All elements of the finite group generated (at most MAX_TWISTED_ORDER), or None."""
+    from ..errors import WeylgainError
+    from ..groups.finite import from_generators
+
+    try:
+        linear, _ = from_generators(generators, name="finite part").elements(
+            max_order=MAX_TWISTED_ORDER)
+    except WeylgainError:
+        return None
+    return np.asarray(linear, dtype=np.float64)
+
+
+def _complete_symmetric(eigenvalues: np.ndarray, n_max: int) -> np.ndarray:
+    """h_n(eigenvalues) for n = 0..n_max: the coefficients of prod_i 1 / (1 - u lambda_i)."""
+    out = np.zeros(n_max + 1, dtype=np.complex128)
+    out[0] = 1.0
+    for lam in eigenvalues:  # multiply by 1 / (1 - u lam): out_n += lam out_{n-1}
+        for n in range(1, n_max + 1):
+            out[n] += lam * out[n - 1]
+    return out
+
+
+def _torus_cycles(data: LieTorusData, h: np.ndarray) -> list | None:
+    """The cycles of weight spaces of an element h normalizing the torus: a list of
+    (length L, weight sum sigma, eigenvalues of h^L on the first space of the cycle); None
+    when h does not map weight spaces onto weight spaces."""
+    u = data.unitary
+    hz = u.conj().T @ h.astype(np.complex128) @ u
+    spaces: dict[tuple, list[int]] = {}
+    for j, w in enumerate(data.weights):
+        spaces.setdefault(tuple(int(v) for v in w), []).append(j)
+    tol = 1e-8
+    image: dict[tuple, tuple] = {}
+    for w, idx in spaces.items():
+        hits = [w2 for w2, idx2 in spaces.items()
+                if np.abs(hz[np.ix_(idx2, idx)]).max() > tol]
+        if len(hits) != 1 or len(spaces[hits[0]]) != len(idx):
+            return None
+        image[w] = hits[0]
+    cycles, seen = [], set()
+    for start in spaces:
+        if start in seen:
+            continue
+        path = [start]
+        while image[path[-1]] != start:
+            path.append(image[path[-1]])
+            if len(path) > len(spaces):
+                return None
+        seen.update(path)
+        M = np.eye(len(spaces[start]), dtype=np.complex128)
+        for a, b in zip(path, path[1:] + [start]):  # V_a -> V_b
+            M = hz[np.ix_(spaces[b], spaces[a])] @ M
+        sigma = tuple(int(v) for v in np.sum([np.array(w) for w in path], axis=0))
+        cycles.append((len(path), sigma, np.linalg.eigvals(M)))
+    return cycles
+
+
+def torus_normalizer_invariants(data: LieTorusData, generators: np.ndarray,
+                                max_degree: int) -> np.ndarray | None:
+    """``dim P_k^G``, G = T . H with T the torus G_0 and H = <generators> normalizing it.
+
+    For h in H, ``int_T tr(h t | P_k) dt`` is the ``s^k`` coefficient of
+    ``int_T det(I - s h t)^-1 dt``. h permutes the weight spaces; over a cycle of length L
+    through weights with sum sigma, ``det(I - s h t) = det(I - s^L t^sigma M)`` (M the
+    return map of h^L), whose inverse is ``sum_n h_n(M) s^(L n) t^(n sigma)``. The torus
+    integral keeps the products with total weight zero, collected by a table over (degree,
+    weight). None when H is infinite or too large, or some h does not permute weight
+    spaces (then the caller uses the dense route).
+    """
+    elements = _finite_elements(generators)
+    if elements is None:
+        return None
+    d = data.unitary.shape[0]
+    _guard_twisted(data, d, max_degree, elements.shape[0])
+    total = np.zeros(max_degree + 1, dtype=np.complex128)
+    zero = (0,) * data.rank
+    for h in elements:
+        cycles = _torus_cycles(data, h)
+        if cycles is None:
+            return None
+        table: dict[tuple, complex] = {(0, zero): 1.0 + 0.0j}
+        for length, sigma, lam in cycles:
+            coeff = _complete_symmetric(lam, max_degree // length)
+            new: dict[tuple, complex] = {}
+            for (deg, wsum), value in table.items():
+                for n in range((max_degree - deg) // length + 1):
+                    key = (deg + length * n, tuple(a + n * b for a, b in zip(wsum, sigma)))
+                    new[key] = new.get(key, 0.0) + value * coeff[n]
+            table = new
+        for (deg, wsum), value in table.items():
+            if wsum == zero:
+                total[deg] += value
+    value = total / elements.shape[0]
+    nearest = np.round(value.real)
+    if np.abs(value - nearest).max() > 1e-6 or np.any(nearest < 0):
+        raise CountingError("the torus integral twisted by the finite part is not a "
+                            "non-negative integer: the finite part does not normalize the "
+                            "torus, or floating point failed; lower lam")
+    return nearest.astype(np.int64)

@@ -562,11 +562,16 @@ def lie_sphere_dimensions(action: Any, max_degree: int) -> np.ndarray:
     odd_killed = bool(any(g[0, 0] < 0 for g in generators[scalar]))
     generators = generators[~scalar]
     if generators.shape[0]:
-        from ._twisted import _centralizing_elements, _twisted_invariants
+        from ._twisted import (_centralizing_elements, _twisted_invariants,
+                               torus_normalizer_invariants)
 
         elements = _centralizing_elements(algebra, generators)
+        poly = None
         if elements is not None:  # Weyl integration twisted by the finite part (fast, exact)
             poly = _twisted_invariants(data, elements, max_degree)
+        elif data.abelian:  # a torus with a finite part permuting its weight spaces
+            poly = torus_normalizer_invariants(data, generators, max_degree)
+        if poly is not None:
             if odd_killed:
                 poly[1::2] = 0
             harmonic = poly.copy()
