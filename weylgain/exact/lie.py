@@ -18,7 +18,11 @@ The connected part ``G_0`` is counted exactly, by weights, with no linear algebr
    of degree-k monomials in ``z`` of weight ``mu``. For an abelian algebra this is just the
    number of weight-zero monomials; for SO(3) it is ``m_k(0) - m_k(alpha)``.
 
-Finite generators on top act on ``P_k^{G_0}``: a basis of it (the weight-zero monomials
+Finite generators on top: when their elements commute with ``G_0`` (after replacing a
+generator by a commuting element of its coset ``f G_0`` where one exists), or ``G_0`` is a
+torus whose weight spaces they permute, the count stays exact and fast by Weyl integration
+twisted by the finite elements (:mod:`weylgain.exact._twisted`). Otherwise (an outer
+automorphism) they act on ``P_k^{G_0}``: a basis of it (the weight-zero monomials
 for a torus, otherwise the kernel of the positive root operators on the weight-zero
 monomials, built with the derivation kernel of :mod:`weylgain._kernels.polynomials` and
 checked against the exact count), then the rank of ``p o g^{-1} - p`` on it by values at
