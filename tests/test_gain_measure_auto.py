@@ -73,6 +73,31 @@ def test_c7_has_no_octahedral_frame():
     assert _conjugator(lin, _signed_permutations()) is None
 
 
+def _dihedral_count(n: int, L: int) -> int:
+    """N at the gap above degree L of S^2/D_n: floor(l/n) + [l even] invariants in degree l
+    (cos(m phi) survives the 2-fold axis for m = n, 2n, ..., and m = 0 when l is even)."""
+    return sum(ell // n + (1 - ell % 2) for ell in range(L + 1))
+
+
+def test_a_rotated_d5_is_conjugated_into_the_icosahedral_frame_and_counts_exactly():
+    from scipy.spatial.transform import Rotation
+
+    from weylgain.gain.measure import _direct_plan
+    from weylgain.groups import from_generators, named
+    from weylgain.quotient_direct import quotient_sphere
+    from weylgain.spectrum import counting_function
+
+    R = Rotation.random(random_state=3).as_matrix()
+    lin, _ = named("D5").extended(3).generator_arrays()
+    G = from_generators(np.einsum("ij,gjk,lk->gil", R, lin, R), name="D5 rotated")
+    base, conj, conjugated = _direct_plan(G)
+    assert (base, conjugated) == ("icosahedron", True)
+    K, Mm = quotient_sphere(4, conj, base=base).laplacian()
+    Ls = [4, 6, 9]
+    counts = counting_function(K, Mm, [(L + 1.0) ** 2 for L in Ls])
+    assert list(counts) == [_dihedral_count(5, L) for L in Ls]
+
+
 # ---------------------------------------------------------------- quotient mesh route
 def test_s2_c4_on_the_quotient_mesh_counts_exactly_and_covers_the_truth():
     m = measure_gain("S2", "C4")

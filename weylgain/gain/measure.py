@@ -595,10 +595,15 @@ def _conjugator(elements: np.ndarray, target: np.ndarray) -> np.ndarray | None:
     sig2 = _signature(g2) if g2 is not None else None
     flat = target.reshape(target.shape[0], 9)
 
+    probe = np.array([g1] + ([g2] if g2 is not None else []))
+
     def inside(R: np.ndarray) -> bool:
-        img = np.einsum("ij,gjk,lk->gil", R, elements, R).reshape(-1, 9)
-        dist = np.abs(img[:, None, :] - flat[None, :, :]).max(axis=2).min(axis=1)
-        return bool(dist.max() < 1e-7)
+        for part in (probe, elements):  # the two matched elements first: cheap rejections
+            img = np.einsum("ij,gjk,lk->gil", R, part, R).reshape(-1, 9)
+            dist = np.abs(img[:, None, :] - flat[None, :, :]).max(axis=2).min(axis=1)
+            if dist.max() >= 1e-7:
+                return False
+        return True
 
     src = _frame(a1, a2)
     for t1, b1 in t_ax:
