@@ -39,7 +39,7 @@ from .experiment import experiment
 from .fit import FittedModel, fit_krr, rate_ridge
 from .kernels import (MeshDomain, MeshKernel, SpectralKernel, SphereDomain, SphereKernel,
                       TorusDomain, TorusKernel)
-from .product_kernels import ProductSphereKernel
+from .product_kernels import MixedProductDomain, ProductKernel, ProductSphereKernel
 from .scale import ScaledCurves, measure_curves
 from .targets import (INVARIANCE_METHODS, SpectralTarget, _action, invariant_dimensions,
                       quotient_dimension, random_target, sample)
@@ -75,6 +75,8 @@ __all__ = [
     "INVARIANCE_METHODS",
     # predicted curves (eigenlearning), every domain of the calculator, the primal route
     "ProductSphereKernel",
+    "ProductKernel",
+    "MixedProductDomain",
     "kernel_for",
     "action_for",
     "LearningSpectrum",
