@@ -130,7 +130,8 @@ def _action_arrays(action: Any) -> tuple[np.ndarray, np.ndarray, int]:
             f"got {generators.shape}")
     d = algebra.shape[1]
     if dim is not None and dim != d:
-        raise GroupDefinitionError(f"the action's blocks {blocks} sum to {dim}, its matrices are {d}x{d}")
+        raise GroupDefinitionError(
+            f"the action's blocks {blocks} sum to {dim}, its matrices are {d}x{d}")
     if len(blocks) > 1:
         raise SpecError(f"the action lives on a product with factors of ambient sizes {blocks}; "
                         "lie_sphere_dimensions counts on one sphere S^(D-1) (use "

@@ -27,11 +27,13 @@ def as_matrix_stack(a: Any, what: str, D: int | None = None) -> np.ndarray:
     if arr.size == 0 and D is not None:
         return np.zeros((0, D, D))
     if arr.ndim != 3 or arr.shape[1] != arr.shape[2]:
-        raise GroupDefinitionError(f"{what} must be square matrices, an array of shape (k, D, D); got "
-                         f"shape {arr.shape}")
+        raise GroupDefinitionError(
+            f"{what} must be square matrices, an array of shape (k, D, D); got "
+            f"shape {arr.shape}")
     if D is not None and arr.shape[1] != D:
-        raise GroupDefinitionError(f"{what} are {arr.shape[1]}x{arr.shape[1]} matrices but the group acts "
-                         f"on R^{D}")
+        raise GroupDefinitionError(
+            f"{what} are {arr.shape[1]}x{arr.shape[1]} matrices but the group acts "
+            f"on R^{D}")
     if not np.all(np.isfinite(arr)):
         raise GroupDefinitionError(f"{what} contain non-finite entries (nan or inf)")
     return np.ascontiguousarray(arr)
@@ -134,9 +136,10 @@ def torus_lattice(weights: np.ndarray, what: str) -> tuple[float, Any, str]:
         if len(chosen) == m:
             break
     if len(chosen) < m:
-        raise GroupDefinitionError(f"{what}: the weights {weights.tolist()} have rank {len(chosen)} < {m}: "
-                         "some direction of the algebra acts trivially (the basis is not "
-                         "independent as an action)")
+        raise GroupDefinitionError(
+            f"{what}: the weights {weights.tolist()} have rank {len(chosen)} < {m}: "
+            "some direction of the algebra acts trivially (the basis is not "
+            "independent as an action)")
     B = weights[chosen]
     R = weights @ np.linalg.inv(B)
     fr = [[to_fraction(v) for v in row] for row in R]

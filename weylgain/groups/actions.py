@@ -273,13 +273,15 @@ def _check_blocks(manifold: Any, blocks: tuple[int, ...], algebra: np.ndarray,
         for i in range(len(blocks)):
             for j in range(len(blocks)):
                 if i != j and np.abs(X[off[i]:off[i + 1], off[j]:off[j + 1]]).max() > 1e-9:
-                    raise ActionError(f"group {name!r}: Lie algebra matrix {a} mixes factors {j + 1} "
-                                     f"and {i + 1} of {manifold.name}; on a product the algebra "
-                                     "must be block diagonal (act on each factor)")
+                    raise ActionError(
+                        f"group {name!r}: Lie algebra matrix {a} mixes factors {j + 1} "
+                        f"and {i + 1} of {manifold.name}; on a product the algebra "
+                        "must be block diagonal (act on each factor)")
     for g, F in enumerate(generators):
         why = manifold.check_map(F, np.zeros(F.shape[0]))
         if why:
-            raise ActionError(f"group {name!r}: generator {g} does not act on {manifold.name}: {why}")
+            raise ActionError(
+                f"group {name!r}: generator {g} does not act on {manifold.name}: {why}")
 
 
 def linear_action(manifold: Any, algebra: np.ndarray, generators: np.ndarray, rational: bool,

@@ -306,12 +306,14 @@ class ContinuousGroup:
         """
         D = int(D)
         if D < self.dim:
-            raise GroupDefinitionError(f"cannot extend {self.name}, acting on R^{self.dim}, to R^{D}")
+            raise GroupDefinitionError(
+                f"cannot extend {self.name}, acting on R^{self.dim}, to R^{D}")
         if D == self.dim:
             return self
         if self.family == "torus_translation":
-            raise GroupDefinitionError(f"{self.name} translates torus coordinates; extending it to R^{D} "
-                             "is a matter of the torus, not of R^D")
+            raise GroupDefinitionError(
+                f"{self.name} translates torus coordinates; extending it to R^{D} "
+                "is a matter of the torus, not of R^D")
         if self.family == "hopf":
             from .lie import LieGroup
 
@@ -591,6 +593,7 @@ def as_catalogue(group: Any) -> ContinuousGroup | None:
     if not callable(getattr(group, "action_on", None)):
         hint = "; resolve a spec string first with weylgain.groups.named(spec) or " \
             "weylgain.groups.resolve(spec, manifold)" if isinstance(group, str) else ""
-        raise GroupDefinitionError(f"as_catalogue needs a group object (ContinuousGroup, LieGroup, "
-                         f"TorusGroup or FiniteGroup); got {type(group).__name__}{hint}")
+        raise GroupDefinitionError(
+            f"as_catalogue needs a group object (ContinuousGroup, LieGroup, "
+            f"TorusGroup or FiniteGroup); got {type(group).__name__}{hint}")
     return None

@@ -9,7 +9,8 @@ O(2) = SO(2) about z plus the 2-fold rotation about x.
 Validation (:class:`~weylgain.errors.GroupError`): skew symmetry (to 1e-10), linear
 independence, closure of the span under commutators (a Lie algebra), orthogonal generators
 that normalize the algebra (residuals measured against the size of the inputs, |X_a| |X_b|
-for a commutator, so that exact zeros computed in floating point pass), and closedness of exp: the centre of the algebra must
+for a commutator, so that exact zeros computed in floating point pass), and closedness of
+exp: the centre of the algebra must
 exponentiate to a closed torus (frequencies with rational ratios, recognised as fractions
 with denominators up to 1000). A dense winding such as the frequencies (1, sqrt 2) is
 refused with the frequencies named. (The semisimple part of a compact Lie algebra always
@@ -90,18 +91,20 @@ def validate_algebra(algebra: np.ndarray, generators: np.ndarray, what: str) -> 
     for a, X in enumerate(algebra):
         err = float(np.abs(X + X.T).max(initial=0.0))
         if err > SKEW_TOL:
-            raise GroupDefinitionError(f"{what}: Lie algebra matrix {a} is not skew-symmetric: max |X + X^T| "
-                             f"= {err:.3g} > {SKEW_TOL:g}; an orthogonal group's Lie algebra "
-                             "consists of skew-symmetric matrices (X^T = -X)")
+            raise GroupDefinitionError(
+                f"{what}: Lie algebra matrix {a} is not skew-symmetric: max |X + X^T| "
+                f"= {err:.3g} > {SKEW_TOL:g}; an orthogonal group's Lie algebra "
+                "consists of skew-symmetric matrices (X^T = -X)")
         if not np.any(X):
             raise GroupDefinitionError(f"{what}: Lie algebra matrix {a} is zero; drop it")
     if m:
         flat = algebra.reshape(m, -1)
         s = np.linalg.svd(flat, compute_uv=False)
         if s[-1] <= 1e-9 * s[0]:
-            raise GroupDefinitionError(f"{what}: the {m} Lie algebra matrices are linearly dependent "
-                             f"(singular values {np.round(s, 12).tolist()}); give a basis "
-                             "(independent matrices) of the Lie algebra")
+            raise GroupDefinitionError(
+                f"{what}: the {m} Lie algebra matrices are linearly dependent "
+                f"(singular values {np.round(s, 12).tolist()}); give a basis "
+                "(independent matrices) of the Lie algebra")
         for a in range(m):
             for b in range(a + 1, m):
                 # relative to |X_a| |X_b|: a commutator that is exactly zero computes to
@@ -116,8 +119,9 @@ def validate_algebra(algebra: np.ndarray, generators: np.ndarray, what: str) -> 
     for i, F in enumerate(generators):
         err = float(np.abs(F @ F.T - np.eye(D)).max(initial=0.0))
         if err > _ORTHO_TOL:
-            raise GroupDefinitionError(f"{what}: generator {i} is not orthogonal: max |F F^T - I| = "
-                             f"{err:.3g} > {_ORTHO_TOL:g}; groups act by isometries")
+            raise GroupDefinitionError(
+                f"{what}: generator {i} is not orthogonal: max |F F^T - I| = "
+                f"{err:.3g} > {_ORTHO_TOL:g}; groups act by isometries")
         for a, X in enumerate(algebra):
             r = span_residual(algebra, F @ X @ F.T, float(np.linalg.norm(X)))
             if r > SPAN_TOL:
@@ -338,12 +342,14 @@ def lie_group(algebra: Any, generators: Any = None, name: str | None = None,
         alg = (np.asarray(algebra, dtype=np.float64) if not isinstance(algebra, np.ndarray)
                else algebra)
     except (TypeError, ValueError):
-        raise GroupDefinitionError(f"the Lie algebra basis must be real matrices of shape (m, D, D); got "
-                         f"{algebra!r}") from None
+        raise GroupDefinitionError(
+            f"the Lie algebra basis must be real matrices of shape (m, D, D); got "
+            f"{algebra!r}") from None
     if alg.ndim == 2 and alg.shape[0] == alg.shape[1] and alg.size:
         alg = alg[None]
     if alg.ndim != 3:
-        raise GroupDefinitionError(f"the Lie algebra basis must have shape (m, D, D); got shape {alg.shape}")
+        raise GroupDefinitionError(
+            f"the Lie algebra basis must have shape (m, D, D); got shape {alg.shape}")
     D = alg.shape[1]
     gens = np.zeros((0, D, D)) if generators is None else generators
     return LieGroup(name or "lie", alg, gens, description)

@@ -27,18 +27,22 @@ def _as_affine(g: Any, D: int, i: int) -> AffineMap:
         m = g
     elif isinstance(g, dict):
         if "linear" not in g:
-            raise GroupDefinitionError(f"affine generator {i} needs a 'linear' entry (a signed permutation "
-                             "matrix) and optionally 'translation' (fractions of the period)")
+            raise GroupDefinitionError(
+                f"affine generator {i} needs a 'linear' entry (a signed permutation "
+                "matrix) and optionally 'translation' (fractions of the period)")
         m = AffineMap(np.asarray(g["linear"], dtype=np.float64),
                       np.mod(np.asarray(g.get("translation", np.zeros(D)), dtype=np.float64), 1.0))
     else:
-        raise GroupDefinitionError(f"affine generator {i} must be an AffineMap or a dict with 'linear' and "
-                         f"'translation'; got {type(g).__name__}")
+        raise GroupDefinitionError(
+            f"affine generator {i} must be an AffineMap or a dict with 'linear' and "
+            f"'translation'; got {type(g).__name__}")
     if m.dim != D:
-        raise GroupDefinitionError(f"affine generator {i} acts on R^{m.dim} but the torus is T^{D}")
+        raise GroupDefinitionError(
+            f"affine generator {i} acts on R^{m.dim} but the torus is T^{D}")
     if not m.is_signed_permutation:
-        raise GroupDefinitionError(f"affine generator {i}: the linear part is not a signed permutation "
-                         "matrix, so it is not an isometry of the flat torus")
+        raise GroupDefinitionError(
+            f"affine generator {i}: the linear part is not a signed permutation "
+            "matrix, so it is not an isometry of the flat torus")
     return m
 
 
@@ -77,7 +81,8 @@ class TorusGroup:
         if v.ndim == 1:
             v = v[None]
         if v.ndim != 2 or v.shape[1] < 1:
-            raise GroupDefinitionError(f"subtorus directions must have shape (m, D); got shape {v.shape}")
+            raise GroupDefinitionError(
+                f"subtorus directions must have shape (m, D); got shape {v.shape}")
         if not np.all(np.isfinite(v)) or np.any(np.abs(v - np.round(v)) > 1e-12):
             bad = [row.tolist() for row in v if np.any(np.abs(row - np.round(row)) > 1e-12)]
             raise GroupDefinitionError(
@@ -87,16 +92,18 @@ class TorusGroup:
         V = np.round(v).astype(np.int64)
         D = V.shape[1]
         if V.shape[0] and np.linalg.matrix_rank(V.astype(np.float64)) < V.shape[0]:
-            raise GroupDefinitionError(f"subtorus directions {V.tolist()} are linearly dependent (or zero); "
-                             "give independent directions")
+            raise GroupDefinitionError(
+                f"subtorus directions {V.tolist()} are linearly dependent (or zero); "
+                "give independent directions")
         gens = tuple(_as_affine(g, D, i) for i, g in enumerate(self.generators))
         for i, g in enumerate(gens):
             for a, d in enumerate(V):
                 img = g.linear @ d
                 if V.shape[0] == 0 or np.linalg.matrix_rank(np.vstack([V, img])) > V.shape[0]:
-                    raise GroupDefinitionError(f"affine generator {i} maps direction {a} ({d.tolist()}) to "
-                                     f"{np.round(img).astype(int).tolist()}, outside the span of "
-                                     "the directions: it does not normalize the subtorus")
+                    raise GroupDefinitionError(
+                        f"affine generator {i} maps direction {a} ({d.tolist()}) to "
+                        f"{np.round(img).astype(int).tolist()}, outside the span of "
+                        "the directions: it does not normalize the subtorus")
         V.setflags(write=False)
         object.__setattr__(self, "directions", V)
         object.__setattr__(self, "generators", gens)
@@ -178,7 +185,8 @@ def subtorus(directions: Any, generators: Any = None, name: str | None = None,
     """
     if generators is not None and (isinstance(generators, (str, bytes, dict))
                                    or not hasattr(generators, "__iter__")):
-        raise GroupDefinitionError(f"generators must be a sequence of AffineMaps or dicts with 'linear' "
-                         f"and 'translation'; got {generators!r}")
+        raise GroupDefinitionError(
+            f"generators must be a sequence of AffineMaps or dicts with 'linear' "
+            f"and 'translation'; got {generators!r}")
     gens = () if generators is None else tuple(generators)
     return TorusGroup(name or "subtorus", directions, gens, description)
