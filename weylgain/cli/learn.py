@@ -6,6 +6,7 @@ Examples::
     weylgain learn --manifold S2 --group "SO(2)"     # exponent gain on the sphere
     weylgain learn --manifold S2^3 --group "SO(3) x Sym(3)" --n 400 3200 25600
     weylgain learn --manifold T3^2 --group T3 --json
+    weylgain learn --manifold S2xT1 --group C4       # a mixed product
     weylgain learn --ridge oracle --n 16 32 64 128   # the small-n route (dual KRR)
     weylgain learn --plot curves.png                 # needs matplotlib
 
@@ -47,6 +48,7 @@ examples:
   weylgain learn --manifold S2 --group "SO(2)"     # exponent gain on the sphere
   weylgain learn --manifold S2^3 --group "SO(3) x Sym(3)" --n 400 3200 25600
   weylgain learn --manifold T3^2 --group T3 --json
+  weylgain learn --manifold S2xT1 --group C4       # a mixed product
   weylgain learn --ridge oracle --n 16 32 64 128   # the small-n route
   weylgain learn --plot curves.png                 # needs matplotlib"""
 
@@ -62,7 +64,8 @@ def add_parser(subparsers: Any) -> None:
     )
     p.add_argument("--manifold", default="T2",
                    help="manifold spec as for gain, where a spectral kernel exists: S<d>, "
-                        "T<d>, S<d>^k, T<d>^k (default T2; T2: s = 2, S2: s = 1.5, "
+                        "T<d>, S<d>^k, T<d>^k and mixed products such as S2xT1, S1xS2 "
+                        "(default T2; T2: s = 2, S2: s = 1.5, "
                         "elsewhere s = d/2 + 1, eigenspaces up to 600 modes)")
     p.add_argument("--group", default=None,
                    help="group spec (default signs2 on T2, SO(2) on S2); e.g. C4, I, SO(2), "
