@@ -85,8 +85,9 @@ def test_transitive_and_non_locally_free():
     assert q.transitive and q.quotient_dim == 0 and q.quotient_volume == 1
     # so(3) rotating 3 of the 4 coordinates of S^3: orbits are 2-spheres (dim 2 < 3)
     alg = np.array([block(X, np.zeros((1, 1))) for X in SO3])
-    with pytest.raises(GroupError, match="d_G = 1"):
-        lie_group(alg).quotient_geometry(Sphere(3))
+    # (the orbit through x_4 = cos t is a 2-sphere; M/G is t in [0, pi], of length pi)
+    q = lie_group(alg).quotient_geometry(Sphere(3))
+    assert q.quotient_dim == 1 and q.quotient_volume == sp.pi
 
 
 def test_dense_winding_is_refused_with_its_frequencies():
@@ -112,8 +113,11 @@ def test_action_data():
     act = g.action_on(Sphere(2))
     assert isinstance(act, LinearAction) and act.blocks == (3,) and act.rational
     assert act.algebra.shape == (1, 3, 3) and not act.algebra.flags.writeable
+    # a group of R^3 acts on larger spheres by the identity on the other coordinates, on
+    # no smaller one
+    assert g.action_on(Sphere(3)).algebra.shape == (1, 4, 4)
     with pytest.raises(GroupError, match="R\\^3"):
-        g.action_on(Sphere(3))
+        g.action_on(Sphere(1))
     mixing = np.zeros((6, 6))
     mixing[0, 3], mixing[3, 0] = -1.0, 1.0  # rotates x of factor 1 into x of factor 2
     with pytest.raises(GroupError, match="mixes factors"):

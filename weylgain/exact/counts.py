@@ -366,14 +366,14 @@ def _needs_action_path(manifold: Any, group: Any) -> bool:
             return False
         kind, d = parse_manifold(manifold)
         try:
-            named(group, dim=d + 1 if kind == "sphere" else d)
-            return False
+            g = named(group, dim=d + 1 if kind == "sphere" else d)
         except SpecError:
             try:
-                named(group)
-                return False
+                g = named(group)
             except SpecError:
                 return True  # "SO(3) x Sym(3)", "SO(3)@1", ...: the catalogue's resolve
+        # a name meaning a Lie-algebra group ("O(3)") goes the any-compact-group route
+        return not (_is_finite_group(g) or _is_continuous_group(g))
     return hasattr(group, "action_on")
 
 
@@ -495,7 +495,7 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
             "permutations, or a finite group permuting and rotating the factors, on tori a subtorus with affine generators; single spheres take "
             "any Lie-algebra group")
     return _finish(m, group, group_obj, name, lam, eig, mult, full,
-                   str(getattr(action, "label", "") or ""), note)
+                   str(getattr(action, "label", "") or ""), note, action)
 
 
 def _product_counts(m: Any, group: Any, lam: float) -> ExactCounts:
@@ -523,8 +523,9 @@ def _product_counts(m: Any, group: Any, lam: float) -> ExactCounts:
 
 
 def _finish(m: Any, group: Any, group_obj: Any, name: Any, lam: float, eig: Any, mult: Any,
-            full: Any, label: str, note: str) -> ExactCounts:
-    """ExactCounts with the Weyl prediction from the quotient geometry of m/G."""
+            full: Any, label: str, note: str, action: Any = None) -> ExactCounts:
+    """ExactCounts with the Weyl prediction from the quotient geometry of m/G; where the
+    geometry refuses the volume, d_G still comes from the generic orbit dimension."""
     qdim, qvol, qerr, order = int(m.dim), None, 0.0, None
     prediction = None
     trivial = group is None or (isinstance(group, str)
@@ -547,6 +548,7 @@ def _finish(m: Any, group: Any, group_obj: Any, name: Any, lam: float, eig: Any,
         pass
     except WeylgainError as exc:
         note = f"no Weyl prediction: {exc}"
+        qdim = _generic_quotient_dimension(m, group_obj, action, exc)
     if qdim == 0:
         prediction = 1.0
     elif qvol is not None:
@@ -708,3 +710,16 @@ def _factorwise_spectrum(actions: list, factors: list, lam: float, radius: float
     keep = full > 0
     eig = np.flatnonzero(keep).astype(np.float64) / float(radius) ** 2
     return eig, inv[keep], full[keep]
+
+
+def _generic_quotient_dimension(m: Any, group_obj: Any, action: Any, exc: Exception) -> int:
+    """d_G where the volume step refused: carried by the refusal, else dim M minus the generic
+    orbit dimension of the action (always computable), else dim M (a finite group)."""
+    carried = getattr(exc, "quotient_dim", None)
+    if carried is not None:
+        return int(carried)
+    try:
+        act = action if action is not None else group_obj.action_on(m)
+        return int(m.dim) - int(act.generic_orbit_dimension())
+    except (AttributeError, WeylgainError):  # no action data: orbits of a finite group
+        return int(m.dim)
