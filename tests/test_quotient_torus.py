@@ -158,3 +158,13 @@ def test_refuses_what_cannot_fit():
 
     with pytest.raises(ResourceError):
         quotient_torus(4, 4000, named("S2"))
+
+
+def test_counts_know_their_resolution():
+    """The counter asks the quotient for h (the full mesh's mean edge) like any mesh."""
+    q = quotient_torus(2, 64, named("B2"), triangulation="mirrored")
+    r = count_eigenvalues(*q.laplacian(), 20.5, mesh=q, return_info=True)
+    assert r.mean_edge == pytest.approx(meshes.torus(2, 64, triangulation="mirrored")
+                                        .mean_edge_length(), rel=1e-12)
+    assert r.resolved is True
+    assert r.count == exact.torus_invariant_count(named("B2"), 20.5)
