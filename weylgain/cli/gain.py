@@ -45,7 +45,6 @@ from ._group_args import PRODUCT_EPILOG, add_group_arguments, manifold_and_group
 from ._plot import add_plot_argument, check_plot_path
 
 EXIT_OK = 0
-EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_GROUP = 3
 EXIT_UNSUPPORTED = 4
@@ -102,10 +101,10 @@ def _error(msg: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``weylgain gain`` on parsed arguments; return the exit code."""
-    from ..errors import GroupError, NotInvariantError, SpecError, WeylgainError
+    from ..errors import NotInvariantError, SpecError, WeylgainError
     from ..gain import measure_gain, predict_gain
     from ..geometry.result import QuotientVolumeError
-    from . import exit_status
+    from . import EXIT_CODES, exit_status
 
     try:
         plot = check_plot_path(getattr(args, "plot", None))
@@ -125,18 +124,12 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "measure", False):
         try:
             measured = measure_gain(manifold, group).with_smoothness(report.s)
-        except SpecError as exc:
+        except NotInvariantError as exc:  # the group acts on M (predicted above), on no mesh
             _error(f"--measure: {exc}")
-            return EXIT_USAGE
-        except NotInvariantError as exc:  # the group acts on M, but on no mesh available here
-            _error(f"--measure: {exc}")
-            return EXIT_ERROR
-        except GroupError as exc:
+            return EXIT_CODES["valid question that cannot be answered"]
+        except WeylgainError as exc:  # bad input 2, does not act 3, cannot be measured 4
             _error(f"--measure: {exc}")
             return exit_status(exc)
-        except WeylgainError as exc:
-            _error(f"--measure: {exc}")
-            return EXIT_ERROR
     if plot:
         from ..plotting import plot_gain
 
