@@ -16,7 +16,7 @@ import pytest
 
 from weylgain import exact_counts, measure_gain
 from weylgain.geometry import quotient_geometry
-from weylgain.errors import GroupError, SpecError
+from weylgain.errors import ActionError, GroupError, SpecError
 from weylgain.exact import sphere_invariant_dimensions
 from weylgain.groups import (ContinuousGroup, LieGroup, as_catalogue, lie_group, named,
                              subtorus)
@@ -141,7 +141,7 @@ def test_harmonic_invariants_against_large_cyclic_subgroups():
                                                               deg))
     np.testing.assert_array_equal(named("SO(2)").harmonic_invariant_dimensions(3, deg),
                                   np.ones(deg + 1, dtype=np.int64))
-    with pytest.raises(SpecError, match="does not act on a sphere"):
+    with pytest.raises(ActionError, match="does not act on a sphere"):
         named("T1").harmonic_invariant_dimensions(3, deg)
     with pytest.raises(SpecError, match="lives on S\\^3 in R\\^4"):
         named("hopf").harmonic_invariant_dimensions(3, deg)

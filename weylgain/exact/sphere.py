@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CountingError, GroupError, SpecError
+from ..errors import ActionError, CountingError, GroupError, SpecError
 from ._util import (
     MAX_SPHERE_GROUP_ORDER,
     _binomial,
@@ -112,7 +112,7 @@ def _continuous_sphere_dimensions(group: Any, dim: int, max_degree: int) -> np.n
 
     cg = as_continuous(group, dim)
     if cg is None:
-        raise SpecError(
+        raise ActionError(
             f"continuous group {_group_name(group)} (family "
             f"{str(getattr(group, 'family', ''))!r}) does not act on a "
             "sphere; use SO(2), SO(n-1), SO(n) or hopf")

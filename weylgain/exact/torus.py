@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CountingError, GroupError, SpecError
+from ..errors import ActionError, CountingError, GroupError, SpecError
 from ._util import _check_lam, _generators_of, _group_name, _is_continuous_group, _is_finite_group
 
 #: Largest number of lattice modes held in memory for a torus count (~40 bytes each in T^10).
@@ -349,7 +349,7 @@ def _continuous_torus_shells(group: Any, dim: int, n2max: int) -> np.ndarray:
     n_free = None if cg is None else cg.torus_translation_count()
     if n_free is None:
         family = str(getattr(group, "family", ""))
-        raise SpecError(
+        raise ActionError(
             f"continuous group {_group_name(group)} (family {family!r}) does not act on a "
             "flat torus; use translations T<k>")
     if not 1 <= n_free <= dim:

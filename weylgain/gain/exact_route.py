@@ -164,12 +164,12 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
     windows that disagree give ``converged=False``.
     """
     from ..manifolds import weyl_constant
-    from ..errors import GroupError
+    from ..errors import UnsupportedError
 
     d, dG = M.dim, geo.quotient_dim
     vM = float(M.volume)
     if geo.quotient_volume is None:
-        raise GroupError(f"vol({M.name}/{geo.group}) is not available, so there is no "
+        raise UnsupportedError(f"vol({M.name}/{geo.group}) is not available, so there is no "
                          "prediction to measure against")
     vQ = float(geo.quotient_volume)
     spec = _exact_spec(M, manifold)

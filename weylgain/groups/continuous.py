@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GroupDefinitionError, GroupError, SpecError
+from ..errors import ActionError, GroupDefinitionError, GroupError, SpecError
 
 __all__ = ["ContinuousGroup", "CONTINUOUS_FAMILIES", "as_catalogue", "PolarOrbits",
            "SphericalOrbits", "HopfFibres", "TranslationOrbits"]
@@ -263,7 +263,7 @@ class ContinuousGroup:
             harmonic[2:] -= poly[:-2]
             return harmonic
         if family not in ("axis_rotation", "axis_stabilizer", "rotation"):
-            raise SpecError(
+            raise ActionError(
                 f"continuous group {name} (family {family!r}) does not act on a "
                 "sphere; use SO(2), SO(n-1), SO(n) or hopf")
         n_rot = len(moved)
@@ -282,7 +282,7 @@ class ContinuousGroup:
     def _moved_on_sphere(self, dim: int) -> tuple[int, ...]:
         """The coordinates of R^dim the group moves; refuses a group that needs more."""
         if self.family == "torus_translation":
-            raise SpecError(f"continuous group {self.name} translates torus coordinates; it "
+            raise ActionError(f"continuous group {self.name} translates torus coordinates; it "
                             "does not act on a sphere")
         moved = self.moved_coordinates()
         if self.family == "hopf" and dim < 4:
