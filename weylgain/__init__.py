@@ -19,9 +19,11 @@ import types as _types
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    ActionError,
     CountingError,
     EigenvalueError,
     FitError,
+    GroupDefinitionError,
     GroupError,
     MatrixError,
     CacheWarning,
@@ -32,6 +34,7 @@ from .errors import (
     ResolutionWarning,
     ResourceError,
     SpecError,
+    UnsupportedError,
     WeylgainError,
     WeylgainWarning,
 )
@@ -252,7 +255,10 @@ __all__ = [
     "CountingError",
     "EigenvalueError",
     "GroupError",
+    "GroupDefinitionError",
+    "ActionError",
     "NotInvariantError",
+    "UnsupportedError",
     "SpecError",
     "FitError",
     "ParameterError",

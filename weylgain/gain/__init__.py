@@ -47,13 +47,16 @@ from .predict import (  # noqa: F401
     _explain,
     _finite_volume,
     _sp_n,
+    partial_gain,
     predict_gain,
 )
-from .report import GainReport, MeasuredGain, _count_arg, _fmt_num, _positive_float  # noqa: F401
+from .report import GainReport, MeasuredGain, PartialGainReport, _count_arg, _fmt_num, _positive_float  # noqa: F401
 
 __all__ = [
     "GainReport",
     "MeasuredGain",
+    "PartialGainReport",
+    "partial_gain",
     "predict_gain",
     "measure_gain",
     "catalogue_pairs",
