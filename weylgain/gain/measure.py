@@ -837,6 +837,7 @@ def _exact_instead(M: Any, G: Any, geo: Any, manifold: Any, n_points: int, min_c
     except WeylgainError:
         return None
     method = m.method.replace(" (no mesh of this space or orbit space is available)", "")
-    return replace(m, method=f"the meshes available here resolve too few invariant "
-                             f"eigenvalues ({why}); {method}",
+    lead = ("the mesh route did not converge" if why.startswith("the fit on") else
+            "the meshes available here resolve too few invariant eigenvalues")
+    return replace(m, method=f"{lead} ({why}); {method}",
                    seconds=time.perf_counter() - t0)
