@@ -50,7 +50,7 @@ def _continuous_quotient(M: Manifold, G: Any) -> QuotientGeometry:
         if len(Kl) != 4:
             raise GroupError(f"the Hopf action acts on S^3 (or RP^3) in R^4; not on {f.name}")
         fvol, orbit_vol = f.hopf_quotient(G.name, steps)
-        fdg, fb = 2, sp.S.Zero
+        fdg, fb = f.dim - 1, sp.S.Zero  # circles: S^3 -> S^2, S^d -> d - 1 (d > 3)
     else:
         fdg, fvol, fb, orbit_vol = f.rotation_quotient(Kl, G.name, steps)
     others = [g for j, g in enumerate(M.factors) if j != i]

@@ -82,9 +82,11 @@ class Sphere(Manifold):
         steps.append(text)
         return self.d - k + 1, unit * self.radius ** (self.d - k + 1), sp.S.Zero, None
 
-    def hopf_quotient(self, gname: str, steps: list[str]) -> tuple[sp.Expr, sp.Expr]:
-        if self.d != 3:
+    def hopf_quotient(self, gname: str, steps: list[str]) -> tuple[sp.Expr, sp.Expr | None]:
+        if self.d < 3:
             return super().hopf_quotient(gname, steps)
+        if self.d > 3:  # the Hopf circle of R^4, the identity on the other coordinates
+            return _hopf_fixing(self, steps), None
         return _hopf(self, 2 * sp.pi * self.radius, steps)  # orbits: great circles
 
 
@@ -142,6 +144,25 @@ def _hopf(f: Manifold, orbit_vol: sp.Expr, steps: list[str]) -> tuple[sp.Expr, s
                  f"vol({f.name}/U(1)) = {_fmt(f.volume)} / {_fmt(orbit_vol)} = {_fmt(fvol)} "
                  "= vol(S^2(r/2))")
     return fvol, orbit_vol
+
+
+def _hopf_fixing(f: Manifold, steps: list[str]) -> sp.Expr:
+    """vol(S^d(r)/U(1)), d > 3, U(1) the Hopf circle on the first 4 coordinates.
+
+    With x = r (cos(phi) a, sin(phi) b), a in S^3, b in S^(d-4), phi in [0, pi/2], the
+    volume element is r^d cos^3 sin^(d-4) dphi da db and the orbit through x a circle of
+    length 2 pi r cos(phi): the coarea formula gives
+    r^(d-1) vol(S^3) vol(S^(d-4)) / (2 pi) * int_0^(pi/2) cos^2 sin^(d-4) dphi.
+    """
+    d, m = f.dim, f.dim - 4
+    integral = sp.gamma(sp.Rational(m + 1, 2)) * sp.gamma(sp.Rational(3, 2)) / (
+        2 * sp.gamma(sp.Rational(m + 4, 2)))
+    vol = sp.simplify(f.radius ** (d - 1) * sphere_volume(3) * sphere_volume(m) * integral
+                      / (2 * sp.pi))
+    steps.append(f"Hopf circles of R^4 fixing the other {m + 1} coordinates: the orbit through "
+                 f"a point at |x_1..4| = r cos(phi) has length 2 pi r cos(phi); coarea: "
+                 f"vol({f.name}/U(1)) = {_fmt(vol)}")
+    return vol
 
 
 @functools.lru_cache(maxsize=None)
