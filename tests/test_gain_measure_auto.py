@@ -52,7 +52,7 @@ def _check(m, d_G: int, vol: float) -> None:
 
 # ---------------------------------------------------------------- conjugation into a frame
 def test_d3_about_z_is_conjugated_into_the_octahedral_group():
-    from weylgain.gain.measure import _conjugator
+    from weylgain.gain.sphere_frames import _conjugator
     from weylgain.groups import named
 
     lin = np.asarray(named("D3").elements()[0], dtype=float)
@@ -66,7 +66,7 @@ def test_d3_about_z_is_conjugated_into_the_octahedral_group():
 
 
 def test_c7_has_no_octahedral_frame():
-    from weylgain.gain.measure import _conjugator
+    from weylgain.gain.sphere_frames import _conjugator
     from weylgain.groups import named
 
     lin = np.asarray(named("C7").elements()[0], dtype=float)
@@ -82,7 +82,7 @@ def _dihedral_count(n: int, L: int) -> int:
 def test_a_rotated_d5_is_conjugated_into_the_icosahedral_frame_and_counts_exactly():
     from scipy.spatial.transform import Rotation
 
-    from weylgain.gain.measure import _direct_plan
+    from weylgain.gain.sphere_frames import _direct_plan
     from weylgain.groups import from_generators, named
     from weylgain.quotient_direct import quotient_sphere
     from weylgain.spectrum import counting_function
