@@ -1,4 +1,5 @@
-"""``weylgain exact``: exact invariant eigenvalue counts on spheres and flat tori.
+"""``weylgain exact``: exact invariant eigenvalue counts on spheres, flat tori, balls and
+products of any families.
 
 Examples::
 
@@ -43,18 +44,22 @@ def add_parser(subparsers: Any) -> None:
     """Register the ``exact`` subcommand on an argparse subparsers object."""
     parser = subparsers.add_parser(
         "exact",
-        help="exact counts of invariant eigenfunctions on spheres and flat tori",
+        help="exact counts of invariant eigenfunctions on spheres, tori, balls and products",
         description=(
             "Exact number N_G(lam) of G-invariant Laplace eigenfunctions with eigenvalue "
-            "<= lam on a unit sphere S<d> (harmonic Molien series) or a flat torus T<d> = "
-            "R^d/(2 pi Z)^d (orbits of Fourier modes under the group generators), with the "
+            "<= lam on a unit sphere S<d> (harmonic Molien series), a flat torus T<d> = "
+            "R^d/(2 pi Z)^d (orbits of Fourier modes under the group generators), a ball B<d> "
+            "(Neumann: Bessel zeros times harmonics), a box, a hemisphere, RP^d, or a product "
+            "of any of them (S2xT1, B3^3: characters on the factors' eigenspaces), with the "
             "one-term Weyl prediction omega_d vol(M/G) lam^(d/2) / (2 pi)^d."),
         epilog=("Examples: weylgain exact S2 C4 --lam 420 ; weylgain exact T10 B10 --lam 16 "
                 "--json ; weylgain exact S2^2 \"SO(3)\" --lam 100 --json ; weylgain exact "
-                "--group-file G.json --lam 50. " + PRODUCT_EPILOG),
+                "S2xT1 C4 --lam 50 ; weylgain exact B3^3 \"SO(3) x Sym(2)@2,3\" --lam 70 "
+                "(water) ; weylgain exact --group-file G.json --lam 50. " + PRODUCT_EPILOG),
     )
     add_group_arguments(parser, "S<d> (unit sphere in R^(d+1), e.g. S2), T<d> (flat torus, "
-                        "e.g. T2), or a product of identical factors (S2^3, T3^4)",
+                        "e.g. T2), B<d> (ball), I/Q<d> (boxes), H<d> (hemisphere), RP<d>, or a "
+                        "product (S2^3, T3^4, S2xT1, B3^3)",
                         "group spec as in weylgain.groups.named (C4, O, Ih, mirror, "
                         "antipodal, S3, signs2, B10, Z2:1, SO(2), hopf, T1, ...), a product "
                         "action (\"SO(3) x Sym(3)\", SO(3)@1) or 'trivial'")
