@@ -32,8 +32,8 @@ def quotient_geometry(manifold: Manifold | str, group: Any,
     group : FiniteGroup, ContinuousGroup, LieGroup, TorusGroup or str
         A group of :mod:`weylgain.groups` or a spec read by :func:`weylgain.groups.resolve`
         (``"SO(3)"`` on ``S2^3`` acts diagonally, ``"SO(3)@1"`` on factor 1 only, ``"SO(3) x
-        Sym(3)"``). Groups with a ``quotient_geometry`` method (LieGroup, TorusGroup) compute
-        it themselves (:mod:`weylgain.groups.geometry`).
+        Sym(3)"``). Lie groups take the coarea code of :mod:`weylgain.geometry.lie`, subtori
+        the closed forms of :mod:`weylgain.geometry.torus`.
     max_order : int
         Largest group enumerated (needed for the kernel and the reflections; catalogue
         families S<d>, signs<d>, B<d> acting effectively are never enumerated).
@@ -54,15 +54,23 @@ def quotient_geometry(manifold: Manifold | str, group: Any,
     group = resolve_group(group, manifold)
     from ..groups.continuous import ContinuousGroup
     from ..groups.finite import FiniteGroup
+    from ..groups.lie import LieGroup
+    from ..groups.torus import TorusGroup
 
-    if hasattr(group, "quotient_geometry"):  # LieGroup, TorusGroup: the general coarea code
+    if isinstance(group, TorusGroup):  # subtori: closed forms on the lattice
+        from .torus import torus_quotient_geometry
+
+        return torus_quotient_geometry(manifold, group)
+    if isinstance(group, LieGroup):  # the general coarea code
         from ..errors import ResourceError
+        from .lie import linear_quotient_geometry
 
         try:
             _check_lie_route(manifold, group)
         except ResourceError as exc:
             raise _volume_error(manifold, group, exc) from exc
-        return group.quotient_geometry(manifold)
+        # a group of R^n on a sphere of R^D, D > n: the identity on the other coordinates
+        return linear_quotient_geometry(manifold, group.acting_on(manifold))
     if isinstance(group, FiniteGroup):
         return finite_quotient_geometry(manifold, group, max_order)
     if isinstance(group, ContinuousGroup):

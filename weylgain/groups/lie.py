@@ -278,12 +278,11 @@ class LieGroup:
     def quotient_geometry(self, manifold: Any) -> Any:
         """d_G, vol(M/G) and the derivation (:class:`weylgain.geometry.QuotientGeometry`).
 
-        See :func:`weylgain.geometry.linear_quotient_geometry` for what is supported; a group
-        of R^n on a sphere of R^D, D > n, is extended by the identity first.
+        Deprecated: M/G has its home in :mod:`weylgain.geometry`; use
+        ``weylgain.geometry.quotient_geometry(manifold, group)`` (same answer). This method
+        emits a ``DeprecationWarning`` and will be removed in the next release.
         """
-        from ..geometry.lie import linear_quotient_geometry  # the layer above: a lazy import
-
-        return linear_quotient_geometry(manifold, self.acting_on(manifold))
+        return _deprecated_quotient_geometry(manifold, self)
 
     def with_label(self, label: str, structure: FactorStructure | None = None) -> "LieGroup":
         return LieGroup(self.name, self.algebra, self.generators, self.description,
@@ -353,3 +352,16 @@ def lie_group(algebra: Any, generators: Any = None, name: str | None = None,
     D = alg.shape[1]
     gens = np.zeros((0, D, D)) if generators is None else generators
     return LieGroup(name or "lie", alg, gens, description)
+
+
+def _deprecated_quotient_geometry(manifold: Any, group: Any) -> Any:
+    """The deprecated ``group.quotient_geometry(manifold)``: a warning, then the answer of
+    :func:`weylgain.geometry.quotient_geometry`. The group layer sits below the geometry of
+    M/G, so the deprecated method reaches it at run time, by module name, only on this path."""
+    import importlib
+    import warnings
+
+    warnings.warn(f"{type(group).__name__}.quotient_geometry(manifold) is deprecated; use "
+                  "weylgain.geometry.quotient_geometry(manifold, group)", DeprecationWarning,
+                  stacklevel=3)
+    return importlib.import_module("weylgain.geometry").quotient_geometry(manifold, group)

@@ -138,10 +138,15 @@ class TorusGroup:
                             self.name)
 
     def quotient_geometry(self, manifold: Any) -> Any:
-        """d_G and vol(M/G) in closed form (:func:`weylgain.geometry.torus_quotient_geometry`)."""
-        from ..geometry.torus import torus_quotient_geometry  # the layer above: a lazy import
+        """d_G and vol(M/G) in closed form.
 
-        return torus_quotient_geometry(manifold, self)
+        Deprecated: M/G has its home in :mod:`weylgain.geometry`; use
+        ``weylgain.geometry.quotient_geometry(manifold, group)`` (same answer). This method
+        emits a ``DeprecationWarning`` and will be removed in the next release.
+        """
+        from .lie import _deprecated_quotient_geometry
+
+        return _deprecated_quotient_geometry(manifold, self)
 
     def with_label(self, label: str, structure: FactorStructure | None = None) -> "TorusGroup":
         return TorusGroup(self.name, self.directions, self.generators, self.description,
