@@ -40,6 +40,7 @@ CASES = [
     (2, 8, C4_QUARTERS, "mirrored", 2 * np.pi),
     (3, 6, named("S3"), "kuhn", 2 * np.pi),
     (3, 4, named("B3"), "mirrored", 2 * np.pi),
+    (4, 4, named("S4"), "kuhn", 2 * np.pi),
     (1, 7, named("Z7"), "kuhn", 2 * np.pi),
 ]
 
