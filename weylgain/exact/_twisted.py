@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from ..errors import CountingError
-from .lie import LieTorusData, _monomials, _weights_of
+from ._lie_torus import LieTorusData, _monomials, _weights_of
 
 #: Largest finite part enumerated for the twisted Weyl integration (elements commuting
 #: with the connected part); larger ones take the dense route.

@@ -38,19 +38,17 @@ degree.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from ..errors import CountingError, GroupDefinitionError, SpecError
+from ._lie_torus import MAX_MONOMIALS, LieTorusData, _monomials, _weights_of
 
 __all__ = ["LieTorusData", "lie_sphere_dimensions", "lie_torus_data",
            "kernel_sphere_dimensions", "MAX_MONOMIALS"]
 
-#: Largest number of monomials of one degree enumerated (memory: ~8 D bytes each).
-MAX_MONOMIALS = 20_000_000
 #: Largest weight-zero space handled by dense linear algebra (finite generators, roots).
 MAX_DENSE_BASIS = 6_000
 #: Relative tolerance below which a singular value counts as zero.
@@ -61,46 +59,6 @@ RANK_NONZERO = 1e-6
 MAX_WEIGHT_DENOMINATOR = 1000
 
 _SEED = 20231
-
-
-@dataclass(frozen=True)
-class LieTorusData:
-    """A maximal torus of the connected part in integer weight coordinates.
-
-    Attributes
-    ----------
-    unitary : ndarray of shape (D, D), complex128
-        Columns are the eigen-coordinates: ``z = unitary^H x``.
-    weights : ndarray of shape (D, r), int64
-        Integer weight of each coordinate ``z_j`` (rank r of the torus).
-    roots : ndarray of shape (n_roots, r), int64
-        The roots (weight shifts of the complexified algebra), positive ones first.
-    n_positive : int
-        Number of positive roots.
-    root_operators : tuple of (ndarray (r,), ndarray (D, D) complex128)
-        ``(alpha, E)``: the components of the algebra of weight ``alpha > 0`` in the
-        z-coordinates.
-    weyl_shifts : ndarray of shape (n_W, r), int64 (n_W the order of the Weyl group)
-        ``rho - w rho`` for every Weyl group element w.
-    weyl_signs : ndarray of shape (n_W,), int64
-        ``sign(w)``.
-    """
-
-    unitary: np.ndarray
-    weights: np.ndarray
-    roots: np.ndarray
-    n_positive: int
-    root_operators: tuple
-    weyl_shifts: np.ndarray
-    weyl_signs: np.ndarray
-
-    @property
-    def rank(self) -> int:
-        return int(self.weights.shape[1])
-
-    @property
-    def abelian(self) -> bool:
-        return self.roots.shape[0] == 0
 
 
 # ----------------------------------------------------------------------------------------
@@ -343,23 +301,6 @@ def _weyl_orbit(two_rho: np.ndarray, positive: np.ndarray, gram: np.ndarray,
 
 # ----------------------------------------------------------------------------------------
 # counting
-
-
-def _monomials(dim: int, degree: int) -> np.ndarray:
-    n = math.comb(degree + dim - 1, dim - 1)
-    if n > MAX_MONOMIALS:
-        raise CountingError(
-            f"{n} monomials of degree {degree} in {dim} variables exceed the budget "
-            f"({MAX_MONOMIALS}); lower lam")
-    from .._kernels.polynomials import monomial_exponents
-
-    return monomial_exponents(int(dim), int(degree))
-
-
-def _weights_of(exponents: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    from .._kernels.polynomials import weight_of_monomials
-
-    return weight_of_monomials(exponents, np.ascontiguousarray(weights, dtype=np.int64))
 
 
 def _connected_invariants(data: LieTorusData, exponents: np.ndarray) -> int:

@@ -480,10 +480,15 @@ def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, 
 
 
 def _reduce(mesh: Any, group: Any, resolution: int | None) -> Any:
-    """M/G on this mesh: a mesh that reduces itself (a product mesh: the factors' vertex
-    maps, or one factor's orbit space) or :func:`weylgain.quotient.quotient`."""
-    if callable(getattr(type(mesh), "quotient", None)):
-        return mesh.quotient(group)  # a product mesh balances its factors' resolutions
+    """M/G on this mesh: :func:`weylgain.product_quotient.product_quotient` on a product mesh
+    (the factors' vertex maps, or one factor's orbit space), else
+    :func:`weylgain.quotient.quotient`."""
+    from ..product_mesh import ProductMesh
+
+    if isinstance(mesh, ProductMesh):
+        from ..product_quotient import product_quotient
+
+        return product_quotient(mesh, group)  # balances its factors' resolutions itself
     from ..quotient import quotient
 
     return quotient(mesh, group, resolution=resolution)
