@@ -145,3 +145,49 @@ def test_torus_four_keeps_the_extra_solve_and_the_exact_count():
     assert counter.count(1.5) == 9  # |k|^2 <= 1.5 on Z^4: 0 and the 8 modes |k|^2 = 1
     assert len(calls) >= 1
     counter.close()
+
+
+@pytest.mark.parametrize("group, base", [("Oh", "octahedron"), ("I", "icosahedron"),
+                                         ("Ih", "icosahedron"), ("C2", "icosahedron")])
+def test_floor_on_quotient_masses(group, base):
+    """P^T M P of a quotient: a vertex on a rotation axis has all its neighbours in one orbit
+    (one edge, no triangle, zero slack); it borrows from that neighbour's bound. The bound is
+    found and stays below lambda_min."""
+    from weylgain.groups import named
+    from weylgain.quotient import quotient_sphere
+
+    K, M = quotient_sphere(4, named(group), base=base).laplacian()
+    floor = Pencil(K, M).mass_lower_bound()
+    assert floor is not None and 0 < floor <= _lambda_min(M)
+
+
+def test_floor_on_random_folded_masses():
+    """P^T A P for random element-assembled A and random vertex foldings P (the pattern of a
+    quotient pencil: merged edges, lost triangles, borrowing rows), some with a diagonal
+    pushed down: every bound found is below lambda_min (dense eigenvalues)."""
+    from scipy.spatial import Delaunay
+
+    rng = np.random.default_rng(1)
+    found = 0
+    for trial in range(200):
+        n = int(rng.integers(6, 30))
+        tri = Delaunay(rng.random((n, 2))).simplices
+        a = rng.uniform(0.01, 1.0, tri.shape[0])
+        r = np.repeat(tri, 3, axis=1).ravel()
+        c = np.tile(tri, (1, 3)).ravel()
+        A = sp.csr_matrix((np.repeat(a, 9) * np.where(r == c, 2.0, 1.0), (r, c)), shape=(n, n))
+        k = int(rng.integers(2, n))
+        lab = rng.integers(0, k, n)
+        lab[:k] = np.arange(k)
+        P = sp.csr_matrix((np.ones(n), (np.arange(n), lab)), shape=(n, k))
+        B = sp.csr_matrix(P.T @ A @ P)
+        if trial % 3 == 0:
+            B = sp.csr_matrix(B + sp.diags(rng.uniform(-0.3, 0.1, k) * B.diagonal()))
+        lo = _lambda_min(B)
+        if not (B.diagonal().min() > 0 and lo > 0):
+            continue
+        floor = Pencil(sp.identity(k), B).mass_lower_bound()
+        if floor is not None:
+            found += 1
+            assert floor <= lo * (1 + 1e-12), (trial, floor, lo)
+    assert found >= 150

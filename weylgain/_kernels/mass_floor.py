@@ -16,6 +16,12 @@ weights on an edge then sum to at most |m_e|, the rest of every edge term is >= 
 So ``lambda_min(M) >= min_i g_i`` (a proof, up to the round-off of the sums). On a P1 mass on
 triangles (every edge on two triangles of equal weight area/12) g_i = m_ii / 2, which is what
 the element matrices give; on tetrahedra (negative slacks) the bound is weaker and may fail.
+
+A row left at g_v <= 0 (in a quotient pencil P^T M P, a vertex on a rotation axis has all its
+neighbours in one orbit: one edge, no triangle, zero slack) borrows through the rest u of an
+edge the triangles did not use, from a neighbour b with g_b > 0:
+``u (x_v + s x_b)^2 >= (1 - e) u x_v^2 - (1/e - 1) u x_b^2`` for 0 < e < 1, with e chosen so
+that b gives ``c = g_b / (2 deg_b)``; a lender thus keeps at least half of its g_b.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ def triangle_mass_floor(indptr, indices, values):
                 g[i] -= abs(v)
                 g[j] -= abs(v)
     count = np.zeros(nnz, dtype=np.int64)
+    used = np.zeros(1)  # the weight the triangles take from each edge (second sweep)
     triangles = 0
     for sweep in range(2):
         for i in range(n):
@@ -84,6 +91,42 @@ def triangle_mass_floor(indptr, indices, values):
                                 g[i] += w
                                 g[j] += w
                                 g[a] += w
+                                used[p] += w
+                                used[q] += w
+                                used[r] += w
                         q += 1
                         r += 1
+        if sweep == 0:
+            used = np.zeros(nnz)
+    # rows left at g <= 0 (a vertex whose neighbours fold into one orbit of a quotient, say)
+    # borrow from neighbours with g > 0 through the unused rest u of their edge:
+    # u (x_v + s x_b)^2 >= (1 - e) u x_v^2 - (1/e - 1) u x_b^2 for 0 < e < 1; the lender b
+    # gives at most c = g_b / (2 deg_b) a borrower, so it keeps at least half of g_b
+    deg = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            if j != i and values[p] != 0.0:
+                deg[i] += 1
+                deg[j] += 1
+    g0 = g.copy()
+    for i in range(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            if j == i or values[p] == 0.0:
+                continue
+            rest = abs(values[p]) - used[p]
+            if not rest > 0.0:
+                continue
+            if g0[i] <= 0.0 and g0[j] > 0.0:
+                v = i
+                b = j
+            elif g0[j] <= 0.0 and g0[i] > 0.0:
+                v = j
+                b = i
+            else:
+                continue
+            c = g0[b] / (2.0 * deg[b])
+            g[v] += rest * c / (rest + c)  # (1 - e) rest with 1/e - 1 = c / rest
+            g[b] -= c
     return g, triangles
