@@ -50,23 +50,23 @@ examples = [
     ("T2", "mirror", "a mirror-symmetric image"),
     ("T2", "Z10", "an image of ten identical parts (period 1/10 along x)"),
     ("S2", "C10", "ten rotated copies on a sphere"),
-    ("T7", "S7", "seven blocks whose order does not matter"),
+    ("T7", "Perm(7)", "seven blocks whose order does not matter"),
     ("S2", "SO(2)", "rotations about an axis of the sphere"),
     ("S3", "hopf", "the Hopf circle action on the 3-sphere"),
     ("S2", "SO(3)", "all rotations of the sphere"),
 ]
 reports = {(m, g): predict_gain(m, g, s=4.5, eps=1e-3) for m, g, _ in examples}
-print(f"{'M':<4}{'G':<7}{'d':>3}{'d_G':>5}  {'kind':<12}{'factor':>8}{'ratio@1e-3':>12}  story")
+print(f"{'M':<4}{'G':<8}{'d':>3}{'d_G':>5}  {'kind':<12}{'factor':>8}{'ratio@1e-3':>12}  story")
 for m, g, story in examples:
     r = reports[(m, g)]
     factor = "-" if r.linear_factor is None else f"{r.linear_factor:,}"
-    print(f"{m:<4}{g:<7}{r.d:>3}{r.d_G:>5}  {r.kind:<12}{factor:>8}"
+    print(f"{m:<4}{g:<8}{r.d:>3}{r.d_G:>5}  {r.kind:<12}{factor:>8}"
           f"{r.sample_ratio_at_eps:>12.4g}  {story}")
 
 assert reports[("T2", "mirror")].linear_factor == 2
 assert reports[("T2", "Z10")].linear_factor == 10
 assert reports[("S2", "C10")].linear_factor == 10
-assert reports[("T7", "S7")].linear_factor == 5040
+assert reports[("T7", "Perm(7)")].linear_factor == 5040
 assert reports[("S2", "SO(2)")].kind == "exponential"
 assert reports[("S2", "SO(3)")].d_G == 0 and reports[("S2", "SO(3)")].kind == "exponential"
 

@@ -3,13 +3,13 @@
 Examples::
 
     weylgain gain T2 mirror                 # a mirror-symmetric image: gain 2
-    weylgain gain T7 S7                     # 7 blocks in any order: gain 5,040
+    weylgain gain T7 "Perm(7)"              # 7 blocks in any order: gain 5,040
     weylgain gain S2 SO(2) --s 2 --eps 1e-3 # rotations about an axis: exponential gain
-    weylgain gain S3 S3 --json              # the 3-sphere, permutations of 3 coordinates
+    weylgain gain S3 "Perm(3)" --json       # the 3-sphere, permutations of 3 coordinates
     weylgain gain S2 C4 --measure           # check d_G and vol(M/G) against a mesh
 
 The first argument is always a manifold (``S2``, ``T3``, ``RP2``, ``B3``, ``H2``, ``Q2``,
-``I``, products ``S2xT1``; see :func:`weylgain.symbolic.parse_manifold`), the second a group
+``I``, products ``S2xT1``; see :func:`weylgain.manifolds.parse_manifold`), the second a group
 (see :func:`weylgain.groups.named`).
 
 JSON (``--json``): the fields of :meth:`weylgain.gain.GainReport.to_dict` -- among them
@@ -64,8 +64,8 @@ def add_parser(subparsers: Any) -> None:
         epilog=textwrap.fill(
             "Manifolds: S<d> T<d> RP<d> B<d> H<d> Q<d> I, radii/lengths in parentheses "
             "(S2(2), T2(1,2)), products S2xT1. Groups: C4 D3 T O I Ih Oh mirror antipodal "
-            "S7 signs7 B7 cyc3 Z10 SO(2) SO(3) hopf T1 ... " + PRODUCT_EPILOG, width=88)
-        + "\nexamples:\n  weylgain gain Q7 S7                # seven values in [0, 1], any "
+            "Perm(7) signs7 SignedPerm(7) cyc3 Z10 SO(2) SO(3) hopf T1 ... " + PRODUCT_EPILOG, width=88)
+        + "\nexamples:\n  weylgain gain Q7 \"Perm(7)\"         # seven values in [0, 1], any "
           "order\n  weylgain gain S2 \"SO(2)\" --eps 1e-3 --json\n"
           "  weylgain gain S2 \"SO(2)\" --s 2 --plot gain.png\n"
           "  weylgain gain S2^3 \"SO(3) x Sym(3)\" --json   # three points, rotated and "
@@ -73,7 +73,7 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_group_arguments(parser, "manifold spec, e.g. S2, T7, RP2, B3, S2xT1, S2^3",
-                        "group spec, e.g. mirror, C4, S7, SO(2), hopf, T1, \"SO(3) x Sym(3)\"")
+                        "group spec, e.g. mirror, C4, Perm(7), SO(2), hopf, T1, \"SO(3) x Sym(3)\"")
     parser.add_argument("--s", type=float, default=None,
                         help="Sobolev smoothness of the target, s > d/2 (default d/2 + 1)")
     parser.add_argument("--eps", type=float, default=None,
