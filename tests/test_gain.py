@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from weylgain.errors import FitError, GroupError, NotInvariantError, SpecError
+from weylgain.errors import FitError, GroupError, SpecError
 from weylgain.gain import (
     GainReport,
     MeasuredGain,
@@ -214,12 +214,13 @@ def test_measure_finite_interval():
     assert m.two_term  # [0, pi] has two Neumann end points: the volume fit has the 2nd term
 
 
-def test_measure_rejects_what_it_cannot_mesh():
-    with pytest.raises(SpecError):
-        measure_gain("S2xT1", "C4")
-    with pytest.raises(NotInvariantError):
-        measure_gain("H2", "C3")  # the hemisphere mesh has no 3-fold axis along z (on S2,
-        # every finite group is measured on a mesh built for it: tests/test_invariant_meshes)
+def test_measure_takes_exact_counts_where_no_mesh_fits_and_refuses_a_coarse_level():
+    # the hemisphere mesh has no 3-fold axis along z: the exact counts measure H2/C3 (a
+    # third of the hemisphere, 2 pi / 3, closed form)
+    m = measure_gain("H2", "C3")
+    assert m.source == "exact counts"
+    assert abs(m.d_G - 2) <= 3 * m.d_G_err + 1e-6
+    assert m.vol_quotient == pytest.approx(2 * math.pi / 3, rel=0.02)
     with pytest.raises(FitError):
         measure_gain("S2", "Ih", level=4)  # 120 elements: too few invariant modes
 

@@ -225,9 +225,10 @@ def test_exact_route_refuses_a_window_it_cannot_count_and_says_what_is_missing()
     from weylgain.errors import CountingError, ResourceError
     from weylgain.gain import measure_gain
 
-    # T7/B7: 3e9 lattice modes of T7 below the lam of the window the fit needs
-    with pytest.raises((CountingError, ResourceError), match="orbit representatives"):
-        measure_gain("T7", "B7")
+    # T10/B10: 3.7e9 group elements (too many for the character sum) and 1.9e13 lattice
+    # modes of T10 below the lam the fit needs (too many for the orbit union-find)
+    with pytest.raises((CountingError, ResourceError), match="character sum"):
+        measure_gain("T10", "B10")
 
 
 @pytest.mark.slow
@@ -247,7 +248,7 @@ def test_mesh_route_reports_convergence_and_covers_the_truth():
     from weylgain.gain import measure_gain
 
     m = measure_gain("S2", "C4")
-    assert m.source == "mesh" and m.converged is not None
+    assert m.source in ("mesh", "quotient mesh") and m.converged is not None
     if m.converged:
         assert _covers(m.d_G, m.d_G_err, 2)
         assert _covers(m.vol_quotient, m.vol_quotient_err, math.pi)

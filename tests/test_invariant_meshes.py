@@ -262,10 +262,14 @@ def _check_measured(m, n: int) -> None:
     # density (2L + 1)/n; the windows (L up to about 30) hold only 2-5 periods, and the
     # exact staircase fitted on the same thresholds is off by up to 5% in volume and 0.1 in
     # dimension (n = 6..10), so those are the tolerances (with a margin)
-    assert list(m.counts_quotient) == [exact(g, lam) for lam in m.lams_quotient]
+    if m.source == "exact counts":  # the invariant mesh resolves too few (C8-C12): exact
+        assert "resolve too few" in m.method
+    else:
+        assert list(m.counts_quotient) == [exact(g, lam) for lam in m.lams_quotient]
+        if m.source == "mesh":
+            assert "min angle" in m.method
     assert m.d_G == pytest.approx(2, abs=0.12)
     assert m.vol_quotient == pytest.approx(4 * math.pi / n, rel=0.07)
-    assert "min angle" in m.method
 
 
 @pytest.mark.slow
@@ -285,7 +289,7 @@ def test_cli_gain_measures_c5():
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     m = data["measured"]
-    assert m["mesh"].startswith("isphere:")
+    assert m["mesh"].startswith(("isphere:", "sphere:"))  # C5 turns onto the icosahedral sphere
     assert m["d_G"] == pytest.approx(2, abs=0.12)  # tolerances: see _check_measured
     assert m["vol_quotient"] == pytest.approx(4 * math.pi / 5, rel=0.07)
 
