@@ -50,8 +50,8 @@ class LearningCurve:
     predicted_gain : dict
         "order" ``|G|`` (finite groups), "spectral": ratio of the kernels' degrees of freedom
         at the median chosen ridge with exact invariant multiplicities (includes the
-        boundary term), and "quotient": d_G, vol(M/G) and |G_eff| of the orbit space
-        (:func:`weylgain.geometry.quotient_geometry`) when they can be derived.
+        boundary term), and "quotient": d_G, vol(M/G) and the effective group order of the
+        orbit space (:func:`weylgain.geometry.quotient_geometry`) when they can be derived.
     settings : dict
     theory : dict
         The measured savings and exponents against the predicted ones (filled by
@@ -158,8 +158,9 @@ def _equal_risk_ratio(n_values: np.ndarray, plain: np.ndarray, other: np.ndarray
 
 
 def _quotient_prediction(domain: Any, action: GroupAction) -> Any:
-    """d_G, vol(M/G) and |G_eff| of the domain's orbit space (weylgain.geometry, the layer
-    below learning) as a dict, or None when the geometry cannot be derived for this pair."""
+    """d_G, vol(M/G) and the effective group order of the domain's orbit space
+    (weylgain.geometry, the layer below learning) as a dict, or None when the geometry cannot
+    be derived for this pair."""
     from ..geometry import quotient_geometry
 
     group = action.group if action.group is not None else action.name
