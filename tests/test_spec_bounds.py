@@ -159,10 +159,14 @@ def test_predict_gain_refuses_a_gain_beyond_doubles():
 
 
 def test_gain_lie_route_guard_refuses_before_building():
+    from weylgain.errors import UnsupportedError
+
     t0 = time.perf_counter()
-    with pytest.raises(ResourceError, match="R\\^60"):
-        weylgain.predict_gain("S2^20", "SO(3)")  # took 9 GB and minutes before
+    # the volume is refused (it took 9 GB and minutes before); d_G = 40 - 3 travels with it
+    with pytest.raises(UnsupportedError, match="R\\^60") as info:
+        weylgain.predict_gain("S2^20", "SO(3)")
     assert time.perf_counter() - t0 < 5
+    assert info.value.quotient_dim == 37
 
 
 # ---------------------------------------------------------------------- valid specs
