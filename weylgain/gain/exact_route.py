@@ -285,16 +285,32 @@ def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: b
 
     The two-term law holds only far out, so the window goes as high as the time
     budget _EXACT_SECONDS allows: lam is raised by _EXACT_STEP while the predicted time of
-    the next count (the last one's, times the step to the power of its growth: about
-    lam on spheres, whose invariant spectra are computed degree by degree, lam^(d/2) for
-    lattices and products, which enumerate the modes of M) fits, and the memory guards of
-    the counts do not refuse it.
+    the next count (the last one's, times the step to the power of its growth) fits, and the
+    memory guards of the counts do not refuse it. The growth is at most that of the route's
+    enumeration (about lam on spheres, whose invariant spectra are computed degree by
+    degree; lam^(d/2) for lattices and products, which enumerate the modes of M), and less
+    where a count a step lower shows it (the configurations' Clebsch-Gordan recursions grow
+    far slower than the modes of M): the first count carries the warm-up, so the probe
+    times the count at ``hi`` again, warm, against the count at ``hi / step``.
     """
     from ..errors import CountingError, ResourceError
 
     growth = 1.0 if sphere else d / 2
     spent = last = max(first_seconds, 1e-3)
     step = _EXACT_STEP
+    if growth > 1.0 and 3 * last < _EXACT_SECONDS:
+        try:
+            t = time.perf_counter()
+            count(hi / step)
+            low = max(time.perf_counter() - t, 1e-3)
+            t = time.perf_counter()
+            count(hi)
+            warm = max(time.perf_counter() - t, 1e-3)
+            spent += low + warm
+            last = warm
+            growth = min(growth, max(math.log(warm / low) / math.log(step), 0.5))
+        except (CountingError, ResourceError):
+            pass  # keep the route's own bound
     while step > 1.2 and res.count <= _EXACT_COUNT_CAP:
         if last and spent + last * step ** growth > _EXACT_SECONDS:
             step = math.sqrt(step)  # a smaller step may still fit the time budget
