@@ -45,11 +45,12 @@ _BASES = ("icosahedron", "octahedron")
 _BASE_ORDER = {"icosahedron": 120, "octahedron": 48}  # |I_h|, |O_h|: no larger group fits
 _MATCH_TOL = 1e-9  # base vertices are unit vectors: images match to round-off
 # bytes per lattice point of the representative faces and per kept triangle: the peak RSS
-# measured on sphere:9-11 with C2, D2 and Ih is 0.4-0.5 of this estimate in a quiet process;
-# one full CI run measured sphere:9/C2 at 0.98 of it (1.88 GB, against 0.92 GB alone), so the
-# constants carry that factor 2 rather than promise a peak they did not always bound
-_BYTES_PER_POINT = 115.0
-_BYTES_PER_TRIANGLE = 672.0
+# measured on sphere:9-11 with C2, D2 and Ih is 0.3 of this estimate in a quiet process;
+# full CI runs measured sphere:9/C2 at 1.88 GB and 2.46 GB (against 0.92 GB alone: the
+# allocator keeps more of the freed work arrays under load), so the constants carry that
+# factor 3 rather than promise a peak they did not always bound
+_BYTES_PER_POINT = 172.5
+_BYTES_PER_TRIANGLE = 1008.0
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
