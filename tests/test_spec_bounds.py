@@ -225,7 +225,7 @@ def test_reflection_classes_give_the_enumerated_walls(spec, group):
     M = parse_manifold(spec)
     G = named(group)
     D = M.ambient_dim
-    every = _closed_form_reflections(G.name, G.dim, D)
+    every = _closed_form_reflections(G.reflection_key, G.dim, D)
     walls = sp.Add(*[M._wall_volume(a, np.zeros(D)) for a in every])
     q = quotient_geometry(M, G)
     assert sp.simplify(q.wall_volume - 2 * walls / G.order) == 0

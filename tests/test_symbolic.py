@@ -353,7 +353,7 @@ def test_closed_form_reflections_match_enumeration():
 
     for spec in ("S4", "signs4", "B4", "S3", "B3"):
         g = named(spec)
-        closed = _closed_form_reflections(g.name, g.dim, g.dim)
+        closed = _closed_form_reflections(g.reflection_key, g.dim, g.dim)
         enumerated = np.array([r.linear for r in g.reflections()])
         key = lambda a: sorted(map(bytes, np.round(a).astype(np.int8)))  # noqa: E731
         assert key(closed) == key(enumerated), spec

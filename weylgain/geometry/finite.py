@@ -99,7 +99,7 @@ def finite_quotient_geometry(M: Manifold, G: Any, max_order: int) -> QuotientGeo
     refl: list[tuple[int, np.ndarray]] | None = None
     closed_refl = None
     if not extra and faithful and group_order is not None:
-        closed_refl = _reflection_classes(G.name, G.dim, D)
+        closed_refl = _reflection_classes(getattr(G, "reflection_key", ""), G.dim, D)
     if closed_refl is not None or (not extra and faithful and group_order is not None
                                    and group_order > max_order):
         # a linear or torus action of a group on coordinates M spans is faithful, so

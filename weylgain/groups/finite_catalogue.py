@@ -10,6 +10,7 @@ or quotient geometry above it; :func:`weylgain.groups.named` adds the continuous
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from typing import Any, Sequence
@@ -62,7 +63,7 @@ def _cn(n: int) -> np.ndarray:
 
 
 def _finite(name: str, mats: list[np.ndarray], order: int, description: str,
-            dim: int | None, natural: int) -> FiniteGroup:
+            dim: int | None, natural: int, reflection_key: str = "") -> FiniteGroup:
     D = natural if dim is None else dim
     if D < natural:
         raise SpecError(f"group {name!r} acts on R^{natural}; dim={dim} is too small")
@@ -71,6 +72,8 @@ def _finite(name: str, mats: list[np.ndarray], order: int, description: str,
                               verify_order=False)  # closed-form orders
     else:
         grp = FiniteGroup(name, (), natural, order, description)
+    if reflection_key:
+        grp = dataclasses.replace(grp, reflection_key=reflection_key)
     return grp.extended(D)
 
 
@@ -259,8 +262,9 @@ def named_finite(spec: str, dim: int | None = None) -> FiniteGroup | None:
 
 
 # spellings that cannot be read as a manifold: Perm(d) for S<d> (S3 is also the 3-sphere),
-# SignedPerm(d) for B<d> (B3 is also the ball); the groups keep their short names, which the
-# closed-form reflections and reports use
+# SignedPerm(d) for B<d> (B3 is also the ball). The groups are named by these long spellings
+# (reports, JSON); the short ones remain accepted as specs and are the groups'
+# ``reflection_key``, which the closed-form reflections read
 _LONG_NAMES = {"perm": "S", "signedperm": "B"}
 
 
@@ -282,8 +286,8 @@ def _finite_from_name(s: str, spec: str, dim: int | None) -> FiniteGroup:
     if m:
         d = _positive(spec, m.group(1))
         _check_generator_memory(s, 2, max(d, dim or 0))
-        return _finite(f"S{d}", _symmetric_group_generators(d), math.factorial(d),
-                       f"permutations of {d} coordinates", dim, d)
+        return _finite(f"Perm({d})", _symmetric_group_generators(d), math.factorial(d),
+                       f"permutations of {d} coordinates", dim, d, f"S{d}")
     m = re.fullmatch(r"signs(\d+)", s, flags=re.IGNORECASE)
     if m:
         d = _positive(spec, m.group(1))
@@ -293,7 +297,8 @@ def _finite_from_name(s: str, spec: str, dim: int | None) -> FiniteGroup:
             a = np.eye(d)
             a[i, i] = -1.0
             mats.append(a)
-        return _finite(f"signs{d}", mats, 2 ** d, f"sign flips of {d} coordinates", dim, d)
+        return _finite(f"signs{d}", mats, 2 ** d, f"sign flips of {d} coordinates", dim, d,
+                       f"signs{d}")
     m = re.fullmatch(r"B(\d+)", s)
     if m:
         d = _positive(spec, m.group(1))
@@ -302,8 +307,8 @@ def _finite_from_name(s: str, spec: str, dim: int | None) -> FiniteGroup:
         a = np.eye(d)
         a[0, 0] = -1.0
         mats.append(a)
-        return _finite(f"B{d}", mats, 2 ** d * math.factorial(d),
-                       f"signed permutations of {d} coordinates", dim, d)
+        return _finite(f"SignedPerm({d})", mats, 2 ** d * math.factorial(d),
+                       f"signed permutations of {d} coordinates", dim, d, f"B{d}")
     m = re.fullmatch(r"cyc(\d+)", s, flags=re.IGNORECASE)
     if m:
         d = _positive(spec, m.group(1))
@@ -383,13 +388,14 @@ def _finite_from_name(s: str, spec: str, dim: int | None) -> FiniteGroup:
     raise _spec_error(spec)
 
 
-# ====================================================================== reflections by name
+# ====================================================================== reflections by key
 # The wall volumes of M/G need every reflection of G; for these families the catalogue
-# knows them from the name, without enumerating the group.
+# knows them from the group's ``reflection_key`` (S<d> for Perm(d), signs<d>, B<d> for
+# SignedPerm(d)), without enumerating the group.
 def closed_form_reflections(name: str, d: int, D: int) -> np.ndarray | None:
     """Every reflection of the catalogue families S<d>, signs<d>, B<d> (padded to R^D), as
     one (n, D, D) array: the list the classes of :func:`reflection_classes` stand for
-    (small d only: n D^2 numbers)."""
+    (small d only: n D^2 numbers). ``name`` is the group's ``reflection_key``."""
     m = re.fullmatch(r"(S|signs|B)(\d+)", name)
     if m is None or int(m.group(2)) != d:
         return None
@@ -413,7 +419,8 @@ def closed_form_reflections(name: str, d: int, D: int) -> np.ndarray | None:
 
 def reflection_classes(name: str, d: int, D: int) -> list[tuple[int, np.ndarray]] | None:
     """Reflections of the catalogue families S<d>, signs<d>, B<d> (padded to R^D), as
-    (multiplicity, representative) pairs, or None for other groups.
+    (multiplicity, representative) pairs, or None for other groups. ``name`` is the
+    group's ``reflection_key`` (``"S7"`` for ``Perm(7)``), not its display name.
 
     The fixed set of g r g^-1 is g Fix(r), of the same volume, for every g in G (an isometry
     of M). In S<d> all C(d,2) transpositions are conjugate; in B<d> the d sign flips are one
