@@ -1269,6 +1269,7 @@ CLI_CASES = [
     (["learn", "--noise", "-1"], "noise must be"),
     (["learn", "--noise", "nan"], "noise must be"),
     (["learn", "--seed", "-1"], "seed"),
+    (["learn", "--ridge", "oracle", "--risk", "noise-averaged"], "runs with --ridge theory"),
     (["learn", "--plot", "{tmp}/no/l.png"], "does not exist"),
     # sweep (the default --output sweep.jsonl would land in the test's folder)
     (["sweep"], "nothing to sweep"),

@@ -84,6 +84,14 @@ def add_parser(subparsers: Any) -> None:
                    help="ridge rule (default theory: the ridge minimizing the predicted "
                         "risk; cv: generalized cross-validation; both are measured by the "
                         "primal route; oracle/loocv/rate: the small-n route)")
+    p.add_argument("--risk", default=None,
+                   choices=["noise-averaged", "noise-target-averaged", "sampled"],
+                   help="estimator of the theory ridge's risk by the primal route (default "
+                        "noise-averaged: the exact expectation over the label noise given "
+                        "the samples, the sampled risk's estimand with a smaller variance; "
+                        "noise-target-averaged: also over the target's directions within "
+                        "each eigenspace; sampled: the fit to the labels drawn). The GCV "
+                        "ridge's risk is always sampled")
     p.add_argument("--specavg", action="store_true", help="also run Spec-Avg")
     p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -118,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
         if group is None:
             raise SpecError(f"--manifold {args.manifold} has no default group; give --group")
     scale = args.ridge in ("theory", "cv")
+    if args.risk not in (None, "sampled") and not scale:
+        raise SpecError(f"--risk {args.risk} runs with --ridge theory or cv (the primal "
+                        f"route); --ridge {args.ridge} measures sampled risks on a test set")
     if args.specavg and scale:
         raise SpecError("--specavg runs with the small-n ridges (--ridge oracle, loocv or "
                         "rate), not with the primal route")
@@ -127,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     check_plot_path(args.plot)
     curve = learning.experiment(args.manifold, group, n_values=n_values, seeds=seeds,
                                 noise=args.noise, ridge=args.ridge, methods=methods,
-                                seed=args.seed,
+                                seed=args.seed, risk=args.risk,
                                 show_progress=not (args.no_progress or args.json))
     if args.plot:
         from ..plotting import plot_learning_curve
@@ -175,7 +186,9 @@ def _summary(curve: Any) -> str:
             pred = th["saving_predicted"].get(m)
             asym = th["saving_asymptotic"].get(m)
             for rule, v in (rules.items() if "value" not in rules else [("", rules)]):
-                label = f" ({rule} ridge)" if rule else ""
+                est = th.get("risk_estimator", {}).get(rule)
+                label = (f" ({rule} ridge{', ' + est + ' risk' if est else ''})" if rule
+                         else "")
                 lines.append(f"  saving by {m}{label}: x{_fmt(v['value'])} "
                              f"[{_fmt(v['low'])}, {_fmt(v['high'])}]   predicted "
                              f"x{_fmt(pred)}, asymptotically "

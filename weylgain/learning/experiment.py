@@ -12,7 +12,7 @@ from ..errors import ParameterError
 from .curves import LearningCurve, _collect, learning_curve
 from .domains import kernel_for
 from .kernels import SphereKernel, TorusKernel
-from .scale import METHODS, measure_curves
+from .scale import DEFAULT_RISK, METHODS, _check_risk, measure_curves
 from .targets import _action, _whole, random_target
 from .theory import learning_spectrum
 
@@ -40,7 +40,7 @@ def experiment(domain: str = "T2", group: Any = "signs2", *,
                noise: float | None = None, ridge: float | str = "oracle",
                methods: Sequence[str] = ("none", "average"), n_test: int = 2000,
                seed: int = 0, show_progress: bool = True, smoothness: float | None = None,
-               max_modes: int | None = None) -> LearningCurve:
+               max_modes: int | None = None, risk: str | None = None) -> LearningCurve:
     """A ready-made learning-curve experiment (what ``weylgain learn`` runs).
 
     Parameters
@@ -70,6 +70,11 @@ def experiment(domain: str = "T2", group: Any = "signs2", *,
         s of the kernel (and the target).
     max_modes : int, optional
         The kernel's eigenspaces up to this many modes.
+    risk : {"noise-averaged", "noise-target-averaged", "sampled"}, optional
+        The primal route's estimator of the theory ridge's risk
+        (``weylgain.learning.scale.measure_curves``; default "noise-averaged"; the GCV
+        ridge's is always sampled). The small-n route measures sampled risks on a test set
+        and refuses the averaged ones.
 
     Returns
     -------
@@ -78,11 +83,18 @@ def experiment(domain: str = "T2", group: Any = "signs2", *,
     """
     if _whole(seed, "seed") < 0:
         raise ParameterError(f"seed must be an integer >= 0; got {seed}")
+    primal = isinstance(ridge, str) and ridge in ("theory", "cv")
+    if risk is not None:
+        _check_risk(risk)
+        if not primal and risk != "sampled":
+            raise ParameterError(f"the {risk} risk is computed by the primal route (ridge "
+                                 f"'theory' or 'cv'); ridge {ridge!r} measures sampled risks "
+                                 "on a test set")
     kernel, preset = _kernel(domain, smoothness, max_modes)
     act = _action(group, kernel)
     target = random_target(kernel, group=act, seed=np.random.SeedSequence([seed, 7]))
     noise = (0.3 if preset is None else preset["noise"]) if noise is None else noise
-    if isinstance(ridge, str) and ridge in ("theory", "cv"):
+    if primal:
         if isinstance(methods, str):
             methods = (methods,)
         if set(methods) - set(METHODS):
@@ -92,7 +104,8 @@ def experiment(domain: str = "T2", group: Any = "signs2", *,
         curves = measure_curves(kernel, target, act,
                                 n_values=SCALE_N_VALUES if n_values is None else n_values,
                                 seeds=seeds, noise=noise, seed=seed,
-                                show_progress=show_progress)
+                                show_progress=show_progress,
+                                risk=DEFAULT_RISK if risk is None else risk)
         rule = ridge
         grid = kernel.weights[0] / kernel.domain.volume * np.logspace(-14, 1, 61)
         settings = dict(curves.settings, ridge=rule, n_test=0)
@@ -103,6 +116,7 @@ def experiment(domain: str = "T2", group: Any = "signs2", *,
                                     for i, m in enumerate(METHODS)}
         theory["mean_risk_by_ridge"] = {r: {m: curves.mean_risk(m, r).tolist()
                                             for m in METHODS} for r in curves.risks}
+        theory["measured_by_estimator"] = curves.by_estimator()
         return dataclasses.replace(lc, theory=theory)
     lc = learning_curve(kernel, target, act, methods=methods,
                         n_values=(preset["n_values"] if preset else SCALE_N_VALUES[:4])

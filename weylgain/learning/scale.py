@@ -7,6 +7,17 @@ n. Each seed draws one stream of samples; the curve is read off at every n of th
 samples up to n), so a seed costs one pass over n_max samples plus one eigendecomposition
 per grid point. The excess risk is exact from the coefficients (no test set).
 
+The risk of the theory ridge is estimated three ways from the same samples (the
+``risk`` argument of :func:`measure_curves` picks the one the summary reads; all three are
+kept): **sampled**, the excess risk of the fit to the noisy labels drawn; **noise-averaged**,
+its exact expectation over the label noise given the sampled inputs (Rao-Blackwellization:
+``||c_0 - a||_w^2 + sigma^2 tr(W S G S)``, c_0 the noiseless fit, S = (G + n eta)^{-1}),
+an unbiased estimator of the same expected risk with less variance; and
+**noise-target-averaged**, also averaged over the target's direction within every
+(invariant part of an) eigenspace at its per-eigenspace energy (a trace), which is what the
+finite-n prediction depends on. The GCV ridge depends on the noise drawn, so its risk is
+always the sampled one.
+
 The ridge is chosen two ways at every n and both are reported: the **theory** ridge (the one
 minimizing the predicted risk, :meth:`LearningSpectrum.theory_ridge`) and **generalized
 cross-validation** (GCV, Golub, Heath & Wahba 1979: n RSS(eta) / (n - df(eta))^2 on a grid,
@@ -16,7 +27,7 @@ the rotation-invariant form of leave-one-out, from the same eigendecomposition).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -28,12 +39,17 @@ from .kernels import SpectralKernel
 from .targets import SpectralTarget, _action, _check_noise, _sequence, _whole
 from .theory import LearningSpectrum, learning_spectrum
 
-__all__ = ["ScaledCurves", "measure_curves"]
+__all__ = ["ScaledCurves", "measure_curves", "RISK_ESTIMATORS"]
 
 #: The ridge rules measured.
 RIDGE_RULES = ("theory", "cv")
 #: Invariance methods of the primal route ("none" plain, "average" the group-averaged kernel).
 METHODS = ("none", "average")
+#: Estimators of the theory ridge's excess risk (see the module docstring).
+RISK_ESTIMATORS = ("sampled", "noise-averaged", "noise-target-averaged")
+#: The default: the conditional expectation over the noise given the inputs (the sampled
+#: risk's own estimand, with less variance by the Rao-Blackwell theorem).
+DEFAULT_RISK = "noise-averaged"
 
 
 @dataclass(frozen=True)
@@ -45,11 +61,17 @@ class ScaledCurves:
     spectrum : LearningSpectrum
     n_values : ndarray (k,)
     risks : dict rule -> ndarray (methods, seeds, k)
-        Exact excess risks ``||f_hat - f||^2`` (L^2 of the uniform probability).
+        Excess risks ``||f_hat - f||^2`` (L^2 of the uniform probability), exact from the
+        coefficients: for the theory ridge by the estimator ``risk_estimator``, for the GCV
+        ridge always sampled (the ridge depends on the noise drawn).
     ridges : dict rule -> ndarray (methods, seeds, k)
     predicted : ndarray (methods, k)
         Predicted excess risks at the theory ridge.
     settings : dict
+    estimates : dict estimator -> ndarray (methods, seeds, k)
+        The theory ridge's risk by every estimator of :data:`RISK_ESTIMATORS` (same samples).
+    risk_estimator : str
+        The estimator in ``risks["theory"]``.
     """
 
     spectrum: LearningSpectrum
@@ -58,6 +80,8 @@ class ScaledCurves:
     ridges: dict
     predicted: np.ndarray
     settings: dict
+    estimates: dict = field(default_factory=dict)
+    risk_estimator: str = "sampled"
 
     def mean_risk(self, method: str, rule: str = "theory") -> np.ndarray:
         """Mean over seeds of the measured excess risk, shape (k,)."""
@@ -121,6 +145,28 @@ class ScaledCurves:
                                      for i, m in enumerate(METHODS)}
         ae = self.spectrum.asymptotic_exponents
         out["exponent_asymptotic"] = {"none": ae["plain"], "average": ae["invariant"]}
+        out["risk_estimator"] = {"theory": self.risk_estimator, "cv": "sampled"}
+        return out
+
+    def with_estimator(self, risk: str) -> "ScaledCurves":
+        """The same curves with the theory ridge's risks by another estimator."""
+        _check_risk(risk)
+        if risk not in self.estimates:
+            raise ParameterError(f"these curves hold the estimators {sorted(self.estimates)}; "
+                                 f"not {risk!r}")
+        return replace(self, risks=dict(self.risks, theory=self.estimates[risk]),
+                       risk_estimator=risk)
+
+    def by_estimator(self, confidence: float = 0.95, n_boot: int = 400, seed: int = 0
+                     ) -> dict[str, Any]:
+        """The theory ridge's saving and exponents by every estimator held (same samples):
+        ``{estimator: {"saving": {value, low, high}, "exponent": {method: {value, low,
+        high}}}}``, to compare their intervals."""
+        out = {}
+        for est in self.estimates:
+            s = self.with_estimator(est).summary(confidence, n_boot, seed)
+            out[est] = {"saving": s["saving_measured"]["average"]["theory"],
+                        "exponent": {m: s["exponent_measured"][m]["theory"] for m in METHODS}}
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,6 +187,7 @@ class ScaledCurves:
                "predicted_risk": {m: self.predicted[i] for i, m in enumerate(METHODS)},
                "settings": self.settings}
         out.update(self.summary())
+        out["measured_by_estimator"] = self.by_estimator()
         return clean(out)
 
 
@@ -256,7 +303,65 @@ class _Accumulator:
         for rule, eta in (("theory", float(theory_eta)), ("cv", eta_cv)):
             coef = sw * (V @ (Vb / (e + n * eta)))
             out[rule] = (coef, eta)
+        self.eig = (e, V)
         return out
+
+
+def _averaged_risks(e: np.ndarray, V: np.ndarray, sw: np.ndarray, n: int, eta: float,
+                    a: np.ndarray, directions: np.ndarray, noise: float
+                    ) -> tuple[float, float, float]:
+    """Closed-form averages of the excess risk ``||c - a||^2`` of one ridge fit.
+
+    The fit to y = Phi a + eps is c = D S Pt^T y with Pt = Phi D (D = diag(sw), the square
+    roots of the weights), G = Pt^T Pt = V diag(e) V^T and S = (G + n eta I)^{-1}. Its error
+    splits into the noiseless part c_0 - a = -D V diag(n eta / (e + n eta)) V^T D^{-1} a
+    (since S G = I - n eta S) and the noise part D S Pt^T eps, whose mean square over
+    eps ~ N(0, sigma^2 I) is sigma^2 tr(D S G S D).
+
+    Parameters
+    ----------
+    e, V : ndarray (p,), (p, p)
+        Eigen-decomposition of G.
+    sw : ndarray (p,)
+    n : int
+    eta : float
+    a : ndarray (p,)
+        The target's coefficients (in the fit's coordinates).
+    directions : ndarray (p, q)
+        Columns B with E[a a^T] = B B^T over the target's directions.
+    noise : float
+        sigma.
+
+    Returns
+    -------
+    (bias, bias averaged over the directions, noise term) : floats
+        Not divided by the volume.
+    """
+    shrink = (n * eta) / (e + n * eta)
+    bias = sw * (V @ (shrink * (V.T @ (a / sw))))
+    Z = V.T @ (directions / sw[:, None])
+    Z *= shrink[:, None]
+    Z = sw[:, None] * (V @ Z)
+    noise_term = noise ** 2 * float(np.sum(e / (e + n * eta) ** 2 * ((sw ** 2) @ V ** 2)))
+    return float(bias @ bias), float(np.sum(Z * Z)), noise_term
+
+
+def _check_risk(risk: Any) -> None:
+    if not isinstance(risk, str) or risk not in RISK_ESTIMATORS:
+        raise ParameterError(f"risk must be one of {RISK_ESTIMATORS} (the estimator of the "
+                             f"theory ridge's excess risk); got {risk!r}")
+
+
+def _direction_basis(primal: _PrimalProblem, a: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    """Columns B (of Q, scaled) with B B^T = sum_j (E_j / m_j^G) Q_j Q_j^T: the second
+    moment of a target whose direction within the invariant part Q_j of every eigenspace j
+    is uniform, at the energy E_j = |Q_j^T a|^2 that ``a`` has there."""
+    alpha = Q.T @ a
+    rows = np.argmax(np.abs(Q), axis=0)
+    block = np.searchsorted(primal.offsets, rows, side="right") - 1
+    energy = np.bincount(block, weights=alpha ** 2, minlength=len(primal.offsets))
+    count = np.bincount(block, minlength=len(primal.offsets))
+    return Q * np.sqrt(energy[block] / count[block])[None, :]
 
 
 def _check_args(kernel: Any, target: Any, n_values: Any, seeds: Any, noise: Any,
@@ -287,7 +392,7 @@ def _check_args(kernel: Any, target: Any, n_values: Any, seeds: Any, noise: Any,
 def measure_curves(kernel: SpectralKernel, target: SpectralTarget, group: Any, *,
                    n_values: Sequence[int] = tuple(400 * 2 ** k for k in range(9)),
                    seeds: int = 8, noise: float = 0.3, chunk: int = 4096, seed: int = 0,
-                   show_progress: bool = True) -> ScaledCurves:
+                   show_progress: bool = True, risk: str = DEFAULT_RISK) -> ScaledCurves:
     """Plain and group-averaged KRR learning curves by the primal route, against theory.
 
     Parameters
@@ -306,11 +411,23 @@ def measure_curves(kernel: SpectralKernel, target: SpectralTarget, group: Any, *
         Samples per block of features (memory: chunk x p doubles).
     seed : int
     show_progress : bool
+    risk : {"noise-averaged", "noise-target-averaged", "sampled"}
+        The estimator of the theory ridge's risk that ``risks["theory"]`` and the summary
+        use (all three are computed from the same samples and kept in ``estimates``).
+        "sampled": the risk of the fit to the labels drawn; "noise-averaged": its exact
+        expectation over the label noise given the inputs (default: the same estimand as
+        "sampled", the expected risk of this target, with less variance by the
+        Rao-Blackwell theorem); "noise-target-averaged": also averaged over the target's
+        direction within the invariant part of every eigenspace at its per-eigenspace
+        energy (the estimand of a target with uniformly random directions per eigenspace,
+        as :func:`random_target` draws them, on which alone the finite-n prediction
+        depends). The GCV ridge's risk is always sampled.
 
     Returns
     -------
     ScaledCurves
     """
+    _check_risk(risk)
     n_values = _check_args(kernel, target, n_values, seeds, noise, chunk, seed)
     act = _action(group, kernel)
     spectrum = learning_spectrum(kernel, act, target, noise)
@@ -336,26 +453,35 @@ def measure_curves(kernel: SpectralKernel, target: SpectralTarget, group: Any, *
     k = len(n_values)
     risks = {r: np.full((2, seeds, k), np.nan) for r in RIDGE_RULES}
     ridges = {r: np.full((2, seeds, k), np.nan) for r in RIDGE_RULES}
+    estimates = {r: np.full((2, seeds, k), np.nan) for r in RISK_ESTIMATORS}
     streams = np.random.SeedSequence([int(seed), 19]).spawn(int(seeds))
     with _single_threaded_blas():
         _run(kernel, primal, float(noise), n_values, eta_th, grid, chunk, streams, risks,
-             ridges, show_progress)
+             ridges, estimates, show_progress)
     settings = {"kernel": kernel.to_dict(), "seeds": int(seeds), "noise": float(noise),
                 "seed": int(seed), "chunk": chunk, "n_modes": p,
                 "n_invariant_modes": int(primal.Q.shape[1]), "ridge_rules": list(RIDGE_RULES),
-                "cv": "generalized cross-validation on 61 ridges"}
-    return ScaledCurves(spectrum, n_values, risks, ridges, predicted, settings)
+                "cv": "generalized cross-validation on 61 ridges",
+                "risk_estimator": {"theory": risk, "cv": "sampled"}}
+    risks["theory"] = estimates[risk]
+    return ScaledCurves(spectrum, n_values, risks, ridges, predicted, settings, estimates,
+                        risk)
 
 
 def _run(kernel: SpectralKernel, primal: _PrimalProblem, noise: float, n_values: np.ndarray,
          eta_th: list, grid: np.ndarray, chunk: int, streams: list, risks: dict,
-         ridges: dict, show_progress: bool) -> None:
-    """Every seed's stream: accumulate, and fit at each n (fills ``risks`` and ``ridges``)."""
+         ridges: dict, estimates: dict, show_progress: bool) -> None:
+    """Every seed's stream: accumulate, and fit at each n (fills ``risks``, ``ridges`` and
+    ``estimates``)."""
     a = primal.a
     sw = np.sqrt(primal.w)
     swg = np.sqrt(primal.wG)
     Q = primal.Q
     vol = kernel.domain.volume
+    # the target in each fit's coordinates, and its directions' second moment
+    coords = (a, Q.T @ a)
+    dirs = _direction_basis(primal, a, Q)
+    directions = (dirs, Q.T @ dirs)
     for s in progress(range(len(streams)), label="learning curves", enabled=show_progress):
         rng = np.random.default_rng(streams[s])
         acc = [_Accumulator(len(sw)), _Accumulator(Q.shape[1])]
@@ -374,3 +500,10 @@ def _run(kernel: SpectralKernel, primal: _PrimalProblem, noise: float, n_values:
                     full = coef if mth == 0 else Q @ coef
                     risks[rule][mth, s, i] = float(np.sum((full - a) ** 2) / vol)
                     ridges[rule][mth, s, i] = eta
+                e, V = acc[mth].eig
+                bias, bias_avg, var = _averaged_risks(e, V, sw if mth == 0 else swg, int(n),
+                                                      float(eta_th[mth][i]), coords[mth],
+                                                      directions[mth], noise)
+                estimates["sampled"][mth, s, i] = risks["theory"][mth, s, i]
+                estimates["noise-averaged"][mth, s, i] = (bias + var) / vol
+                estimates["noise-target-averaged"][mth, s, i] = (bias_avg + var) / vol
