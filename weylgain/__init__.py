@@ -39,7 +39,15 @@ from .errors import (
     WeylgainWarning,
 )
 
+from . import _providers
+
 __version__ = "0.1.0"
+
+# The deprecated LieGroup/TorusGroup.quotient_geometry and the deprecated module
+# weylgain.groups.geometry answer with the geometry of M/G, a layer above the groups: they ask
+# weylgain._providers for it instead of importing upward; this top of the layering registers
+# where it lives (loaded on first use, so ``import weylgain`` stays cheap)
+_providers.provide("geometry", lambda: _importlib.import_module(".geometry", __name__))
 
 # the submodules exported as such
 _SUBMODULES = ("groups", "meshes", "sweep")

@@ -357,11 +357,13 @@ def lie_group(algebra: Any, generators: Any = None, name: str | None = None,
 def _deprecated_quotient_geometry(manifold: Any, group: Any) -> Any:
     """The deprecated ``group.quotient_geometry(manifold)``: a warning, then the answer of
     :func:`weylgain.geometry.quotient_geometry`. The group layer sits below the geometry of
-    M/G, so the deprecated method reaches it at run time, by module name, only on this path."""
-    import importlib
+    M/G and does not import it: the geometry is asked of the registry
+    :mod:`weylgain._providers`, which the package's ``__init__`` fills."""
     import warnings
+
+    from .._providers import provided
 
     warnings.warn(f"{type(group).__name__}.quotient_geometry(manifold) is deprecated; use "
                   "weylgain.geometry.quotient_geometry(manifold, group)", DeprecationWarning,
                   stacklevel=3)
-    return importlib.import_module("weylgain.geometry").quotient_geometry(manifold, group)
+    return provided("geometry").quotient_geometry(manifold, group)
