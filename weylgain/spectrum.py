@@ -244,6 +244,8 @@ class EigenCounter:
         self._failed_analyses: dict[str, BaseException] = {}
         self._norms: tuple[float, float] | None = None
         self._rng = np.random.default_rng(12345)
+        # the certificate's random start x and M x / max|M x|, drawn once per counter
+        self._start: tuple[np.ndarray, np.ndarray, float] | None = None
 
     # ---- tolerances
     def tolerance(self, lam: float) -> float:
@@ -271,9 +273,8 @@ class EigenCounter:
     # ---- the guards
     def _norm_bound(self, sigma: float) -> float:
         """An upper bound of ||K - sigma M||_inf from ||K||_inf and ||M||_inf (computed once)."""
-        if self._norms is None:
-            self._norms = (self.pencil.norm1(self.pencil.k_values),
-                           self.pencil.norm1(self.pencil.m_values))
+        if self._norms is None:  # both from the pencil's cached row sums
+            self._norms = (self.pencil.k_norm1, self.pencil.m_norm1)
         return self._norms[0] + abs(sigma) * self._norms[1]
 
     def _certify(self, f: Any, steps: int = 2) -> tuple[bool, str, float, float]:
@@ -283,7 +284,10 @@ class EigenCounter:
         iteration with the same factors (the first solve serves both) for the distance from
         the shift to the nearest eigenvalue of the pencil. The Rayleigh-quotient estimate is
         never below the true distance and tightens with each step; two steps suffice because
-        it is compared with half the tolerance.
+        it is compared with half the tolerance. The random start (and its product with M) is
+        drawn once per counter; the first solve's K y and M y come from one pass over the
+        pattern and give both the residual and the next right-hand side, so a threshold
+        costs two solves and one fused product besides its factorization.
 
         Then the inertia itself: the factors are exact for some A + E with ||E||_2 <= eta
         ||A||_inf (A = K - sigma M), and A + E has the inertia of A when ||E||_2 <
@@ -301,22 +305,33 @@ class EigenCounter:
         from .backends.pencil import dot
 
         pencil = self.pencil
-        x = self._rng.standard_normal(self.n)
         eta = math.inf
         theta = math.inf
+        sigma = f.sigma
         try:
-            for step in range(steps):
+            if self._start is None:
                 # every vector scaled to max-norm 1 (the estimate does not depend on the
                 # scale of x), so that pencils scaled by 1e+-100 neither over- nor underflow
-                b = pencil.M_matvec(x)
-                sb = float(np.abs(b).max())
-                if not (sb > 0 and math.isfinite(sb)):
-                    return False, f"M x is {sb:.3g} (M at the limits of the double range)", \
+                x0 = self._rng.standard_normal(self.n)
+                b0 = pencil.M_matvec(x0)
+                sb0 = float(np.abs(b0).max())
+                if not (sb0 > 0 and math.isfinite(sb0)):
+                    return False, f"M x is {sb0:.3g} (M at the limits of the double range)", \
                         0.0, eta
-                b /= sb
-                y = f.solve(b)
+                b0 /= sb0
+                self._start = (x0, b0, sb0)
+            # the same random start for every shift of this pencil (it is independent of
+            # each K - sigma M), so that M x is formed once; nothing below writes into it
+            x, b, sb = self._start
+            for step in range(steps):
+                y = f.solve(b)  # y = (K - sigma M)^-1 M x / sb
+                sy = float(np.abs(y).max())
+                My = None
                 if step == 0:
-                    eta = self._backward_error(f, b, y)
+                    # K y and M y in one pass: the residual of the solve, and M of the next
+                    # iterate x = y / sy without another product
+                    Ky, My = pencil.KM_matvec(y)
+                    eta = self._backward_error(sigma, b, y, Ky, My, sy)
                     if not eta < _BACKWARD_ERROR_LIMIT:
                         return False, f"backward error {eta:.2g}", 0.0, eta
                 # x^T M x / x^T M y with y = (K - sigma M)^-1 M x: the Rayleigh-quotient
@@ -324,11 +339,17 @@ class EigenCounter:
                 # (here b = M x / sb and y = (K - sigma M)^-1 b)
                 yb = dot(y, b)
                 theta = abs(dot(x, b) / yb) / sb if yb != 0 else 0.0
-                sy = float(np.abs(y).max())
                 if not (sy > 0 and math.isfinite(sy)):
                     return True, "", 0.0, eta
                 x = y / sy
-            perturbation = eta * self._norm_bound(f.sigma)
+                if step + 1 < steps:
+                    b = (My if My is not None else pencil.M_matvec(y)) / sy  # M x
+                    sb = float(np.abs(b).max())
+                    if not (sb > 0 and math.isfinite(sb)):
+                        return False, \
+                            f"M x is {sb:.3g} (M at the limits of the double range)", 0.0, eta
+                    b /= sb
+            perturbation = eta * self._norm_bound(sigma)
             floor = pencil.mass_lower_bound()
             # a diagonal or dominant M: the margin 2 of a proven floor; a floor from the
             # triangles of M's graph (finite-element masses): the margin of the direct check
@@ -345,12 +366,15 @@ class EigenCounter:
             return False, f"solve failed ({exc})", 0.0, eta
         return True, "", float(theta), eta
 
-    def _backward_error(self, f: Any, b: np.ndarray, y: np.ndarray) -> float:
-        """Normwise backward error of the solve (K - sigma M) y = b (max-norms)."""
-        r = self.pencil.matvec(f.values, y)
+    def _backward_error(self, sigma: float, b: np.ndarray, y: np.ndarray, Ky: np.ndarray,
+                        My: np.ndarray, sy: float) -> float:
+        """Normwise backward error of the solve (K - sigma M) y = b (max-norms), from
+        ``Ky = K y``, ``My = M y`` and ``sy = max |y|``: the residual of the pencil itself,
+        not of the rounded values that were factored."""
+        r = My * (-sigma)
+        r += Ky
         r -= b
-        return float(np.abs(r).max() / (self._norm_bound(f.sigma) * np.abs(y).max()
-                                         + np.abs(b).max()))
+        return float(np.abs(r).max() / (self._norm_bound(sigma) * sy + np.abs(b).max()))
 
     def _smallest_magnitude(self, f: Any, start: np.ndarray) -> float:
         """An estimate (from above) of min |eig(K - sigma M)|: ||u|| / ||A^-1 u|| for u the

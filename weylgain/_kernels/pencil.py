@@ -136,6 +136,34 @@ def symmetric_upper_matvec(indptr, indices, values, x, out):
 
 
 @njit(cache=True)
+def symmetric_upper_matvec_pair(indptr, indices, a_values, b_values, x, out_a, out_b):
+    """out_a = A x and out_b = B x for two symmetric matrices given by their upper triangles
+    on one pattern (the pencil's K and M): one pass over the pattern for both products.
+    Returns ``(out_a, out_b)``."""
+    n = x.shape[0]
+    for i in range(n):
+        out_a[i] = 0.0
+        out_b[i] = 0.0
+    for i in range(n):
+        xi = x[i]
+        acc_a = 0.0
+        acc_b = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            va = a_values[p]
+            vb = b_values[p]
+            xj = x[j]
+            acc_a += va * xj
+            acc_b += vb * xj
+            if j != i:
+                out_a[j] += va * xi
+                out_b[j] += vb * xi
+        out_a[i] += acc_a
+        out_b[i] += acc_b
+    return out_a, out_b
+
+
+@njit(cache=True)
 def symmetric_upper_abs_row_sums(indptr, indices, values, out):
     """out_i = sum_j |a_ij| for the symmetric A given by its upper triangle; returns ``out``."""
     n = out.shape[0]

@@ -133,10 +133,13 @@ class Pencil:
         # eigenvector v (v^T M v = 1, so ||v||^2 ~ n / sum M_ii) by up to ||E|| ||v||^2.
         # Unlike scale it ignores the tiny elements of a graded mesh, which carry huge
         # K_ii / M_ii but little of either trace
-        typical = float(self.norm1(kval) * n / d.sum())
+        #: ``||K||_inf`` (computed once: the certificate's norm bound reuses it)
+        self.k_norm1 = self.norm1(kval)
+        typical = float(self.k_norm1 * n / d.sum())
         self.typical_scale = typical if math.isfinite(typical) and typical > 0 else self.scale
         self._mass_bound: float | None = None
         self._mass_bound_known = False
+        self._m_rows: np.ndarray | None = None  # row sums of |M|, once
         #: how :meth:`mass_lower_bound` was proven: "" (not yet, or none), "dominance"
         #: (diagonal or strictly diagonally dominant M) or "triangles"
         self.mass_bound_kind = ""
@@ -176,6 +179,15 @@ class Pencil:
     def M_matvec(self, x: np.ndarray) -> np.ndarray:
         return self.matvec(self.m_values, x)
 
+    def KM_matvec(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(K x, M x)``, each of shape (n,), in one pass over the pattern (a numba kernel)."""
+        from .._kernels.pencil import symmetric_upper_matvec_pair
+
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        return symmetric_upper_matvec_pair(self.indptr, self.indices, self.k_values,
+                                           self.m_values, x, np.empty(self.n),
+                                           np.empty(self.n))
+
     def abs_row_sums(self, values: np.ndarray) -> np.ndarray:
         """Row sums of ``|A|`` for the symmetric A with these upper-triangular values."""
         from .._kernels.pencil import symmetric_upper_abs_row_sums
@@ -194,6 +206,17 @@ class Pencil:
     def norm1(self, values: np.ndarray) -> float:
         """max row sum of ``|A|`` for the symmetric A with these upper-triangular values."""
         return float(self.abs_row_sums(values).max())
+
+    def mass_row_sums(self) -> np.ndarray:
+        """Row sums of ``|M|`` of shape (n,) (computed once per pencil; do not modify)."""
+        if self._m_rows is None:
+            self._m_rows = self.abs_row_sums(self.m_values)
+        return self._m_rows
+
+    @property
+    def m_norm1(self) -> float:
+        """``||M||_inf`` (from the cached row sums)."""
+        return float(self.mass_row_sums().max())
 
     def symmetric_pattern(self) -> sp.csr_matrix:
         """The full symmetric pattern (values 1) as CSR, for orderings."""
@@ -216,7 +239,7 @@ class Pencil:
         if not self._mass_bound_known:
             m = self.m_values
             d = self.diagonal(m)
-            rows = self.abs_row_sums(m)
+            rows = self.mass_row_sums()
             off = rows - d
             # the row sums carry round-off of about nnz_row * eps * d: keep a margin for it
             margin = 64.0 * np.finfo(float).eps * rows
@@ -235,11 +258,12 @@ class Pencil:
         return self._mass_bound
 
     def check_mass_positive_definite(self, dense_limit: int = 400, steps: int = 16) -> None:
-        """Gershgorin first (free), then weak diagonal dominance decided on the graph
-        (:func:`~weylgain._kernels.pencil.diagonally_dominant_definite`: a proof, O(nnz));
-        else the bottom of the Jacobi-scaled spectrum of M.
+        """Gershgorin first (free), then the triangle floor of :meth:`mass_lower_bound` (which
+        the counter's certificate needs anyway), then weak diagonal dominance decided on the
+        graph (:func:`~weylgain._kernels.pencil.diagonally_dominant_definite`: a proof,
+        O(nnz)); else the bottom of the Jacobi-scaled spectrum of M.
 
-        The first two are proofs (up to the round-off of the row sums); the last is a cheap
+        The first three are proofs (up to the round-off of the row sums); the last is a cheap
         screen, not a proof: it catches a mass matrix with a clearly negative or zero
         eigenvalue. Jacobi-scaled, a FEM mass matrix has its spectrum in about [1/(k+2), 2],
         and Lanczos' smallest Ritz value converges from above to the bottom of the spectrum
@@ -249,18 +273,19 @@ class Pencil:
         m = self.m_values
         d = self.diagonal(m)
         n = self.n
-        off = self.abs_row_sums(m) - d
+        off = self.mass_row_sums() - d
         if (d - off > 0).all() or n == 1:
+            return
+        # M >= diag(g) with every g_i > 0 from the triangles of its graph (a P1 mass on
+        # triangles, and on tetrahedra usually): a proof, and the bound the counter's
+        # certificate needs anyway (computed once), so it is tried before the graph test
+        if self.mass_lower_bound() is not None:
             return
         from .._kernels.pencil import diagonally_dominant_definite
 
-        # weakly dominant (a P1 mass on triangles: equality in every row): decided exactly
-        # from the graph, in one pass; the tolerance covers the round-off of the row sums
+        # weakly dominant (equality in some rows): decided exactly from the graph, in one
+        # pass; the tolerance covers the round-off of the row sums
         if diagonally_dominant_definite(self.indptr, self.indices, m, 1e-13):
-            return
-        # M >= diag(g) with every g_i > 0 from the triangles of its graph (a P1 mass on
-        # tetrahedra usually): a proof too, and the counter's certificate reuses the bound
-        if self.mass_lower_bound() is not None:
             return
         Dh = 1.0 / np.sqrt(d)
         if n <= dense_limit:
