@@ -177,7 +177,7 @@ def test_unknown_specs_list_valid_forms():
 def test_catalogue_lists_every_family():
     specs = [s for s, _ in catalogue()]
     for form in ["Cn", "Dn", "Cnv", "Cnh", "Dnh", "Dnd", "T", "O", "I", "Td", "Th", "Oh", "Ih",
-                 "Perm(<d>) | S<d>", "signs<d>", "SignedPerm(<d>) | B<d>", "cyc<d>", "SO(2)", "hopf", "T<k>"]:
+                 "Perm(<d>) | S<d>", "signs<d>", "SignedPerm(<d>) | B<d>", "cyc<d>", "SO(2)", "hopf", "Trans(<k>) | T<k>"]:
         assert form in specs
     assert all(isinstance(d, str) and d for _, d in catalogue())
 

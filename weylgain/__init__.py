@@ -48,6 +48,9 @@ __version__ = "0.1.0"
 # weylgain._providers for it instead of importing upward; this top of the layering registers
 # where it lives (loaded on first use, so ``import weylgain`` stays cheap)
 _providers.provide("geometry", lambda: _importlib.import_module(".geometry", __name__))
+# likewise weylgain.meshes reads the mesh spec kinds (isphere) of weylgain.invariant_meshes
+_providers.provide("invariant_meshes",
+                   lambda: _importlib.import_module(".invariant_meshes", __name__))
 
 # the submodules exported as such
 _SUBMODULES = ("groups", "meshes", "sweep")
@@ -61,6 +64,10 @@ _LAZY: dict[str, str] = {
     "read_mesh": ".io",
     "write_mesh": ".io",
     "laplacian": ".fem",
+    # meshes built for a group
+    "invariant_sphere": ".invariant_meshes",
+    "mesh_quality": ".invariant_meshes",
+    "MeshQuality": ".invariant_meshes",
     # spectrum
     "EigenCounter": ".spectrum",
     "CountResult": ".spectrum",
@@ -123,6 +130,7 @@ if TYPE_CHECKING:  # what static tools see; at run time the names come from __ge
         torus_invariant_spectrum,
     )
     from .fem import laplacian
+    from .invariant_meshes import MeshQuality, invariant_sphere, mesh_quality
     from .gain import GainReport, MeasuredGain, measure_gain, predict_gain
     from .groups import AffineMap, ContinuousGroup, FiniteGroup, from_generators
     from .groups import (
@@ -205,6 +213,9 @@ __all__ = [
     "weld",
     "split_pinched",
     "laplacian",
+    "invariant_sphere",
+    "mesh_quality",
+    "MeshQuality",
     # spectrum
     "count_eigenvalues",
     "counting_function",

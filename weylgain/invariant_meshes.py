@@ -39,9 +39,10 @@ from typing import Any
 
 import numpy as np
 
-from ._meshgen import _check_int, _check_positive, _fmt, _guard, _localized
+from ._meshgen import _check_int, _check_positive, _checked, _fmt, _guard, _localized
 from .errors import MeshError
 from .mesh import Mesh
+from .meshes import _spec_error
 
 __all__ = ["invariant_sphere", "mesh_quality", "MeshQuality", "DEFAULT_N_VERTICES"]
 
@@ -534,7 +535,7 @@ def invariant_sphere(group: Any, n_vertices: int = DEFAULT_N_VERTICES, radius: f
 
     Examples
     --------
-    >>> from weylgain.meshes import invariant_sphere, mesh_quality
+    >>> from weylgain.invariant_meshes import invariant_sphere, mesh_quality
     >>> m = invariant_sphere("C7", n_vertices=500)
     >>> m.is_closed, mesh_quality(m).min_angle_deg > 20
     (True, True)
@@ -571,3 +572,36 @@ def invariant_sphere(group: Any, n_vertices: int = DEFAULT_N_VERTICES, radius: f
     v, tri = _localized(v * radius, tri)
     name = f"isphere:{n_target}:{gname}" + ("" if radius == 1.0 else f":{_fmt(radius)}")
     return Mesh(v, tri, name=name, check=tri.shape[0] <= 200_000)
+
+
+# ====================================================================== the mesh spec
+def _isphere_from_spec(spec: str, fields: list[str]) -> Mesh:
+    """The mesh of ``isphere:N:GROUP[:RADIUS]`` (``fields``: the parts after the kind)."""
+    import re
+
+    if len(fields) not in (2, 3) or not fields[1].strip():
+        raise _spec_error(spec, "isphere needs isphere:N:GROUP or isphere:N:GROUP:RADIUS")
+    if not re.fullmatch(r"[+]?\d+", fields[0].strip()):
+        raise _spec_error(spec, f"expected an integer number of vertices, got {fields[0]!r}")
+    from .resources import check_mesh_memory
+
+    check_mesh_memory("isphere", int(fields[0]))  # refuse, before allocating, what cannot fit
+    kw = {}
+    if len(fields) == 3:
+        try:
+            kw["radius"] = float(fields[2])
+        except ValueError:
+            raise _spec_error(spec, f"expected a radius, got {fields[2]!r}") from None
+        if not (np.isfinite(kw["radius"]) and kw["radius"] > 0):
+            raise _spec_error(spec, f"the radius must be a positive number; got {fields[2]!r}")
+    with _checked():  # the generator need not check again
+        return invariant_sphere(fields[1].strip(), n_vertices=int(fields[0]), **kw)
+
+
+# The spec kinds this module adds to weylgain.meshes.from_spec: kind -> (grammar line,
+# builder(spec, fields)). weylgain.meshes reads them through weylgain._providers.
+SPEC_KINDS = {
+    "isphere": ("isphere:N:GROUP[:RADIUS]     2-sphere with about N vertices, invariant under "
+                "a finite point group GROUP (any catalogue spec, e.g. C7, D5h, Ih)",
+                _isphere_from_spec),
+}

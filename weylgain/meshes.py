@@ -18,6 +18,15 @@ translation, but *not* under a single sign flip x_i -> -x_i.
 every cube's main diagonal starts at its "all-even" corner. The simplex set is invariant under
 every signed permutation of the coordinates about an all-even vertex and under translations by
 even numbers of grid steps.
+
+Meshes built for a group
+------------------------
+The sphere meshes invariant under any finite point group and the triangle-quality report live
+in :mod:`weylgain.invariant_meshes` (``weylgain.invariant_sphere``, ``weylgain.mesh_quality``),
+which reads group specs and so sits above this module. :func:`from_spec` still reads their
+spec ``isphere:N:GROUP[:RADIUS]``: the spec kinds of higher layers are asked of the registry
+:mod:`weylgain._providers`, never imported from here. ``weylgain.meshes.invariant_sphere``,
+``mesh_quality`` and ``MeshQuality`` remain as deprecated aliases.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ import numpy as np
 
 from ._meshgen import _check_int, _check_positive, _checked, _fmt, _guard, _localized
 from .errors import MeshError, SpecError
-from .invariant_meshes import MeshQuality, invariant_sphere, mesh_quality
+from ._providers import provided
 from .mesh import Mesh
 
 __all__ = [
@@ -46,9 +55,6 @@ __all__ = [
     "from_spec",
     "available",
     "TRIANGULATIONS",
-    "invariant_sphere",
-    "mesh_quality",
-    "MeshQuality",
 ]
 
 TRIANGULATIONS = ("kuhn", "mirrored")
@@ -559,22 +565,6 @@ def ball(subdivisions: int, radius: float = 1.0) -> Mesh:
 
 
 # ====================================================================== specs
-def _isphere_from_spec(spec: str, fields: list[str]) -> Mesh:
-    if len(fields) not in (2, 3) or not fields[1].strip():
-        raise _spec_error(spec, "isphere needs isphere:N:GROUP or isphere:N:GROUP:RADIUS")
-    if not re.fullmatch(r"[+]?\d+", fields[0].strip()):
-        raise _spec_error(spec, f"expected an integer number of vertices, got {fields[0]!r}")
-    kw = {}
-    if len(fields) == 3:
-        try:
-            kw["radius"] = float(fields[2])
-        except ValueError:
-            raise _spec_error(spec, f"expected a radius, got {fields[2]!r}") from None
-        if not (np.isfinite(kw["radius"]) and kw["radius"] > 0):
-            raise _spec_error(spec, f"the radius must be a positive number; got {fields[2]!r}")
-    return invariant_sphere(fields[1].strip(), n_vertices=int(fields[0]), **kw)
-
-
 _GRAMMAR = [
     "interval:N[:LENGTH]          N >= 2 vertices on [0, LENGTH]",
     "circle:N[:RADIUS]            regular N-gon, N >= 3",
@@ -587,20 +577,40 @@ _GRAMMAR = [
     "hemisphere:K[:RADIUS]        upper half of the octahedral sphere",
     "disk:K[:RADIUS]              flattened hemisphere",
     "ball:K[:RADIUS]              solid 3-ball",
-    "isphere:N:GROUP[:RADIUS]     2-sphere with about N vertices, invariant under a finite "
-    "point group GROUP (any catalogue spec, e.g. C7, D5h, Ih)",
-    "file:PATH                    a mesh file (OFF, OBJ; others through meshio)",
 ]
+_FILE_FORM = "file:PATH                    a mesh file (OFF, OBJ; others through meshio)"
+
+
+def _spec_kinds() -> dict:
+    """The spec kinds of the layers above this one (``isphere``): kind -> (grammar line,
+    builder(spec, fields) -> Mesh), from :data:`weylgain.invariant_meshes.SPEC_KINDS` as the
+    registry :mod:`weylgain._providers` hands it out."""
+    return provided("invariant_meshes").SPEC_KINDS
 
 
 def available() -> list[str]:
     """The mesh-spec grammar understood by :func:`from_spec`, one form per entry."""
-    return list(_GRAMMAR)
+    return list(_GRAMMAR) + [row for row, _ in _spec_kinds().values()] + [_FILE_FORM]
 
 
 def _spec_error(spec: str, why: str) -> SpecError:
-    forms = "\n  ".join(_GRAMMAR)
+    forms = "\n  ".join(available())
     return SpecError(f"bad mesh spec {spec!r}: {why}. Known forms:\n  {forms}")
+
+
+_DEPRECATED = ("invariant_sphere", "mesh_quality", "MeshQuality")
+
+
+def __getattr__(name: str) -> object:
+    """The deprecated aliases ``invariant_sphere``, ``mesh_quality``, ``MeshQuality``: they
+    live in :mod:`weylgain.invariant_meshes` (a layer above), reached through the registry."""
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"weylgain.meshes.{name} is deprecated; use weylgain.{name} (defined in "
+                      "weylgain.invariant_meshes)", DeprecationWarning, stacklevel=2)
+        return getattr(provided("invariant_meshes"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def from_spec(spec: str) -> Mesh:
@@ -623,7 +633,8 @@ def from_spec(spec: str) -> Mesh:
 
     Notes
     -----
-    ``"isphere:N:GROUP[:RADIUS]"`` is :func:`invariant_sphere`: a sphere with about N vertices
+    ``"isphere:N:GROUP[:RADIUS]"`` is :func:`weylgain.invariant_meshes.invariant_sphere`: a
+    sphere with about N vertices
     whose vertex and triangle sets the finite point group GROUP (a spec of
     :func:`weylgain.groups.named` such as ``"C7"``, ``"D5h"`` or ``"Ih"``) maps onto
     themselves, e.g. ``"isphere:4000:C5"``.
@@ -637,16 +648,12 @@ def from_spec(spec: str) -> Mesh:
         return read_mesh(spec[5:])
     kind, *fields = spec.split(":")
     kind = kind.lower()
-    if kind == "isphere":
-        if fields and re.fullmatch(r"[+]?\d+", fields[0].strip()):
-            from .resources import check_mesh_memory
-
-            check_mesh_memory("isphere", int(fields[0]))
-        with _checked():
-            return _isphere_from_spec(spec, fields)
     n_int = {"interval": 1, "circle": 1, "torus": 2, "box": 2, "sphere": 1, "sphere3": 1,
              "hemisphere": 1, "disk": 1, "ball": 1}
     if kind not in n_int:
+        extra = _spec_kinds()
+        if kind in extra:
+            return extra[kind][1](spec, fields)
         raise _spec_error(spec, f"unknown mesh kind {kind!r}")
     need = n_int[kind]
     if len(fields) < need:

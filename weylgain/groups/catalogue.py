@@ -24,10 +24,12 @@ Point groups of R^3 (Schoenflies names; ``n`` a positive integer)::
 
 Coordinate groups of R^d (also torus-compatible: signed permutations)::
 
-    S<d>      all permutations of d coordinates (S3 has order 6; this is never the
+    Perm(<d>) or S<d>
+              all permutations of d coordinates (Perm(3) has order 6; this is never the
               Schoenflies rotoreflection group S_2n)                 order d!
     signs<d>  independent sign flips of d coordinates                  order 2^d
-    B<d>      signed permutations of d coordinates                     order 2^d d!
+    SignedPerm(<d>) or B<d>
+              signed permutations of d coordinates                     order 2^d d!
     cyc<d>    cyclic shift of d coordinates                            order d
     Z<n>[:<axis>]  translation by 1/n of the period along an axis of a torus
               (default axis 0)                                          order n
@@ -38,7 +40,8 @@ Continuous groups::
     SO(<n>)   rotations of R^n (transitive on S^{n-1}); with dim = n+1 the rotations of
               R^{n+1} fixing the last axis (the axis stabilizer, S^n / SO(n) = [0, pi])
     hopf      the U(1) Hopf action on S^3 in R^4 = C^2
-    T<k>      continuous translations of the first k coordinates of a torus
+    Trans(<k>) or T<k>
+              continuous translations of the first k coordinates of a torus
     O(3)      SO(3) plus -I
 
 Products of k identical factors (``S2^3``, ``T3^4``; see :func:`resolve`)::
@@ -53,6 +56,12 @@ Products of k identical factors (``S2^3``, ``T3^4``; see :func:`resolve`)::
 
 ``dim`` (the dimension D of the space acted on) extends a group by the identity on extra
 coordinates when it is larger than the group's natural dimension.
+
+Names: the groups are named by the spellings that cannot be read as a manifold --
+``Perm(3)`` (``S3`` is also the 3-sphere), ``SignedPerm(3)`` (``B3`` is also the ball),
+``Trans(2)`` (``T2`` is also the torus) -- in reports and JSON. The short spellings are
+accepted wherever they have one reading; where they have two (``S3`` on ``S2^3``) they are
+refused with both.
 """
 
 from __future__ import annotations
@@ -89,7 +98,8 @@ def named(spec: str, dim: int | None = None) -> Any:
     Parameters
     ----------
     spec : str
-        E.g. "C4", "D3h", "Oh", "Ih", "S3", "signs2", "B10", "Z4:1", "SO(2)", "hopf", "T1".
+        E.g. "C4", "D3h", "Oh", "Ih", "Perm(3)", "signs2", "SignedPerm(10)", "Z4:1", "SO(2)", "hopf",
+        "Trans(1)"; the short spellings "S3", "B10", "T1" are read the same.
     dim : int, optional
         Dimension of the space acted on; the group is extended by the identity on extra
         coordinates. Default: the group's natural dimension (3 for point groups, d for the
@@ -139,13 +149,14 @@ def named(spec: str, dim: int | None = None) -> Any:
             raise SpecError(f"the Hopf action lives on R^4 = C^2; dim={dim} is not supported")
         return ContinuousGroup("hopf", "hopf", 1, 4,
                                description="U(1) acting on C^2 = R^4 by e^{it}(z1, z2)")
-    m = re.fullmatch(r"T(\d+)", s)
+    m = re.fullmatch(r"T(\d+)|[Tt]rans\((\d+)\)", s)
     if m:
-        k = _positive(spec, m.group(1), "dimension", _bounds.MAX_DIMENSION)
+        k = _positive(spec, m.group(1) or m.group(2), "dimension", _bounds.MAX_DIMENSION)
         D = k if dim is None else dim
         if D < k:
-            raise SpecError(f"T{k} translates {k} coordinates; dim={dim} is too small")
-        return ContinuousGroup(f"T{k}", "torus_translation", k, D, coordinates=tuple(range(k)),
+            raise SpecError(f"Trans({k}) translates {k} coordinates; dim={dim} is too small")
+        # named Trans(k), not T<k> (the torus), in reports and JSON
+        return ContinuousGroup(f"Trans({k})", "torus_translation", k, D, coordinates=tuple(range(k)),
                                description=f"translations of the first {k} torus coordinates")
 
     raise _spec_error(spec)  # pragma: no cover (is_continuous_name matched a family above)

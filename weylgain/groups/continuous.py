@@ -66,7 +66,7 @@ class ContinuousGroup:
     Parameters
     ----------
     name : str
-        "SO(2)", "SO(3)", "SO(n)", "hopf", "T1", ...
+        "SO(2)", "SO(3)", "SO(n)", "hopf", "Trans(1)", ...
     family : str
         "axis_rotation" (SO(2) rotating ``coordinates`` (two of them), fixing ``axis``),
         "axis_stabilizer" (SO(D-1) fixing coordinate ``axis`` of R^D), "rotation" (SO(D),

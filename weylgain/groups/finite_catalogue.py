@@ -103,7 +103,8 @@ _CATALOGUE: list[tuple[str, str]] = [
     ("SO(<n>)", "continuous: rotations of R^n, transitive on S^{n-1}; with dim=n+1 the "
                 "rotations fixing the last axis of R^{n+1} (S^n/SO(n) = [0, pi])"),
     ("hopf", "continuous: the U(1) Hopf action on S^3 in R^4 = C^2 (S^3/U(1) = S^2(1/2))"),
-    ("T<k>", "continuous: translations of the first k coordinates of a torus (T^d/T^k = T^(d-k))"),
+    ("Trans(<k>) | T<k>", "continuous: translations of the first k coordinates of a torus "
+                          "(T^d/Trans(k) = T^(d-k))"),
     ("O(3)", "continuous: SO(3) plus -I (rotations and reflections of R^3)"),
     ("Sym(<k>)", "permutations of k identical factors of a product (order k!); with dim, "
                  "factors of ambient size dim/k"),
@@ -215,7 +216,9 @@ def permute_factors(copies: int, factor_ambient: int, generators: Any = None,
 
 # the continuous families' spellings (named() builds them; they are no finite groups)
 _CONTINUOUS_NAME = re.compile(r"SO\(\d+\)|O\(3\)|hopf", flags=re.IGNORECASE)
-_TRANSLATIONS_NAME = re.compile(r"T\d+")  # case-sensitive: "t1" is no group name
+# T<k> (case-sensitive: "t1" is no group name) or Trans(<k>), the spelling that cannot be
+# read as the torus T<k>
+_TRANSLATIONS_NAME = re.compile(r"T\d+|[Tt]rans\(\d+\)")
 
 
 def is_continuous_name(s: str) -> bool:
@@ -246,7 +249,8 @@ def named_finite(spec: str, dim: int | None = None) -> FiniteGroup | None:
     Parameters
     ----------
     spec : str
-        E.g. "C4", "D3h", "Oh", "S3", "signs2", "B10", "Z4:1", "Sym(3)".
+        E.g. "C4", "D3h", "Oh", "Perm(3)", "signs2", "SignedPerm(10)", "Z4:1", "Sym(3)" (or
+        the short "S3", "B10").
     dim : int, optional
         As for :func:`weylgain.groups.named`.
 
