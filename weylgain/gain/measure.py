@@ -15,7 +15,9 @@ import numpy as np
 from ..errors import FitError, SpecError, WeylgainError
 from .exact_route import _measure_from_exact_counts, _needs_exact_counts
 from .fitting import _fit, _rel
-from .sphere_frames import _direct_plan, _with_harmonic_symmetry
+from .sphere_frames import (_AXIAL_MIN_PERIODS, _AXIAL_MARGIN, _AXIAL_MAX_VERTICES,
+                            _axial_level, _bipyramid_plan, _direct_plan,
+                            _invariant_sphere_mesh, _with_harmonic_symmetry)
 from .report import MeasuredGain, _count_arg, _positive_float
 
 if TYPE_CHECKING:  # the manifold layer imports sympy: only where measure_gain runs
@@ -235,12 +237,33 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
             return _measure_quotient_mesh(M, G, geo, G_mesh, plan, level, lam_h2, C_G, C_M,
                                           min_count, n_points, target_count or _DIRECT_TARGET,
                                           progress, t0)
+        # an axial group (C_n, D_n, ... outside the polyhedral frames): the bipyramid
+        # sphere, counted at whole periods of the staircase; exact counts where even its
+        # finest level resolves fewer than _AXIAL_MIN_PERIODS periods
+        axial = _bipyramid_plan(G_mesh)
+        if axial is not None:
+            try:
+                result = _measure_axial(M, G, geo, G_mesh, axial, level, lam_h2, C_G, C_M,
+                                        min_count, target_count or _DIRECT_TARGET, progress,
+                                        t0)
+            except FitError as exc:
+                exact = None if level is not None else _exact_instead(
+                    M, G, geo, manifold, n_points, min_count, t0, str(exc))
+                if exact is None:
+                    raise
+                return exact
+            if result.converged or level is not None:
+                return result
+            exact = _exact_instead(M, G, geo, manifold, n_points, min_count, t0,
+                                   f"the fit on {result.mesh} did not converge: "
+                                   f"{result.convergence_note}")
+            return exact if exact is not None and exact.converged else result
     invariant_sphere = round_surface and level is None
     try:
         if invariant_sphere:
             # any other point group: one mesh built for it, as fine as the window needs
             mesh, q = _invariant_sphere_mesh(M, G, G_mesh, lam_h2, C_G,
-                                             target_count or _DIRECT_TARGET)
+                                             target_count or _DIRECT_TARGET, _DIRECT_MIN_TOP)
         else:
             mesh, q = _choose_mesh(M, G, G_mesh, finite, level, lam_h2, C_G, dG_pred,
                                    target_count or _LADDER_TARGET)
@@ -422,10 +445,13 @@ def _manifold_counts(M: Any, mesh: Any, spec_M: SpectrumModel, C_M: float, h: fl
 def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, h: float,
             lams_q: np.ndarray, counts_q: np.ndarray, lams_M: np.ndarray,
             counts_M: np.ndarray, fit_M: Any, averaged: bool, t0: float,
-            route: dict[str, Any] | None = None) -> MeasuredGain:
+            route: dict[str, Any] | None = None, whole_periods: bool = False
+            ) -> MeasuredGain:
     """The fit of N_G (a point: constant count) and the MeasuredGain against the prediction
     (``route``: mesh, quotient_mesh, n_vertices, method and source where they are not those
-    of ``mesh`` and ``q``)."""
+    of ``mesh`` and ``q``). ``whole_periods``: counts at whole periods of a sphere group's
+    staircase, an exact two-term law whose second term also carries the staircase's offset
+    at those thresholds: fitted with it, and no boundary volume reported."""
     d, vM = M.dim, float(M.volume)
     dG_pred, vQ = geo.quotient_dim, float(geo.quotient_volume)
     base = q.base_mesh
@@ -434,7 +460,7 @@ def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, 
         d_fit, d_err, fixed_M = fit_M
         vol_M, vol_M_err = fixed_M.volume, fixed_M.volume_err
     bq_pred = float(geo.quotient_boundary_volume)
-    two_term_q = bq_pred > 0 or dG_pred == 1
+    two_term_q = bq_pred > 0 or dG_pred == 1 or whole_periods
     if base is None and np.all(counts_q == counts_q[0]):
         # a point: N_G constant (1): dimension 0, volume the count (counting measure)
         dG_fit, dG_err, fit_q = 0.0, 0.0, None
@@ -442,6 +468,12 @@ def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, 
     else:
         dG_fit, dG_err, fit_q = _fit(lams_q, counts_q, two_term_q)
         vol_q, vol_q_err, bq = fit_q.volume, fit_q.volume_err, fit_q.boundary_volume
+    assessed: dict[str, Any] = {}
+    if whole_periods and fit_q is not None:
+        bq = None
+        assessed = dict(converged=bool(fit_q.converged), convergence_note=fit_q.reason,
+                        fit_windows=fit_q.windows, d_G_ls_err=fit_q.dimension_ls_err,
+                        vol_quotient_ls_err=fit_q.volume_ls_err)
     same_dim = dG_pred == d
     qname = str(base.name) if base is not None else "point"
     where = {"sphere": "at gap midpoints of the sphere spectrum ",
@@ -475,7 +507,7 @@ def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, 
         gain=float(vol_M / vol_q) if same_dim and vol_M is not None and vol_q else None,
         gain_predicted=vM / vQ if same_dim else None,
         two_term=fit_q is not None, method=route["method"], seconds=time.perf_counter() - t0,
-        action=str(getattr(geo, "action", "") or ""), source=route["source"],
+        action=str(getattr(geo, "action", "") or ""), source=route["source"], **assessed,
     )
 
 
@@ -514,7 +546,7 @@ def _min_angle_note(mesh: Any) -> str:
     """', min angle X deg' for triangle meshes (the mesh quality, stated in reports)."""
     if not hasattr(mesh, "simplices") or mesh.dim != 2 or mesh.is_periodic:
         return ""  # (a 2-d product mesh, S1xI, has no triangles to grade)
-    from ..meshes import mesh_quality
+    from ..invariant_meshes import mesh_quality
 
     return f", min angle {mesh_quality(mesh).min_angle_deg:.1f} deg"
 
@@ -550,9 +582,6 @@ _DIRECT_MAX_LEVEL = 12
 # thresholds on the quotient-mesh route, and the window's span lam_max / lam_min
 _DIRECT_POINTS = 16
 _WINDOW_SPAN = 10.0
-# invariant meshes of S^2 for the other point groups: at most this many vertices (the Lloyd
-# relaxation and the hull take ~8 s at 41k vertices and grow like n log n)
-_ISPHERE_MAX_VERTICES = 60_000
 
 
 def _direct_level(base: str, radius: float, order: int, lam_h2: Callable[[float], float],
@@ -638,36 +667,68 @@ def _measure_quotient_mesh(M: Any, G: Any, geo: Any, G_mesh: Any,
                        n_vertices=int(q.n_vertices), method=method, source="quotient mesh"))
 
 
-def _invariant_sphere_mesh(M: Any, G: Any, G_mesh: Any, lam_h2: Callable[[float], float],
-                           C_G: float, target: int) -> tuple[Any, Any]:
-    """One invariant mesh of S^2 for G (weylgain.meshes.invariant_sphere) with as many
-    vertices as the window of ``target`` invariant eigenvalues needs, at most
-    _ISPHERE_MAX_VERTICES, and its quotient; FitError (before building anything) when even
-    that mesh resolves fewer than _DIRECT_MIN_TOP."""
-    from ..meshes import invariant_sphere
+def _measure_axial(M: Any, G: Any, geo: Any, G_mesh: Any, plan: tuple[int, Any, int],
+                   level: int | None, lam_h2: Callable[[float], float], C_G: float,
+                   C_M: float, min_count: int, target_count: int, progress: bool, t0: float
+                   ) -> MeasuredGain:
+    """S^2/G (RP^2/G, H^2/G on the cover) for an axial point group: the bipyramid sphere of
+    the group's frame and its vertex-orbit quotient, counted at the whole periods
+    lam = (j e / r)^2 of the staircase (e the group's period, :func:`~weylgain.gain.
+    sphere_frames.group_period`), where the invariant count is exactly
+    C lam + B lam^(1/2); FitError when fewer than _AXIAL_MIN_PERIODS periods are resolved."""
     from ..quotient import quotient
+    from .sphere_frames import bipyramid_sphere
 
-    r = float(M.spectrum_model().radius)
+    m, G_frame, e = plan
+    spec_M = M.spectrum_model()
+    r = float(spec_M.radius)
+    if level is None:
+        k, J, lam_max = _axial_level(m, r, e, lam_h2, C_G, target_count)
+    else:
+        k = level
+        if m * 4 ** k + 2 > 4 * _AXIAL_MAX_VERTICES:
+            from ..errors import ResourceError
 
-    def top(n: int) -> float:
-        # an invariant mesh of n vertices has about the mean edge of the icosahedral sphere
-        # of as many vertices, 1.21 r sqrt(10 / (n - 2))
-        h = 1.21 * r * math.sqrt(10.0 / (n - 2))
-        return C_G * lam_h2(h) / h ** 2
-
-    n = 10 * 4 ** 4 + 2
-    while n < _ISPHERE_MAX_VERTICES and top(n) < target:
-        n = int(n * 1.25)
-    n = min(n, _ISPHERE_MAX_VERTICES)
-    if top(n) < _DIRECT_MIN_TOP:
+            raise ResourceError(
+                f"level={k} makes the bipyramid sphere of {M.name}/{G.name} {m * 4 ** k + 2} "
+                f"vertices, beyond the {4 * _AXIAL_MAX_VERTICES} this route builds; pass a "
+                "coarser level= (or none: the level is then chosen for the window)")
+    mesh = bipyramid_sphere(m, k, r)
+    h = float(mesh.edge_lengths().mean())
+    lam_max = _AXIAL_MARGIN * lam_h2(h) / h ** 2
+    J = int(r * math.sqrt(lam_max) / e)
+    if J < _AXIAL_MIN_PERIODS:
         raise FitError(
-            f"{G.name} is no symmetry group of a polyhedral sphere (not even conjugated), and "
-            f"an invariant mesh of S^2 of {n} vertices resolves only about {top(n):.0f} "
-            f"invariant eigenvalues of {M.name}/{G.name} (the fit needs "
-            f"{_DIRECT_MIN_TOP}); pass level= to mesh anyway")
-    # 10 Lloyd iterations (not 30): three times faster, smallest angle 36 deg (38 with 30)
-    mesh = invariant_sphere(G_mesh, n_vertices=n, radius=r, iterations=10)
-    return mesh, quotient(mesh, G_mesh)
+            f"the staircase of {M.name}/{G.name} has period {e} in the degree; the bipyramid "
+            f"sphere {mesh.name} ({mesh.n_vertices} vertices, mean edge {h:.3g}) resolves "
+            f"eigenvalues up to about {lam_max:.4g}, {J} whole periods, where the fit needs "
+            f"{_AXIAL_MIN_PERIODS} (lam up to {(_AXIAL_MIN_PERIODS * e / r) ** 2:.4g})"
+            + ("; pass a finer level=" if level is not None else
+               f" within {_AXIAL_MAX_VERTICES} vertices"))
+    q = quotient(mesh, G_frame)
+    # from the second period where that leaves _AXIAL_MIN_PERIODS: at the first, a wall
+    # term can still exceed half the leading one (C_6v at lam = 36), which the fit refuses
+    j0 = 2 if J > _AXIAL_MIN_PERIODS else 1
+    lams_q = (np.arange(j0, J + 1, dtype=np.float64) * e / r) ** 2
+    counts_q = _counts([q.laplacian()], lams_q, progress)
+    spec_q = _quotient_spectrum(M, G, geo, G_mesh)
+    mesh_M = M.mesh_ladders(None, None)[0][-1]()  # M itself: |G| times more counts
+    h_M = float(mesh_M.edge_lengths().mean())
+    lams_M, counts_M, fit_M = _manifold_counts(M, mesh_M, spec_M, C_M, h_M, lam_h2,
+                                               min_count, False, progress)
+    method = (f"M/G: vertex-orbit quotient of {mesh.name} (the sphere subdivided from the "
+              f"{m}-gonal bipyramid, {mesh.n_vertices} vertices, mean edge {h:.3g}"
+              f"{_min_angle_note(mesh)}) by {G.name} in its frame: {q.n_orbits} unknowns; "
+              f"{lams_q.size} thresholds at whole periods of the staircase, lam = (j {e})^2"
+              f"{'' if r == 1.0 else f' / {r:g}^2'}, j = {j0}..{J} (the group's period {e} in the "
+              "degree: there the invariant count is exactly C lam + B lam^(1/2)), up to "
+              f"{lams_q[-1]:.4g}; fitted with the second term; M: {mesh_M.name} "
+              f"({mesh_M.n_vertices} vertices, mean edge {h_M:.3g})")
+    return _report(M, G, geo, mesh_M, q, spec_q, h_M, lams_q, counts_q, lams_M, counts_M,
+                   fit_M, False, t0, route=dict(
+                       mesh=str(mesh.name), quotient_mesh=f"{mesh.name}/{G.name}",
+                       n_vertices=int(mesh.n_vertices), method=method, source="mesh"),
+                   whole_periods=True)
 
 
 def _flat_refined(M: Any, G: Any, G_mesh: Any, mesh: Any, q: Any,
