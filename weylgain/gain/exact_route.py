@@ -29,6 +29,12 @@ _EXACT_POINTS = 24
 _EXACT_STEP = 4.0
 _EXACT_SECONDS = 10.0
 _EXACT_COUNT_CAP = 10 ** 12
+# ... and, on flat tori and boxes, whose exact counts enumerate the lattice modes of M (a
+# cost growing like lam^1.6 on T^2, not the lam^(d/2) the time prediction assumes), while M
+# has at most _LATTICE_MODES_CAP modes below the top: a bound on the work by design, not
+# by the load of the machine (T^2/mirror: lam <= 3.2e5, about 3 s of counting at load 11;
+# at its former top, 2e5, vol(M/G) came out within 0.001%)
+_LATTICE_MODES_CAP = 10 ** 6
 # finite groups on flat tori (d >= 3): the window [lam / _LATTICE_SPAN, lam] with lam the
 # eigenvalue of the shell |k|^2 = _LATTICE_SHELLS; at its bottom (10^4) the terms beyond
 # the Riesz fit's three are below 1e-4 of the count on T7/B7
@@ -196,8 +202,10 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
         hi = float(res.lam)
         lo = min(lo, hi / 4)
         if dG > 1:
-            res = _extend_window(res, count, hi, M.spectrum_model().kind == "sphere", d,
-                                 time.perf_counter() - t_first)
+            kind = M.spectrum_model().kind
+            res = _extend_window(res, count, hi, kind == "sphere", d,
+                                 time.perf_counter() - t_first,
+                                 lam_cap=_lattice_lam_cap(M) if kind == "lattice" else None)
             hi = float(res.lam)
             lo = max(lo, hi / _EXACT_SPAN)
     eig = np.asarray(res.eigenvalues, dtype=np.float64)
@@ -279,8 +287,17 @@ def _first_counts(count: Callable[[float], Any], spec: str, G: Any, lo: float, h
             hi /= 2
 
 
+def _lattice_lam_cap(M: Any) -> float:
+    """The lam below which a flat M has _LATTICE_MODES_CAP modes by Weyl's law (the top
+    of the exact route's window on lattices)."""
+    from ..manifolds import weyl_constant
+
+    C_M = float(weyl_constant(M.dim, float(M.volume)))
+    return (_LATTICE_MODES_CAP / C_M) ** (2 / M.dim)
+
+
 def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: bool, d: int,
-                   first_seconds: float) -> Any:
+                   first_seconds: float, lam_cap: float | None = None) -> Any:
     """Raise the top of the window while the exact counts stay cheap.
 
     The two-term law holds only far out, so the window goes as high as the time
@@ -291,7 +308,8 @@ def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: b
     degree; lam^(d/2) for lattices and products, which enumerate the modes of M), and less
     where a count a step lower shows it (the configurations' Clebsch-Gordan recursions grow
     far slower than the modes of M): the first count carries the warm-up, so the probe
-    times the count at ``hi`` again, warm, against the count at ``hi / step``.
+    times the count at ``hi`` again, warm, against the count at ``hi / step``. ``lam_cap``
+    (lattices: :func:`_lattice_lam_cap`) bounds the top whatever the timings say.
     """
     from ..errors import CountingError, ResourceError
 
@@ -312,6 +330,11 @@ def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: b
         except (CountingError, ResourceError):
             pass  # keep the route's own bound
     while step > 1.2 and res.count <= _EXACT_COUNT_CAP:
+        if lam_cap is not None and hi * step > lam_cap:
+            if lam_cap / hi <= 1.2:
+                break
+            step = lam_cap / hi
+            continue
         if last and spent + last * step ** growth > _EXACT_SECONDS:
             step = math.sqrt(step)  # a smaller step may still fit the time budget
             continue
