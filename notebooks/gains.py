@@ -153,7 +153,7 @@ plt.show()
 
 # %%
 pairs = [("S2", "mirror", 0.02), ("T1", "mirror", 0.01), ("RP2", "mirror", 0.03),
-         ("S2", "SO(2)", 0.01), ("T2", "T1", 0.01), ("S3", "hopf", 0.02),
+         ("S2", "SO(2)", 0.01), ("T2", "Trans(1)", 0.01), ("S3", "hopf", 0.02),
          ("S3", "SO(3)", 0.01)]
 measured = {}
 print(f"{'M/G':<12}{'d_G pred':>9}{'meas':>8}{'vol pred':>10}{'meas':>9}{'rel err':>9}{'s':>6}")

@@ -202,10 +202,11 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## (b) Atoms in a periodic box: T3^k with `T3 x Sym(k)`
+# ## (b) Atoms in a periodic box: T3^k with `Trans(3) x Sym(k)`
 #
-# Translating the whole box (T3 acting diagonally on every atom) removes three
-# dimensions: the invariant modes are the lattice modes (k₁, …, k_k) with k₁ + … + k_k = 0.
+# Translating the whole box (Trans(3), the translations of T3, acting diagonally on every
+# atom) removes three dimensions: the invariant modes are the lattice modes (k₁, …, k_k)
+# with k₁ + … + k_k = 0.
 # Permuting identical atoms divides the volume by k! (no permutation fixes a generic
 # configuration of relative positions). On T3^2 the quotient is the relative position
 # x₂ - x₁ with volume (2π)³/2^{3/2}, halved by the swap x₂ - x₁ ↦ x₁ - x₂. Brute force:
@@ -213,7 +214,7 @@ plt.show()
 
 # %%
 def brute_force_torus_count(k, lam, permute):
-    """Invariant modes of T3 x Sym(k) (or T3 alone) on T3^k with |k|^2 <= lam."""
+    """Invariant modes of Trans(3) x Sym(k) (or Trans(3) alone) on T3^k with |k|^2 <= lam."""
     r = int(np.floor(np.sqrt(lam)))
     axis = np.arange(-r, r + 1)
     modes = np.array(list(itertools.product(axis, repeat=3)))
@@ -230,19 +231,19 @@ def brute_force_torus_count(k, lam, permute):
 
 
 for k, lam in ((2, 20.0), (3, 8.0)):
-    for group, perm in (("T3", False), (f"T3 x Sym({k})", True)):
+    for group, perm in (("Trans(3)", False), (f"Trans(3) x Sym({k})", True)):
         n = exact_counts(f"T3^{k}", group, lam).count
         assert n == brute_force_torus_count(k, lam, perm), (k, group)
-        print(f"T3^{k} {group:12s} N_G({lam:g}) = {n:5d}  equals the brute-force mode count")
+        print(f"T3^{k} {group:18s} N_G({lam:g}) = {n:5d}  equals the brute-force mode count")
 
 # %%
-rowsT2 = gain_table("T3^2", ["T3", "Sym(2)", "T3 x Sym(2)"], lam=100.0)
-rowsT3 = gain_table("T3^3", ["T3", "T3 x Sym(3)"], lam=40.0)
+rowsT2 = gain_table("T3^2", ["Trans(3)", "Sym(2)", "Trans(3) x Sym(2)"], lam=100.0)
+rowsT3 = gain_table("T3^3", ["Trans(3)", "Trans(3) x Sym(3)"], lam=40.0)
 assert abs(rowsT2[0]["vol"] - (2 * np.pi) ** 3 / 2 ** 1.5) < 1e-9
 assert abs(rowsT2[0]["vol"] / rowsT2[2]["vol"] - 2) < 1e-12
 assert abs(rowsT3[0]["vol"] / rowsT3[1]["vol"] - 6) < 1e-12
 assert all(r["d_G"] == 3 * (k - 1) for rows, k in ((rowsT2, 2), (rowsT3, 3)) for r in rows
-           if r["group"].startswith("T3"))
+           if r["group"].startswith("Trans(3)"))
 for r, tol in [(r, 0.02) for r in rowsT2] + [(r, 0.05) for r in rowsT3]:
     assert abs(r["vol_fit"] / r["vol"] - 1) < tol, (r["group"], r["vol_fit"], r["vol"])
 

@@ -5,7 +5,7 @@ Examples::
 
     weylgain exact S2 C4 --lam 420
     weylgain exact T2 signs2 --lam 1000 --json
-    weylgain exact T10 B10 --lam 10 --lam 20 --json
+    weylgain exact T10 "SignedPerm(10)" --lam 10 --lam 20 --json
     weylgain exact S2 I --lam 1000 --degrees
 
 JSON output (one object on stdout):
@@ -52,16 +52,17 @@ def add_parser(subparsers: Any) -> None:
             "(Neumann: Bessel zeros times harmonics), a box, a hemisphere, RP^d, or a product "
             "of any of them (S2xT1, B3^3: characters on the factors' eigenspaces), with the "
             "one-term Weyl prediction omega_d vol(M/G) lam^(d/2) / (2 pi)^d."),
-        epilog=("Examples: weylgain exact S2 C4 --lam 420 ; weylgain exact T10 B10 --lam 16 "
-                "--json ; weylgain exact S2^2 \"SO(3)\" --lam 100 --json ; weylgain exact "
-                "S2xT1 C4 --lam 50 ; weylgain exact B3^3 \"SO(3) x Sym(2)@2,3\" --lam 70 "
+        epilog=("Examples: weylgain exact S2 C4 --lam 420 ; weylgain exact T10 "
+                "\"SignedPerm(10)\" --lam 16 --json ; weylgain exact S2^2 \"SO(3)\" --lam 100 "
+                "--json ; weylgain exact S2xT1 C4 --lam 50 ; weylgain exact B3^3 \"SO(3) x Sym(2)@2,3\" --lam 70 "
                 "(water) ; weylgain exact --group-file G.json --lam 50. " + PRODUCT_EPILOG),
     )
     add_group_arguments(parser, "S<d> (unit sphere in R^(d+1), e.g. S2), T<d> (flat torus, "
                         "e.g. T2), B<d> (ball), I/Q<d> (boxes), H<d> (hemisphere), RP<d>, or a "
                         "product (S2^3, T3^4, S2xT1, B3^3)",
                         "group spec as in weylgain.groups.named (C4, O, Ih, mirror, "
-                        "antipodal, S3, signs2, B10, Z2:1, SO(2), hopf, T1, ...), a product "
+                        "antipodal, Perm(3), signs2, SignedPerm(10), Z2:1, SO(2), hopf, "
+                        "Trans(1), ...; the short S3, B10, T1 where unambiguous), a product "
                         "action (\"SO(3) x Sym(3)\", SO(3)@1) or 'trivial'")
     parser.add_argument("--lam", type=float, action="append", required=True,
                         help="eigenvalue cut-off (repeat for several)")

@@ -64,7 +64,9 @@ def add_parser(subparsers: Any) -> None:
         epilog=textwrap.fill(
             "Manifolds: S<d> T<d> RP<d> B<d> H<d> Q<d> I, radii/lengths in parentheses "
             "(S2(2), T2(1,2)), products S2xT1. Groups: C4 D3 T O I Ih Oh mirror antipodal "
-            "Perm(7) signs7 SignedPerm(7) cyc3 Z10 SO(2) SO(3) hopf T1 ... " + PRODUCT_EPILOG, width=88)
+            "Perm(7) signs7 SignedPerm(7) cyc3 Z10 SO(2) SO(3) hopf Trans(1) ... (the short "
+            "S7, B7, T1 are read the same where nothing else can be meant). " + PRODUCT_EPILOG,
+            width=88)
         + "\nexamples:\n  weylgain gain Q7 \"Perm(7)\"         # seven values in [0, 1], any "
           "order\n  weylgain gain S2 \"SO(2)\" --eps 1e-3 --json\n"
           "  weylgain gain S2 \"SO(2)\" --s 2 --plot gain.png\n"
@@ -73,7 +75,8 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_group_arguments(parser, "manifold spec, e.g. S2, T7, RP2, B3, S2xT1, S2^3",
-                        "group spec, e.g. mirror, C4, Perm(7), SO(2), hopf, T1, \"SO(3) x Sym(3)\"")
+                        "group spec, e.g. mirror, C4, Perm(7), SO(2), hopf, Trans(1), "
+                        "\"SO(3) x Sym(3)\"")
     parser.add_argument("--s", type=float, default=None,
                         help="Sobolev smoothness of the target, s > d/2 (default d/2 + 1)")
     parser.add_argument("--eps", type=float, default=None,
