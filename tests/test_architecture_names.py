@@ -300,3 +300,15 @@ def test_no_arrow_runs_back_up(lower, higher):
     up = {(m, t) for m, targets in GRAPH.items() if m == lower or m.startswith(lower + ".")
           for t in targets if t == higher or t.startswith(higher + ".")}
     assert not up, sorted(up)
+
+
+def test_the_count_report_names_the_group_unambiguously(capsys):
+    # a 2-torus mesh with mirrored Kuhn cells keeps every signed permutation (meshes docs)
+    assert main(["count", "--mesh", "torus:2:8:mirrored", "--group", "B2", "--lam", "4",
+                 "--no-progress", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["group"] == "SignedPerm(2)"
+    assert main(["count", "--mesh", "torus:2:8:mirrored", "--group", "S2", "--lam", "4",
+                 "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("torus:2:8:mirrored / Perm(2):")

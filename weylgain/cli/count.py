@@ -207,17 +207,19 @@ def run(args: argparse.Namespace) -> int:
             group = named(args.group, dim=mesh.ambient_dim)
             bar.step(f"vertex orbits of {args.group}")
             q = quotient(mesh, group)
+        # reports name the group by its unambiguous name (Perm(3) for the spec S3)
+        gname = str(getattr(group, "name", "") or args.group)
         bar.step("assembling K, M on M/G")
         K, M = q.laplacian(lumped=args.lumped)
         dim, vol = float(q.dimension), float(q.volume)
         bvol = float(q.boundary_volume() or 0.0)
         if q.kind == "finite":
-            report.update(group=args.group, n_orbits=int(K.shape[0]),
+            report.update(group=gname, n_orbits=int(K.shape[0]),
                           quotient_route="direct" if direct is not None else "mesh")
         else:
             # the unknowns are nodes of a mesh of the orbit space (an interval for SO(2) on
             # S^2), not vertex orbits of the input mesh: say so, and under another name
-            report.update(group=args.group, orbit_space=q.description,
+            report.update(group=gname, orbit_space=q.description,
                           orbit_space_nodes=int(K.shape[0]))
         report.update(quotient_dimension=dim, quotient_volume=vol,
                       quotient_boundary_volume=bvol)
@@ -270,7 +272,7 @@ def run(args: argparse.Namespace) -> int:
 
         quotient_panel = dict(lams=grid, counts=grid_counts, dimension=dim, volume=vol,
                               boundary_volume=bvol,
-                              title=(f"M/G = {args.mesh} / {args.group}" if args.group
+                              title=(f"M/G = {args.mesh} / {gname}" if args.group
                                      else f"{args.mesh}"),
                               label="N(λ), P1 FEM" + (" on M/G" if args.group else ""))
         if args.group:
@@ -283,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
         report["plot"] = plot
     if plot_mesh:
         if q.orbits is None:
-            raise SpecError(f"--plot-mesh needs a finite group; {args.group} is continuous "
+            raise SpecError(f"--plot-mesh needs a finite group; {gname} is continuous "
                             "(its orbits are not sets of vertices)")
         from ..plotting import plot_quotient_mesh
 
@@ -292,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
         return 0
-    what = f"{args.mesh}" + (f" / {args.group}" if args.group else "")
+    what = f"{args.mesh}" + (f" / {gname}" if args.group else "")
     print(f"{what}: {mesh.n_vertices} vertices, {mesh.n_simplices} {mesh.dim}-simplices"
           + (f", {K.shape[0]} orbits" if args.group and q.kind == "finite" else ""))
     if args.group and q.kind != "finite":
