@@ -124,10 +124,10 @@ def _group_elements(group: FiniteGroup, base: str) -> np.ndarray:
 
 def _hint(base: str) -> str:
     return ("The octahedral sphere, meshes.sphere(k, base='octahedron'), is invariant under Oh "
-            "and its subgroups (C4, D4, O, Oh, Td, Th, signs3, B3, S3, ...) with the coordinate "
-            "axes as symmetry axes; the icosahedral sphere, meshes.sphere(k), under Ih and its "
-            "subgroups (I, T, Th, C5 about the vertex (0, 1, phi), ...); "
-            "meshes.invariant_sphere meshes S^2 for any other finite point group."
+            "and its subgroups (C4, D4, O, Oh, Td, Th, signs3, SignedPerm(3), Perm(3), ...) with "
+            "the coordinate axes as symmetry axes; the icosahedral sphere, meshes.sphere(k), "
+            "under Ih and its subgroups (I, T, Th, C5 about the vertex (0, 1, phi), ...); "
+            "weylgain.invariant_sphere meshes S^2 for any other finite point group."
             if base in _BASES else "")
 
 
