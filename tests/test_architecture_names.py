@@ -312,3 +312,28 @@ def test_the_count_report_names_the_group_unambiguously(capsys):
                  "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("torus:2:8:mirrored / Perm(2):")
+
+
+def test_the_direct_quotients_share_one_interface():
+    from weylgain._direct_quotient import DirectQuotient
+    from weylgain.errors import ParameterError
+    from weylgain.quotient_direct import quotient_sphere
+    from weylgain.quotient_torus import quotient_torus
+
+    qs = quotient_sphere(2, named("Oh"), base="octahedron")
+    qt = quotient_torus(2, 8, named("B2"), triangulation="mirrored")
+    for q, surface, dim in ((qs, "sphere", 2), (qt, "torus", 2)):
+        assert isinstance(q, DirectQuotient)
+        with pytest.raises(ParameterError, match=f"direct {surface} quotient takes no density"):
+            q.laplacian(density=np.ones(3))
+        with pytest.raises(ParameterError, match="lumped"):
+            q.laplacian(lumped="yes")
+        K, M = q.laplacian()
+        assert K.shape == M.shape == (q.n_orbits, q.n_orbits)
+        d = q.to_dict()
+        assert d["route"] == "direct" and d["dimension"] == dim and d["n_orbits"] == q.n_orbits
+        assert repr(q).startswith(f"<{type(q).__name__} {q.mesh_name}/{q.group.name}:")
+    # the truth without the code under test: vol(M/G) = vol(M)/|G|; |Oh| = 48, |B2| = 8
+    assert qs.to_dict()["volume"] == pytest.approx(qs.mesh_volume / 48)
+    assert qt.to_dict()["volume"] == pytest.approx((2 * math.pi) ** 2 / 8)
+    assert "n_kept_triangles" in qs.to_dict() and "n_kept_triangles" not in qt.to_dict()

@@ -35,8 +35,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ._direct_quotient import DirectQuotient
 from ._meshgen import _check_int, _check_positive, _fmt
-from .errors import GroupError, MeshError, NotInvariantError, ParameterError
+from .errors import GroupError, MeshError, NotInvariantError
 from .groups import FiniteGroup
 
 __all__ = ["SphereQuotient", "quotient_sphere", "sphere_spec", "direct_quotient_memory"]
@@ -280,8 +281,8 @@ def direct_quotient_memory(subdivisions: int, group_order: int, n_rep_faces: int
 
 
 # ====================================================================== result
-@dataclass(frozen=True, eq=False)
-class SphereQuotient:
+@dataclass(frozen=True, eq=False, repr=False)
+class SphereQuotient(DirectQuotient):
     """S²/G for a polyhedral sphere mesh, assembled without the mesh.
 
     The reduced pencil of :func:`quotient_sphere`: the same problem as
@@ -342,10 +343,8 @@ class SphereQuotient:
     projection: None = None
     base_mesh: None = None
 
-    @property
-    def n_orbits(self) -> int:
-        """Number of unknowns of the reduced problem (vertex orbits)."""
-        return int(self.orbit_points.shape[0])
+    _SURFACE = "sphere"
+    _GENERATOR = "weylgain.meshes.sphere"
 
     @property
     def n_kept_triangles(self) -> int:
@@ -357,30 +356,8 @@ class SphereQuotient:
         n_edges = 3 * self.n_simplices // 2  # closed surface: every edge in two triangles
         return float(self._perimeter_sum / (2.0 * n_edges))
 
-    def laplacian(self, lumped: bool = False, density: Any = None
-                  ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Stiffness and mass of the invariant problem, (PᵀKP, PᵀMP).
-
-        Parameters
-        ----------
-        lumped : bool, default False
-            Lumped (diagonal) mass instead of consistent mass.
-        density : None
-            Not supported on this route (build the mesh and use
-            :func:`weylgain.quotient.quotient` for a weighted problem).
-
-        Returns
-        -------
-        K, M : csr_matrix of shape (n_orbits, n_orbits)
-        """
-        if not isinstance(lumped, (bool, np.bool_)):
-            raise ParameterError(f"lumped must be True or False; got {lumped!r}")
-        if density is not None:
-            raise ParameterError(
-                "the direct sphere quotient takes no density; build the mesh "
-                "(weylgain.meshes.sphere) and use weylgain.quotient(mesh, group).laplacian("
-                "density=...) for a weighted problem")
-        kdata, mdata, mdiag = self._assembled(bool(lumped))
+    def _matrices(self, lumped: bool) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        kdata, mdata, mdiag = self._assembled(lumped)
         indptr, indices = self._pattern
         n = self.n_orbits
         K = sp.csr_matrix((kdata.copy(), indices.copy(), indptr.copy()), shape=(n, n))
@@ -442,25 +419,8 @@ class SphereQuotient:
 
         return sphere(self.subdivisions, radius=self.radius, base=self.base)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "mesh": self.mesh_name,
-            "n_vertices": int(self.n_vertices),
-            "group": self.group.to_dict(),
-            "kind": self.kind,
-            "route": "direct",
-            "n_orbits": self.n_orbits,
-            "n_kept_triangles": self.n_kept_triangles,
-            "dimension": 2,
-            "volume": float(self.volume),
-            "effective_order": self.effective_order,
-            "kernel_order": self.kernel_order,
-            "description": self.description,
-        }
-
-    def __repr__(self) -> str:
-        return (f"<SphereQuotient {self.mesh_name}/{self.group.name}: finite (direct), "
-                f"{self.n_orbits} unknowns, dim 2, volume {self.volume:.6g}>")
+    def _extra_dict(self) -> dict[str, Any]:
+        return {"n_kept_triangles": self.n_kept_triangles}
 
 
 def _assemble(positions, tri, weight, labels, pattern, slots, n_orbits, lumped):

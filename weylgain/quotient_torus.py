@@ -34,7 +34,8 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import GroupError, MeshError, NotInvariantError, ParameterError
+from ._direct_quotient import DirectQuotient
+from .errors import GroupError, MeshError, NotInvariantError
 from .groups import FiniteGroup
 
 __all__ = ["TorusQuotient", "quotient_torus", "torus_quotient_memory"]
@@ -71,8 +72,8 @@ def torus_quotient_memory(dim: int, n: int, group_order: int) -> int:
     return int(entries * _BYTES_PER_ENTRY + vertices * _BYTES_PER_VERTEX)
 
 
-@dataclass(frozen=True, eq=False)
-class TorusQuotient:
+@dataclass(frozen=True, eq=False, repr=False)
+class TorusQuotient(DirectQuotient):
     """T^d/G for a flat torus grid mesh, assembled without the mesh.
 
     The same problem as ``quotient(meshes.torus(dim, n, length, triangulation), group)``
@@ -131,42 +132,18 @@ class TorusQuotient:
     projection: None = None
     base_mesh: None = None
 
+    _SURFACE = "torus"
+    _GENERATOR = "weylgain.meshes.torus"
+
     @property
     def dimension(self) -> int:
         return int(self.dim)
-
-    @property
-    def n_orbits(self) -> int:
-        """Number of unknowns of the reduced problem (vertex orbits)."""
-        return int(self.orbit_sizes.shape[0])
 
     def mean_edge_length(self) -> float:
         """float: mean edge length of the full mesh (``h`` of :mod:`weylgain.resolution`)."""
         return float(self._mean_edge)
 
-    def laplacian(self, lumped: bool = False, density: Any = None
-                  ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Stiffness and mass of the invariant problem, (PᵀKP, PᵀMP).
-
-        Parameters
-        ----------
-        lumped : bool, default False
-            Lumped (diagonal) mass instead of consistent mass.
-        density : None
-            Not supported on this route (build the mesh and use
-            :func:`weylgain.quotient.quotient` for a weighted problem).
-
-        Returns
-        -------
-        K, M : csr_matrix of shape (n_orbits, n_orbits)
-        """
-        if not isinstance(lumped, (bool, np.bool_)):
-            raise ParameterError(f"lumped must be True or False; got {lumped!r}")
-        if density is not None:
-            raise ParameterError(
-                "the direct torus quotient takes no density; build the mesh "
-                "(weylgain.meshes.torus) and use weylgain.quotient(mesh, group).laplacian("
-                "density=...) for a weighted problem")
+    def _matrices(self, lumped: bool) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         indptr, indices, kdata, mdata, mdiag = self._pencil
         m = self.n_orbits
         K = _symmetric(indptr, indices, kdata, m)
@@ -201,26 +178,6 @@ class TorusQuotient:
 
         return torus(self.dim, self.n, length=self.lengths.tolist(),
                      triangulation=self.triangulation)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "mesh": self.mesh_name,
-            "n_vertices": int(self.n_vertices),
-            "group": self.group.to_dict(),
-            "kind": self.kind,
-            "route": "direct",
-            "n_orbits": self.n_orbits,
-            "dimension": int(self.dim),
-            "volume": float(self.volume),
-            "effective_order": int(self.effective_order),
-            "kernel_order": int(self.kernel_order),
-            "description": self.description,
-        }
-
-    def __repr__(self) -> str:
-        return (f"<TorusQuotient {self.mesh_name}/{self.group.name}: finite (direct), "
-                f"{self.n_orbits} unknowns, dim {self.dim}, volume {self.volume:.6g}>")
-
 
 def _symmetric(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, m: int
                ) -> sp.csr_matrix:
