@@ -438,9 +438,11 @@ def measure_curves(kernel: SpectralKernel, target: SpectralTarget, group: Any, *
     check_memory(MemoryEstimate("the primal learning curves", 8.0 * (4 * chunk * p + 6 * p * p),
                                 f"{p} modes, chunks of {chunk} samples"),
                  "lower the kernel's cut-off or the chunk")
+    # per seed: the accumulation (n p^2), and per n an eigh (~10 p^3) and the average over
+    # the target's directions (2 p^2 p_G with p_G <= p, for both methods)
     check_time(TimeEstimate("the primal learning curves",
                             work_time(flops=2.0 * seeds * (n_values[-1] * p * p
-                                                           + len(n_values) * 10 * p ** 3)),
+                                                           + len(n_values) * 14 * p ** 3)),
                             f"{seeds} seeds, n up to {n_values[-1]}, {p} modes"),
                "fewer seeds, smaller n or a lower cut-off")
     primal = _PrimalProblem(kernel, act, target)
