@@ -186,3 +186,18 @@ def test_unknown_estimators_are_refused():
         measure_curves(kernel, f, "signs2", n_values=[10, 20], risk="averaged")
     with pytest.raises(ParameterError, match="primal route"):
         experiment("T2", "signs2", ridge="oracle", risk="noise-averaged")
+
+
+def test_learn_names_its_estimator_in_the_json(capsys):
+    from weylgain.cli import main
+
+    base = ["learn", "--n", "200", "400", "--seeds", "2", "--json"]
+    assert main(base) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert default["risk_estimator"] == {"theory": "noise-averaged", "cv": "sampled"}
+    assert main(base + ["--risk", "sampled"]) == 0
+    sampled = json.loads(capsys.readouterr().out)
+    assert sampled["risk_estimator"]["theory"] == "sampled"
+    # the same samples: the sampled figures are the default run's sampled column
+    assert (sampled["saving_measured"]["average"]["theory"]["value"]
+            == pytest.approx(default["measured_by_estimator"]["sampled"]["saving"]["value"]))
