@@ -33,7 +33,7 @@ import math
 import numpy as np
 import pytest
 from scipy.optimize import brentq
-from scipy.special import spherical_jn
+from scipy.special import jv, jvp, spherical_jn
 
 from weylgain.errors import (GroupError, NotInvariantError, ParameterError, ResourceError,
                              SpecError)
@@ -187,6 +187,33 @@ def test_ball_radius_scales_the_spectrum():
     q = axial_ball_orbit_space(6, radius=2.0)
     lams = [2.5, 12.5, 25.0, 50.0]
     assert list(counting_function(*q.laplacian(), lams)) == [_count(spec, L) for L in lams]
+
+
+def ball4_axisymmetric_neumann(lam_max: float) -> np.ndarray:
+    """B^4/SO(3): u = r^-1 J_(l+1)(k r) Y_l(zonal), Neumann: k J'_(l+1)(k) = J_(l+1)(k)."""
+    out = [0.0]
+    xmax = math.sqrt(lam_max) + 1.0
+    for l in range(0, int(xmax) + 2):
+        f = lambda x, l=l: x * jvp(l + 1, x) - jv(l + 1, x)  # noqa: E731
+        xs = np.linspace(1e-3, xmax, 8000)
+        ys = f(xs)
+        for i in np.flatnonzero(np.sign(ys[:-1]) != np.sign(ys[1:])):
+            x = brentq(f, xs[i], xs[i + 1], xtol=1e-14)
+            if x > 1e-2 and x * x <= lam_max:
+                out.append(x * x)
+    return np.sort(np.array(out))
+
+
+def test_ball4_so3_counts():
+    # SO(3) fixing an axis of R^4: the same half-disk, weight 4 pi rho^2
+    spec = ball4_axisymmetric_neumann(420.0)
+    q = orbit_space_mesh("B4", "SO(3)", 5)
+    assert q.dimension == 2 and q.volume == pytest.approx(math.pi / 2)
+    _check_brackets(q, spec, [5.0, 20.0, 50.0, 100.0])
+    lams = [5.0, 20.0, 50.0, 100.0, 200.0]
+    q6 = orbit_space_mesh("B4", "SO(3)", 6)
+    assert list(counting_function(*q6.laplacian(), lams)) == [_count(spec, L) for L in lams] \
+        == [1, 3, 7, 14, 27]
 
 
 # ---------------------------------------------------------------------- hopf

@@ -29,13 +29,16 @@ quotient.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
 from .errors import GroupError, ParameterError, SpecError
+from .groups.continuous import HopfFibres, PolarOrbits
+from .manifolds.ball import Ball
 from .mesh import Mesh
 
 __all__ = ["OrbitSpaceMesh", "half_disk", "hopf_orbit_space", "axial_ball_orbit_space",
@@ -324,15 +327,35 @@ def axial_ball_orbit_space(level: int, dim: int = 3, radius: float = 1.0) -> Orb
 # ====================================================================== front door
 @dataclass(frozen=True)
 class _Family:
-    """How to mesh one kind of pair: the levels to try (coarse to fine) and the builder."""
+    """How to mesh one kind of pair.
+
+    ``levels``: the automatic ladder, coarse to fine (kept to meshes that build and count in
+    seconds to a minute); ``build(level)``; ``scale(level)``: a number proportional to the mean
+    edge at that level (2^-k for subdivisions, 1/n for a grid of n per axis), so the ladder is
+    climbed on estimates and only the chosen level is built.
+    """
 
     levels: tuple[int, ...]
     build: Callable[[int], Any]
-    # (n_orbits at a level) is not known before building; the builder is cheap on the
-    # 2-d orbit spaces and the ladder stops at the first level with enough eigenvalues
+    scale: Callable[[int], float]
 
 
-def _hopf_family(M: Any, G: Any) -> _Family | None:
+def _halving(k: int) -> float:
+    return 2.0 ** -k
+
+
+def _grid(n: int) -> float:
+    return 1.0 / n
+
+
+@functools.singledispatch
+def _continuous_family(shape: Any, M: Any, G: Any) -> _Family | None:
+    """The orbit-space mesh of M for orbits of this shape (None: none here)."""
+    return None
+
+
+@_continuous_family.register
+def _(shape: HopfFibres, M: Any, G: Any) -> _Family | None:
     cover, double = M.cover()
     r = cover.sphere_radius()
     if cover.dim != 3 or r is None:
@@ -340,56 +363,59 @@ def _hopf_family(M: Any, G: Any) -> _Family | None:
     if double and tuple(M.antipodal_blocks()) != ((0, 4),):
         return None
     rr = float(r)
-    return _Family(tuple(range(1, 10)),
-                   lambda k: hopf_orbit_space(k, radius=rr, projective=bool(double)))
+    return _Family(tuple(range(1, 9)),
+                   lambda k: hopf_orbit_space(k, radius=rr, projective=bool(double)), _halving)
 
 
-def _ball_family(M: Any, G: Any, axis: int) -> _Family | None:
-    from .manifolds.ball import Ball
+@_continuous_family.register
+def _(shape: PolarOrbits, M: Any, G: Any) -> _Family | None:
+    return _axial_family(M, G, shape)
 
-    if not isinstance(M, Ball) or M.dim < 3:
-        return None
+
+@functools.singledispatch
+def _axial_family(M: Any, G: Any, shape: PolarOrbits) -> _Family | None:
+    """Orbits S^m about an axis: a half-disk on a ball (other manifolds: None)."""
+    return None
+
+
+@_axial_family.register
+def _(M: Ball, G: Any, shape: PolarOrbits) -> _Family | None:
     D, R = int(M.dim), float(M.radius)
+    if D < 3 or shape.m != D - 2:
+        return None
 
     def build(k: int) -> OrbitSpaceMesh:
         q = axial_ball_orbit_space(k, dim=D, radius=R)
-        # the axis of the group is the z of the half-disk: name the group as the user did
-        return _renamed(q, M.name, G.name,
-                        q.description + f" (axis: coordinate {axis} of R^{D})")
+        return OrbitSpaceMesh(
+            manifold=M.name, group=G.name, base_mesh=q.base_mesh, density=q.density,
+            dimension=q.dimension, volume=q.volume, manifold_volume=q.manifold_volume,
+            level=q.level,
+            description=q.description + f" (the axis: coordinate {shape.axis} of R^{D})")
 
-    return _Family(tuple(range(1, 11)), build)
-
-
-def _renamed(q: OrbitSpaceMesh, manifold: str, group: str, description: str) -> OrbitSpaceMesh:
-    return OrbitSpaceMesh(manifold=manifold, group=group, base_mesh=q.base_mesh,
-                          density=q.density, dimension=q.dimension, volume=q.volume,
-                          manifold_volume=q.manifold_volume, level=q.level,
-                          description=description)
+    return _Family(tuple(range(1, 10)), build, _halving)
 
 
 def _finite_family(M: Any, G: Any) -> _Family | None:
     from . import meshes
+    from .errors import NotInvariantError
     from .groups import from_generators
+    from .quotient import quotient
+    from .quotient_torus import quotient_torus
 
     cover, double = M.cover()
     r = cover.sphere_radius()
     lengths = M.torus_lengths()
     if cover.dim == 3 and r is not None and (not double
                                             or tuple(M.antipodal_blocks()) == ((0, 4),)):
-        from .quotient import quotient
-
         G_mesh = G
         if double:  # RP^3 = S^3/{±1}: the cover's group <G, -I>
-            lin, tr = G.generator_arrays()
+            lin, _ = G.generator_arrays()
             G_mesh = from_generators(np.concatenate([lin, -np.eye(4)[None]]),
                                      np.zeros((lin.shape[0] + 1, 4)), name=G.name)
         rr = float(r)
-        return _Family(tuple(range(0, 6)),
-                       lambda k: quotient(meshes.sphere3(k, radius=rr), G_mesh))
+        return _Family(tuple(range(0, 5)),
+                       lambda k: quotient(meshes.sphere3(k, radius=rr), G_mesh), _halving)
     if lengths is not None and len(lengths) == 3 and M.dim == 3:
-        from .errors import NotInvariantError
-        from .quotient_torus import quotient_torus
-
         L = [float(v) for v in lengths]
 
         def build(n: int) -> Any:
@@ -398,23 +424,18 @@ def _finite_family(M: Any, G: Any) -> _Family | None:
             except NotInvariantError:  # sign changes: the mirrored triangulation keeps them
                 return quotient_torus(3, n + n % 2, G, length=L, triangulation="mirrored")
 
-        return _Family((8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128), build)
+        return _Family((8, 12, 16, 24, 32, 40, 48, 64), build, _grid)
     return None
 
 
 def _family(M: Any, G: Any) -> _Family:
     from .groups import ContinuousGroup, FiniteGroup
-    from .groups.continuous import HopfFibres, PolarOrbits
 
     fam = None
     if isinstance(G, FiniteGroup):
         fam = _finite_family(M, G)
     elif isinstance(G, ContinuousGroup):
-        shape = G.orbit_shape(M.ambient_dim)
-        if isinstance(shape, HopfFibres):
-            fam = _hopf_family(M, G)
-        elif isinstance(shape, PolarOrbits) and shape.m == M.ambient_dim - 2:
-            fam = _ball_family(M, G, shape.axis)
+        fam = _continuous_family(G.orbit_shape(M.ambient_dim), M, G)
     if fam is None:
         raise GroupError(
             f"no orbit-space mesh of {M.name}/{G.name} here: orbit_space_mesh meshes S3 and "
@@ -443,11 +464,16 @@ def _resolve(manifold: Any, group: Any) -> tuple[Any, Any]:
 
 
 def orbit_space_levels(manifold: Any, group: Any) -> tuple[int, ...]:
-    """The refinement levels :func:`orbit_space_mesh` accepts for this pair, coarse to fine.
+    """The automatic ladder of :func:`orbit_space_mesh` for this pair, coarse to fine.
 
-    Icosahedral subdivisions of S^2(r/2) (hopf), half-disk levels (balls), ``sphere3``
-    subdivisions (finite groups on S^3, RP^3) or vertices per axis of the torus (T^3); any
-    other non-negative level is accepted too, subject to the memory guard.
+    Icosahedral subdivisions 1-8 of S^2(r/2) (hopf; 8: 655,362 unknowns), half-disk levels
+    1-9 (balls; 9: 263,169), ``sphere3`` subdivisions 0-4 (finite groups on S^3, RP^3; 4:
+    262,402 vertices of S^3) or 8-64 vertices per axis of the torus (T^3). A ``level`` outside
+    the ladder is accepted too, subject to the memory guard.
+
+    Parameters
+    ----------
+    manifold, group : as for :func:`orbit_space_mesh`
 
     Returns
     -------
@@ -516,20 +542,24 @@ def orbit_space_mesh(manifold: Any, group: Any, level: int | None = None, *,
         raise ParameterError(f"lam_h2 must be a positive number; got {lam_h2!r}") from None
     if not (math.isfinite(lh2) and lh2 > 0):
         raise ParameterError(f"lam_h2 must be a positive finite number; got {lam_h2!r}")
-    return _coarsest_enough(fam.levels, fam.build, int(target_count), lh2)
+    return _coarsest_enough(fam, int(target_count), lh2)
 
 
-def _coarsest_enough(levels: Sequence[int], build: Callable[[int], Any], target: int,
-                     lam_h2: float) -> Any:
-    """The first level whose resolved window holds ``target`` predicted invariant eigenvalues
-    (Weyl's one-term law on M/G with its own dimension and volume)."""
-    q = None
-    for k in levels:
-        q = build(k)
-        h = q.mean_edge_length()
-        d = int(q.dimension)
-        omega = math.pi ** (d / 2) / math.gamma(d / 2 + 1)
-        predicted = omega * float(q.volume) * (lam_h2 / h ** 2) ** (d / 2) / (2 * math.pi) ** d
-        if predicted >= target:
-            return q
-    return q
+def _coarsest_enough(fam: _Family, target: int, lam_h2: float) -> Any:
+    """The first level of the ladder whose resolved window holds ``target`` predicted invariant
+    eigenvalues (Weyl's one-term law on M/G with its own dimension and volume); the mean edge
+    of each level is estimated from the coarsest one's by ``fam.scale``, and only the coarsest
+    and the chosen level are built. The finest level of the ladder if none is enough."""
+    k0 = fam.levels[0]
+    q0 = fam.build(k0)
+    h0 = q0.mean_edge_length()
+    d = int(q0.dimension)
+    omega = math.pi ** (d / 2) / math.gamma(d / 2 + 1)
+    C = omega * float(q0.volume) / (2 * math.pi) ** d
+    chosen = fam.levels[-1]
+    for k in fam.levels:
+        h = h0 * fam.scale(k) / fam.scale(k0)
+        if C * (lam_h2 / h ** 2) ** (d / 2) >= target:
+            chosen = k
+            break
+    return q0 if chosen == k0 else fam.build(chosen)
