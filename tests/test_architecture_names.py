@@ -337,3 +337,27 @@ def test_the_direct_quotients_share_one_interface():
     assert qs.to_dict()["volume"] == pytest.approx(qs.mesh_volume / 48)
     assert qt.to_dict()["volume"] == pytest.approx((2 * math.pi) ** 2 / 8)
     assert "n_kept_triangles" in qs.to_dict() and "n_kept_triangles" not in qt.to_dict()
+
+
+@pytest.mark.parametrize("manifold, group, swapped", [
+    ("C4", "S2", True), ("Perm(3)", "S3", True), ("SO(3) x Sym(3)", "S2^3", True),
+    ("hopf", "S3", True), ("S2", "C4", False), ("S3", "S3", False), ("T2", "T3", False),
+    ("nonsense", "S2", False), ("C4", "nonsense", False)])
+def test_specs_given_in_swapped_order_are_recognised(manifold, group, swapped):
+    from weylgain.groups.catalogue import given_in_swapped_order
+
+    assert given_in_swapped_order(manifold, group) is swapped
+
+
+@pytest.mark.parametrize("command", ["gain", "exact"])
+def test_the_command_line_offers_the_right_order(command, capsys):
+    extra = ["--lam", "10"] if command == "exact" else []
+    assert main([command, "C4", "S2", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "'C4' is a group and 'S2' a manifold" in err
+    assert f"weylgain {command} S2 C4" in err
+    # the right order answers (S2/C4: vol 4 pi / 4 = pi, no mesh involved)
+    assert main([command, "S2", "C4", *extra, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    key = "vol_quotient" if command == "gain" else "quotient_volume"
+    assert data[key] == pytest.approx(math.pi)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
 from ._group_args import PRODUCT_EPILOG, add_group_arguments, manifold_and_group
+from .gain import swap_hint
 from ._plot import add_plot_argument, check_plot_path
 
 if TYPE_CHECKING:
@@ -127,8 +128,12 @@ def run(args: argparse.Namespace) -> int:
             raise SpecError(f"--lam must be finite and >= 0 (N(lam) counts eigenvalues of a "
                             f"non-negative operator); got {lam}")
     manifold, group = manifold_and_group(args)
-    group = _as_lie_object(manifold, group)
-    result = exact_counts(manifold, group, max(lams), radius=args.radius, length=args.length)
+    try:
+        group = _as_lie_object(manifold, group)
+        result = exact_counts(manifold, group, max(lams), radius=args.radius,
+                              length=args.length)
+    except SpecError as exc:
+        raise SpecError(f"{exc}{swap_hint(args, 'exact')}") from exc
     rows = [{"lam": float(lam), "count": result.count_at(lam),
              "weyl_prediction": result.weyl_at(lam)} for lam in lams]
     for row in rows:

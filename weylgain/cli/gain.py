@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import textwrap
 from typing import Any
@@ -102,6 +103,18 @@ def _error(msg: str) -> None:
     print(f"weylgain: error: {msg}", file=sys.stderr)
 
 
+def swap_hint(args: argparse.Namespace, command: str) -> str:
+    """'' or, when MANIFOLD GROUP read only the other way round (``C4 S2``), the sentence
+    that says so and gives the command in the right order."""
+    from ..groups.catalogue import given_in_swapped_order
+
+    m, g = getattr(args, "manifold", None), getattr(args, "group", None)
+    if not given_in_swapped_order(m, g):
+        return ""
+    return (f". {m!r} is a group and {g!r} a manifold: the manifold comes first, "
+            f"weylgain {command} {shlex.quote(g)} {shlex.quote(m)}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``weylgain gain`` on parsed arguments; return the exit code."""
     from ..errors import NotInvariantError, SpecError, WeylgainError
@@ -121,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     except QuotientVolumeError as exc:
         return _partial(exc, args)
     except WeylgainError as exc:
-        _error(str(exc))
+        _error(str(exc) + (swap_hint(args, "gain") if isinstance(exc, SpecError) else ""))
         return exit_status(exc)
     measured = None
     if getattr(args, "measure", False):

@@ -78,7 +78,7 @@ from .continuous import ContinuousGroup
 from .finite_catalogue import (_CATALOGUE, _finite_from_name, _positive, _spec_error, check_spec,
                                is_continuous_name)
 
-__all__ = ["named", "catalogue", "resolve", "partial_permutations"]
+__all__ = ["named", "catalogue", "resolve", "partial_permutations", "given_in_swapped_order"]
 
 
 def catalogue() -> list[tuple[str, str]]:
@@ -160,6 +160,42 @@ def named(spec: str, dim: int | None = None) -> Any:
                                description=f"translations of the first {k} torus coordinates")
 
     raise _spec_error(spec)  # pragma: no cover (is_continuous_name matched a family above)
+
+
+def given_in_swapped_order(manifold: Any, group: Any) -> bool:
+    """True when the two specs read only the other way round: ``manifold`` is no manifold
+    but a group spec, and ``group`` a manifold spec (``C4 S2`` for ``S2 C4``). Spellings
+    that read both ways (``S3``, ``T2``) never count as swapped.
+    """
+    if not isinstance(manifold, str) or not isinstance(group, str):
+        return False
+    from ..manifolds import parse_manifold  # below the groups
+
+    def reads(fn: Any, spec: str) -> bool:
+        try:
+            fn(spec)
+        except SpecError:
+            return False
+        except Exception:  # noqa: BLE001 - any other refusal: the spec was read
+            return True
+        return True
+
+    return (not reads(parse_manifold, manifold) and reads(_named_or_product, manifold)
+            and reads(parse_manifold, group))
+
+
+def _named_or_product(spec: str) -> Any:
+    """:func:`named`, or for a spec that acts on the factors of a product (``SO(3)@1``,
+    ``Sym(2)@1,2``, ``A x B``) its parts checked one by one (SpecError when one is unknown)."""
+    s, _ = check_spec(spec, None)
+    if "@" in s or _COMBINE.search(s):
+        for part in _COMBINE.split(s):
+            base = part.split("@")[0].strip()
+            if re.fullmatch(r"Sym\(\d+\)", base, flags=re.IGNORECASE):
+                continue
+            named(base)
+        return None
+    return named(s)
 
 
 # ====================================================================== resolve
