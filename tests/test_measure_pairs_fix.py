@@ -176,3 +176,44 @@ def test_t2_mirror_window_stays_within_its_bound():
     vol = 2 * math.pi ** 2
     assert m.converged and abs(m.vol_quotient / vol - 1) <= 0.02 and abs(m.d_G - 2) <= 0.05
     assert _covers(m)
+
+
+# ------------------------------------------------------------------ route= and orbit spaces
+def test_route_keyword_refuses_what_it_does_not_know():
+    from weylgain.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="route"):
+        measure_gain("S2", "C4", route="fem")
+
+
+def test_rp3_hopf_on_its_orbit_space_mesh_counts_the_round_sphere_of_radius_half():
+    # RP^3/U(1) = S^2(1/2): eigenvalues 4 l (l + 1), multiplicity 2l + 1, so at any lam in a
+    # gap the count is (L + 1)^2 with L the largest l below lam; vol = pi
+    m = measure_gain("RP3", "hopf")
+    assert m.source == "mesh" and "orbit-space mesh" in m.method
+    for lam, n in zip(m.lams_quotient, m.counts_quotient):
+        L = max(l for l in range(1000) if 4 * l * (l + 1) <= lam)
+        assert n == (L + 1) ** 2
+    assert m.converged and abs(m.vol_quotient / math.pi - 1) <= 0.02
+    assert _covers(m)
+
+
+@pytest.mark.slow
+def test_b3_so2_on_the_weighted_half_disk():
+    m = measure_gain("B3", "SO(2)")
+    assert m.source == "mesh" and "halfdisk" in m.method
+    assert m.converged, m.convergence_note
+    assert abs(m.d_G - 2) <= 0.05 and abs(m.vol_quotient / (math.pi / 2) - 1) <= 0.02
+    assert _covers(m)
+
+
+@pytest.mark.slow
+def test_route_exact_and_route_mesh_are_obeyed():
+    m = measure_gain("S2", "C7", route="exact")
+    assert m.source == "exact counts"
+    assert abs(m.vol_quotient / (4 * math.pi / 7) - 1) <= 0.02 and _covers(m)
+    # forced onto finite elements, a pair with no mesh here is refused with a sentence
+    from weylgain.errors import SpecError
+
+    with pytest.raises(SpecError, match="route='exact'"):
+        measure_gain("T7", "S7", route="mesh")

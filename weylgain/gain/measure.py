@@ -14,7 +14,9 @@ import numpy as np
 
 from ..errors import FitError, SpecError, WeylgainError
 from .exact_route import _measure_from_exact_counts, _needs_exact_counts
-from .fitting import _fit, _rel
+from .mesh_counts import (_antipodal_generators, _counts, _manifold_counts, _min_angle_note,
+                          _quotient_spectrum, _reduce, _report, _sphere_lam_h2,
+                          _threshold_grid, _window)
 from .sphere_frames import (_AXIAL_MIN_PERIODS, _AXIAL_MARGIN, _AXIAL_MAX_VERTICES,
                             _axial_level, _bipyramid_plan, _direct_plan,
                             _invariant_sphere_mesh, _with_harmonic_symmetry)
@@ -29,95 +31,10 @@ if TYPE_CHECKING:  # the manifold layer imports sympy: only where measure_gain r
 _SLOW_DENSE = (600, 2500)
 
 
-def _antipodal_generators(M: Any) -> np.ndarray:
-    """-I on each antipodal block of M (RP^d and products with RP factors), as (k, D, D)
-    generators acting on the cover's coordinates; (0, D, D) when M has none."""
-    D = M.ambient_dim
-    gens = []
-    for off, n in M.antipodal_blocks():
-        flip = np.eye(D)
-        flip[off:off + n, off:off + n] *= -1
-        gens.append(flip)
-    return np.array(gens, dtype=np.float64).reshape(len(gens), D, D)
-
-
-def _quotient_spectrum(M: Any, G: Any, geo: Any, G_mesh: Any) -> SpectrumModel:
-    """The spectrum family of M/G (a sub-spectrum of M's, or of the orbit space)."""
-    from ..groups import ContinuousGroup
-    from ..manifolds.base import SpectrumModel
-
-    base = M.spectrum_model()
-    if isinstance(G, ContinuousGroup):
-        return G.quotient_spectrum(base, geo)
-    if base.kind == "sphere" and base.step == 1:
-        # -I in the group: only even degrees carry invariants
-        try:
-            lin, _ = G_mesh.elements(max_order=5000)
-            D = lin.shape[1]
-            if np.any(np.abs(lin + np.eye(D)).max(axis=(1, 2)) < 1e-9):
-                return SpectrumModel("sphere", base.dim, base.radius, 2)
-        except WeylgainError:
-            pass
-    return base
-
-
-def _threshold_grid(spec: SpectrumModel, lam_lo: float, lam_hi: float, n_points: int
-                    ) -> np.ndarray:
-    """About n_points thresholds in [lam_lo, lam_hi], at gap midpoints of the exact spectrum.
-
-    Spheres: eigenvalues come in clusters and the staircase crosses the Weyl curve in the
-    middle of each gap (docs/theory.md#two-term-law: lam = (L+1)^2 on S^2); the midpoints between
-    consecutive carried degrees are used. Lattices: 1-d, midpoints between consecutive
-    squares; d >= 2, half-integers (in units). FEM eigenvalues lie slightly above the exact
-    ones, so gap-midpoint counts stay exact while the shift is below half a gap.
-    """
-    geo = np.geomspace(lam_lo, lam_hi, n_points)
-    if spec.kind == "sphere" or (spec.kind == "lattice" and spec.dim == 1):
-        if spec.kind == "sphere":
-            r2 = spec.radius ** 2
-            kmax = int(math.sqrt(lam_hi * r2)) + 2 * spec.step + 2
-            k = np.arange(0, kmax + 1, spec.step, dtype=np.float64)
-            eig = k * (k + spec.dim - 1) / r2
-        else:
-            kmax = int(math.sqrt(lam_hi / spec.unit)) + 2
-            eig = spec.unit * np.arange(kmax + 1, dtype=np.float64) ** 2
-        mids = (eig[:-1] + eig[1:]) / 2
-        mids = mids[(mids >= lam_lo) & (mids <= lam_hi)]
-        if mids.size <= n_points:
-            return mids
-        idx = np.unique(np.searchsorted(mids, geo).clip(0, mids.size - 1))
-        return mids[idx]
-    if spec.kind == "lattice":
-        m = np.unique(np.floor(geo / spec.unit)) + 0.5
-        return m * spec.unit
-    return geo
-
-
-def _window(C: float, dim: int, h: float, lam_h2: float, min_count: float,
-            max_count: float = 400.0) -> tuple[float, float]:
-    """[lam where the predicted count reaches min_count, min(lam_h2 / h^2, lam where it
-    reaches max_count)]."""
-    hi = lam_h2 / h ** 2
-    if dim:
-        hi = min(hi, (max_count / C) ** (2 / dim))
-    lo = (min_count / C) ** (2 / dim) if dim else hi / 16
-    return lo, hi
-
-
-def _counts(K_M_pairs: list[tuple[Any, Any]], lams: np.ndarray, progress: bool) -> np.ndarray:
-    """N(lam), averaged over the pencils given (consistent and lumped mass: their O(h^2)
-    errors have opposite signs and largely cancel on flat meshes)."""
-    from ..spectrum import counting_function
-
-    total = np.zeros(lams.size)
-    for K, Mm in K_M_pairs:
-        total += counting_function(K, Mm, lams, progress=progress)
-    return total / len(K_M_pairs)
-
-
 def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
                  n_points: int = 10, lam_max_h2: float | None = None, min_count: int = 10,
-                 target_count: int | None = None, progress: bool = False) -> MeasuredGain:
+                 target_count: int | None = None, progress: bool = False,
+                 route: str | None = None) -> MeasuredGain:
     """Measure d_G and vol(M/G) from eigenvalue counts and compare with the prediction.
 
     The resolution is chosen for the fit: the window of thresholds should hold a few hundred
@@ -173,6 +90,12 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
         1,000 on flat grids, 40 on the other ladders of meshes.
     progress : bool
         Progress bars on stderr.
+    route : {None, "auto", "mesh", "exact"}
+        None or ``"auto"``: as above. ``"mesh"``: finite elements only (the mesh of M, the
+        quotient mesh, or the orbit-space mesh of :func:`weylgain.orbit_space_meshes.
+        orbit_space_mesh` for S^3/hopf, RP^3/hopf, B^3/SO(2), finite groups on S^3, RP^3 and
+        T^3), never falling back to exact counts; refused where no mesh exists here.
+        ``"exact"``: the exact counts only.
 
     Returns
     -------
@@ -203,9 +126,30 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
     geo = quotient_geometry(M, G)
     n_points, level, lam_max_h2, min_count, target_count = _read_args(
         n_points, level, lam_max_h2, min_count, target_count)
-    if _needs_exact_counts(M, G):
+    mode = _read_route(route)
+    if mode == "exact":
         return _measure_from_exact_counts(M, G, geo, manifold, n_points=n_points,
                                           min_count=min_count, t0=t0)
+    if _needs_exact_counts(M, G):
+        # no mesh of M: an orbit-space mesh where one exists (S^3/hopf, RP^3/hopf,
+        # B^3/SO(2)), else the exact counts
+        mesh_result = _orbit_space_route(M, G, geo, manifold, level, lam_max_h2, min_count,
+                                         n_points, target_count, progress, t0, mode)
+        if mesh_result is not None:
+            return mesh_result
+        if mode == "mesh":
+            raise SpecError(f"no mesh of {M.name} or of {M.name}/{G.name} is available to "
+                            "measure_gain; pass route='exact' (or none) for the exact counts")
+        return _measure_from_exact_counts(M, G, geo, manifold, n_points=n_points,
+                                          min_count=min_count, t0=t0)
+    if _is_continuous_group(G):
+        # a 2-d orbit-space mesh where one exists (S^3/hopf = S^2(1/2) with the fibre
+        # length as weight): its window holds a few hundred invariant eigenvalues on a
+        # 10k-vertex sphere, where the orbit-space mesh of the S^3 ladder holds 81
+        mesh_result = _orbit_space_route(M, G, geo, manifold, level, lam_max_h2, min_count,
+                                         n_points, target_count, progress, t0, mode)
+        if mesh_result is not None:
+            return mesh_result
     spec_M = M.spectrum_model()
     if lam_max_h2 is None:
         from ..resolution import RESOLVED_LAM_H2
@@ -247,12 +191,12 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
                                         min_count, target_count or _DIRECT_TARGET, progress,
                                         t0)
             except FitError as exc:
-                exact = None if level is not None else _exact_instead(
+                exact = None if level is not None or mode == "mesh" else _exact_instead(
                     M, G, geo, manifold, n_points, min_count, t0, str(exc))
                 if exact is None:
                     raise
                 return exact
-            if result.converged or level is not None:
+            if result.converged or level is not None or mode == "mesh":
                 return result
             exact = _exact_instead(M, G, geo, manifold, n_points, min_count, t0,
                                    f"the fit on {result.mesh} did not converge: "
@@ -280,10 +224,18 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
             progress, span=_WINDOW_SPAN if invariant_sphere or flat else None,
             max_count=4.0 * (target_count or _FLAT_TARGET) if flat else 400.0)
     except FitError as exc:
-        # the meshes here resolve too few invariant eigenvalues: where the pair has exact
-        # invariant counts (finite groups on spheres and tori), fit those instead
-        exact = None if level is not None else _exact_instead(M, G, geo, manifold, n_points,
-                                                               min_count, t0, str(exc))
+        # the meshes of M resolve too few invariant eigenvalues: where the pair has exact
+        # invariant counts (finite groups on spheres and tori), those; the orbit-space
+        # meshes of finite groups on S^3, RP^3 and T^3 (3-d: some 45,000 unknowns and a
+        # minute or more per few factorizations at 300 invariant eigenvalues) only when
+        # route="mesh" asks for finite elements
+        mesh_result = None if mode != "mesh" else _orbit_space_route(
+            M, G, geo, manifold, level, lam_max_h2, min_count, n_points, target_count,
+            progress, t0, mode)
+        if mesh_result is not None:
+            return mesh_result
+        exact = (None if level is not None or mode == "mesh" else
+                 _exact_instead(M, G, geo, manifold, n_points, min_count, t0, str(exc)))
         if exact is None:
             raise
         return exact
@@ -299,7 +251,7 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
                                                averaged, progress)
     result = _report(M, G, geo, mesh, q, spec_q, h, lams_q, counts_q, lams_M, counts_M,
                      fit_M, averaged, t0, route=route)
-    if result.converged or level is not None:
+    if result.converged or level is not None or mode == "mesh":
         return result
     # the windows of the mesh disagree (too short a staircase within the resolution this
     # route affords): exact counts reach further where the pair has them, and are taken
@@ -325,6 +277,95 @@ def _read_args(n_points: Any, level: Any, lam_max_h2: Any, min_count: Any, targe
     if target_count is not None:
         target_count = _count_arg(target_count, "target_count", 1)
     return n_points, level, lam_max_h2, min_count, target_count
+
+
+def _read_route(route: Any) -> str:
+    """measure_gain's ``route``: "auto" (also None), "mesh" or "exact"; ParameterError
+    otherwise."""
+    from ..errors import ParameterError
+
+    if route is None:
+        return "auto"
+    if not isinstance(route, str) or route not in ("auto", "mesh", "exact"):
+        raise ParameterError(f"route must be 'auto' (or None), 'mesh' or 'exact'; got "
+                             f"{route!r}")
+    return route
+
+
+def _orbit_space_route(M: Any, G: Any, geo: Any, manifold: Any, level: int | None,
+                       lam_max_h2: float | None, min_count: int, n_points: int,
+                       target_count: int | None, progress: bool, t0: float, route: str
+                       ) -> MeasuredGain | None:
+    """M/G counted on its orbit-space mesh (:func:`weylgain.orbit_space_meshes.
+    orbit_space_mesh`), None where the pair has none. In the automatic route a fit that does
+    not converge gives way to the exact counts where those converge."""
+    from ..errors import GroupError
+    from ..manifolds import weyl_constant
+    from ..orbit_space_meshes import orbit_space_mesh
+    from ..resolution import RESOLVED_LAM_H2
+
+    finite = not _is_continuous_group(G)
+    G_mesh = _group_on_mesh(M, G)[0] if finite else G
+    spec_q = _quotient_spectrum(M, G, geo, G_mesh)
+    averaged = spec_q.kind != "sphere"  # flat and generic spectra: consistent and lumped
+    base_h2 = lam_max_h2 if lam_max_h2 is not None else (1.0 if averaged else RESOLVED_LAM_H2)
+    lam_h2 = (_sphere_lam_h2(base_h2) if spec_q.kind == "sphere"
+              else (lambda h: base_h2))
+    # non-clustered spectra (the half-disk of B^3/SO(2)) fluctuate like lattice staircases:
+    # at 300 invariant eigenvalues the windows of B3/SO(2) still disagree (2.13 against 2)
+    target = target_count or (_FLAT_TARGET if averaged else _DIRECT_TARGET)
+    try:
+        q = orbit_space_mesh(M, G, level, target_count=target, lam_h2=base_h2)
+    except GroupError:
+        return None
+    dG_pred, vQ = geo.quotient_dim, float(geo.quotient_volume)
+    C_G = float(weyl_constant(dG_pred, vQ))
+    hq = float(q.mean_edge_length())
+    lo, hi = _window(C_G, dG_pred, hq, lam_h2(hq), min_count, max_count=4.0 * target)
+    lo = max(lo, hi / _WINDOW_SPAN)
+    try:
+        if not lo < hi / 3:
+            raise FitError(
+                f"the orbit-space mesh of {M.name}/{G.name} (mean edge {hq:.3g}) resolves "
+                f"eigenvalues up to about {hi:.4g}, where it has only about "
+                f"{C_G * hi ** (dG_pred / 2):.3g} invariant eigenvalues; pass a finer level=")
+        lams_q = _threshold_grid(spec_q, lo, hi, max(n_points, _DIRECT_POINTS))
+        counts_q = _counts([q.laplacian()] + ([q.laplacian(lumped=True)] if averaged else []),
+                           lams_q, progress)
+    except FitError as exc:
+        if level is not None or route == "mesh":
+            raise
+        return _exact_instead(M, G, geo, manifold, n_points, min_count, t0, str(exc))
+    spec_M = M.spectrum_model()
+    mesh_M = M.mesh_ladders(None, None)[0][-1]()  # M itself on its coarse mesh: a check
+    h_M = float(mesh_M.edge_lengths().mean())
+    lam_h2_M = _sphere_lam_h2(base_h2) if spec_M.kind == "sphere" else (lambda h: base_h2)
+    lams_M, counts_M, fit_M = _manifold_counts(
+        M, mesh_M, spec_M, float(weyl_constant(M.dim, float(M.volume))), h_M, lam_h2_M,
+        min_count, spec_M.kind != "sphere", progress)
+    name = str(getattr(q, "name", None) or q.to_dict().get("mesh", "orbit space"))
+    base = getattr(q, "base_mesh", None)
+    where = "at gap midpoints of the exact spectrum " if spec_q.kind != "generic" else ""
+    method = (f"M/G: orbit-space mesh {name} (mean edge {hq:.3g}, {q.n_orbits} unknowns); "
+              f"{lams_q.size} thresholds {where}in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}]"
+              f"{'; consistent and lumped counts averaged' if averaged else ''}; volume "
+              f"fitted with the second term; M: {mesh_M.name} ({mesh_M.n_vertices} vertices)")
+    result = _report(M, G, geo, mesh_M, q, spec_q, h_M, lams_q, counts_q, lams_M, counts_M,
+                     fit_M, averaged, t0, route=dict(
+                         mesh=name, quotient_mesh=str(base.name) if base is not None else name,
+                         n_vertices=int(base.n_vertices) if base is not None else int(
+                             q.n_orbits), method=method, source="mesh"))
+    if result.converged or level is not None or route == "mesh":
+        return result
+    exact = _exact_instead(M, G, geo, manifold, n_points, min_count, t0,
+                           f"the fit on {name} did not converge: {result.convergence_note}")
+    return exact if exact is not None and exact.converged else result
+
+
+def _is_continuous_group(G: Any) -> bool:
+    from ..groups import FiniteGroup
+
+    return not isinstance(G, FiniteGroup)
 
 
 def _group_on_mesh(M: Any, G: Any) -> tuple[Any, bool]:
@@ -413,142 +454,6 @@ def _quotient_counts(M: Any, G: Any, geo: Any, G_mesh: Any, q: Any, C_G: float, 
     pairs = [q.laplacian()] + ([q.laplacian(lumped=True)] if averaged and base is not None
                                else [])
     return lams_q, _counts(pairs, lams_q, progress), spec_q
-
-
-def _manifold_counts(M: Any, mesh: Any, spec_M: SpectrumModel, C_M: float, h: float,
-                     lam_h2: Callable[[float], float], min_count: int, averaged: bool,
-                     progress: bool) -> tuple[np.ndarray, np.ndarray, Any]:
-    """N on M itself (a check on the mesh; skipped when its window is too small), and its
-    fit (d, d_err, fixed-dimension fit), None when skipped."""
-    from ..groups import from_generators
-
-    d = M.dim
-    lo, hi = _window(C_M, d, h, lam_h2(h), 2 * min_count)
-    lams_M = _threshold_grid(spec_M, lo, hi, 6) if lo < hi / 3 else np.zeros(0)
-    counts_M = np.zeros(0)
-    fit_M = None
-    if lams_M.size >= 4:
-        if M.antipodal_blocks():  # RP^d = the cover's -I quotient
-            anti = from_generators(_antipodal_generators(M), name="antipodal")
-            qa = _reduce(mesh, anti, None)
-            pairs = [qa.laplacian()] + ([qa.laplacian(lumped=True)] if averaged else [])
-        else:
-            pairs = [_pencil(mesh, False)] + ([_pencil(mesh, True)] if averaged else [])
-        counts_M = _counts(pairs, lams_M, progress)
-        two_M = bool(float(M.boundary_volume) > 0) or d == 1
-        fit_M = _fit(lams_M, counts_M, two_M)
-    else:
-        lams_M = np.zeros(0)  # too few thresholds: M is not measured (no counts to pair)
-    return lams_M, counts_M, fit_M
-
-
-def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, h: float,
-            lams_q: np.ndarray, counts_q: np.ndarray, lams_M: np.ndarray,
-            counts_M: np.ndarray, fit_M: Any, averaged: bool, t0: float,
-            route: dict[str, Any] | None = None, whole_periods: bool = False
-            ) -> MeasuredGain:
-    """The fit of N_G (a point: constant count) and the MeasuredGain against the prediction
-    (``route``: mesh, quotient_mesh, n_vertices, method and source where they are not those
-    of ``mesh`` and ``q``). ``whole_periods``: counts at whole periods of a sphere group's
-    staircase, an exact two-term law whose second term also carries the staircase's offset
-    at those thresholds: fitted with it, and no boundary volume reported."""
-    d, vM = M.dim, float(M.volume)
-    dG_pred, vQ = geo.quotient_dim, float(geo.quotient_volume)
-    base = q.base_mesh
-    d_fit = d_err = vol_M = vol_M_err = None
-    if fit_M is not None:
-        d_fit, d_err, fixed_M = fit_M
-        vol_M, vol_M_err = fixed_M.volume, fixed_M.volume_err
-    bq_pred = float(geo.quotient_boundary_volume)
-    two_term_q = bq_pred > 0 or dG_pred == 1 or whole_periods
-    if base is None and np.all(counts_q == counts_q[0]):
-        # a point: N_G constant (1): dimension 0, volume the count (counting measure)
-        dG_fit, dG_err, fit_q = 0.0, 0.0, None
-        vol_q, vol_q_err, bq = float(counts_q[-1]), 0.0, None
-    else:
-        dG_fit, dG_err, fit_q = _fit(lams_q, counts_q, two_term_q)
-        vol_q, vol_q_err, bq = fit_q.volume, fit_q.volume_err, fit_q.boundary_volume
-    assessed: dict[str, Any] = {}
-    if whole_periods and fit_q is not None:
-        bq = None
-        assessed = dict(converged=bool(fit_q.converged), convergence_note=fit_q.reason,
-                        fit_windows=fit_q.windows, d_G_ls_err=fit_q.dimension_ls_err,
-                        vol_quotient_ls_err=fit_q.volume_ls_err)
-    same_dim = dG_pred == d
-    qname = str(base.name) if base is not None else "point"
-    where = {"sphere": "at gap midpoints of the sphere spectrum ",
-             "lattice": "at gap midpoints of the lattice spectrum ",
-             "generic": ""}[spec_q.kind]
-    method = (f"M: {mesh.name} ({mesh.n_vertices} vertices, mean edge {h:.3g}"
-              f"{_min_angle_note(mesh)}); M/G: "
-              f"{q.kind} quotient on {qname} with {q.n_orbits} unknowns; {lams_q.size} "
-              f"thresholds {where}in [{lams_q[0]:.4g}, {lams_q[-1]:.4g}]"
-              f"{'; consistent and lumped counts averaged' if averaged else ''}; volume "
-              "fitted with the second term")
-    route = dict(dict(mesh=str(mesh.name), quotient_mesh=qname,
-                      n_vertices=int(mesh.n_vertices), method=method, source="mesh"),
-                 **(route or {}))
-    return MeasuredGain(
-        manifold=M.name, group=G.name, mesh=route["mesh"], quotient_mesh=route["quotient_mesh"],
-        n_vertices=route["n_vertices"], n_unknowns_quotient=int(q.n_orbits),
-        lams=tuple(float(v) for v in lams_M), counts=tuple(float(v) for v in counts_M),
-        lams_quotient=tuple(float(v) for v in lams_q),
-        counts_quotient=tuple(float(v) for v in counts_q),
-        d=None if d_fit is None else float(d_fit), d_err=None if d_err is None else float(d_err),
-        vol_M=None if vol_M is None else float(vol_M),
-        vol_M_err=None if vol_M_err is None else float(vol_M_err),
-        d_G=float(dG_fit), d_G_err=float(dG_err), vol_quotient=float(vol_q),
-        vol_quotient_err=float(vol_q_err),
-        boundary_volume_quotient=None if bq is None else float(bq),
-        d_predicted=int(d), d_G_predicted=int(dG_pred), vol_M_predicted=vM,
-        vol_quotient_predicted=vQ, boundary_volume_quotient_predicted=bq_pred,
-        d_G_rel_error=_rel(dG_fit, dG_pred), vol_quotient_rel_error=_rel(vol_q, vQ),
-        vol_M_rel_error=None if vol_M is None else _rel(vol_M, vM),
-        gain=float(vol_M / vol_q) if same_dim and vol_M is not None and vol_q else None,
-        gain_predicted=vM / vQ if same_dim else None,
-        two_term=fit_q is not None, method=route["method"], seconds=time.perf_counter() - t0,
-        action=str(getattr(geo, "action", "") or ""), source=route["source"], **assessed,
-    )
-
-
-def _reduce(mesh: Any, group: Any, resolution: int | None) -> Any:
-    """M/G on this mesh: :func:`weylgain.product_quotient.product_quotient` on a product mesh
-    (the factors' vertex maps, or one factor's orbit space), else
-    :func:`weylgain.quotient.quotient`."""
-    from ..product_mesh import ProductMesh
-
-    if isinstance(mesh, ProductMesh):
-        from ..product_quotient import product_quotient
-
-        return product_quotient(mesh, group)  # balances its factors' resolutions itself
-    from ..quotient import quotient
-
-    return quotient(mesh, group, resolution=resolution)
-
-
-def _pencil(mesh: Any, lumped: bool) -> tuple[Any, Any]:
-    """(K, M) of a mesh: its own tensor-product pencil, or the P1 pencil of a Mesh."""
-    if callable(getattr(type(mesh), "laplacian", None)):
-        return mesh.laplacian(lumped=lumped)
-    from ..fem import laplacian
-
-    return laplacian(mesh, lumped=lumped)
-
-
-def _sphere_lam_h2(lam_max_h2: float) -> Callable[[float], float]:
-    """lam_max h^2 for gap-midpoint sphere counts: also lam^(3/2) h^2 <= 10, where the FEM
-    shift (~ lam^2 h^2 / 15, measured on icosahedral and invariant spheres) stays below half
-    a gap (~ lam^(1/2)); on fine meshes this, not lam h^2, is the limit."""
-    return lambda h: min(lam_max_h2, (10.0 * h) ** (2.0 / 3.0))
-
-
-def _min_angle_note(mesh: Any) -> str:
-    """', min angle X deg' for triangle meshes (the mesh quality, stated in reports)."""
-    if not hasattr(mesh, "simplices") or mesh.dim != 2 or mesh.is_periodic:
-        return ""  # (a 2-d product mesh, S1xI, has no triangles to grade)
-    from ..invariant_meshes import mesh_quality
-
-    return f", min angle {mesh_quality(mesh).min_angle_deg:.1f} deg"
 
 
 def _quotient_resolution(M: Any, G: Any) -> int | None:
