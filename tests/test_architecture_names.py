@@ -361,3 +361,47 @@ def test_the_command_line_offers_the_right_order(command, capsys):
     data = json.loads(capsys.readouterr().out)
     key = "vol_quotient" if command == "gain" else "quotient_volume"
     assert data[key] == pytest.approx(math.pi)
+
+
+@pytest.mark.parametrize("spec", ["Perm(4)", "SignedPerm(3)", "signs4"])
+def test_a_family_given_by_its_generators_gets_the_closed_form(spec):
+    # no name, no key, no order: max_order=10 forbids enumeration, so the walls must come
+    # from recognising the family in the generators; truth: brute-force enumeration here
+    lin, tr = named(spec).generator_arrays()
+    G = from_generators(lin, tr, name="mine")
+    M = parse_manifold(f"T{G.dim}")
+    wall, order = _enumerated_wall(M, lin)
+    q = quotient_geometry(M, G, max_order=10)
+    assert q.effective_order == order
+    assert sp.simplify(q.wall_volume - wall) == 0
+
+
+def test_a_subgroup_of_a_family_is_not_taken_for_it():
+    # signs3 with the 3-cycle: order 24 (truth: 2^3 sign patterns times 3 rotations), a
+    # subgroup of SignedPerm(3) (order 48) with only the 3 sign flips as reflections
+    from weylgain.groups.finite_catalogue import coordinate_family
+
+    cyc = np.array([[0.0, 0, 1], [1, 0, 0], [0, 1, 0]])
+    lin = np.array([np.diag([-1.0, 1, 1]), cyc])
+    G = from_generators(lin, name="B3")
+    assert coordinate_family(G) == (None, None)
+    M = parse_manifold("T3")
+    wall, order = _enumerated_wall(M, lin)
+    q = quotient_geometry(M, G)
+    assert order == 24 and q.effective_order == 24
+    assert sp.simplify(q.wall_volume - wall) == 0
+
+
+def test_a_large_family_survives_a_round_trip_through_its_dictionary():
+    # Perm(12) has 479,001,600 elements: never enumerated, before or after the round trip
+    G = named("Perm(12)")
+    back = groups.group_from_dict(groups.group_to_dict(G))
+    assert back.reflection_key == ""  # the dictionary carries no key: it is found again
+    a = quotient_geometry("T12", G)
+    b = quotient_geometry("T12", back)
+    assert b.effective_order == math.factorial(12)
+    assert sp.simplify(a.wall_volume - b.wall_volume) == 0
+    # and the closed form against the formula: C(12,2) transposition walls, each the
+    # hyperplane x_i = x_j of T^12: vol (2 pi)^11 sqrt(2); 2 * 66 * that / 12!
+    assert sp.simplify(b.wall_volume - 2 * 66 * (2 * sp.pi) ** 11 * sp.sqrt(2)
+                       / math.factorial(12)) == 0

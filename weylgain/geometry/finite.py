@@ -9,7 +9,8 @@ import numpy as np
 import sympy as sp
 
 from ..errors import GroupError
-from ..groups.finite_catalogue import closed_form_reflections, reflection_classes
+from ..groups.finite_catalogue import (closed_form_reflections, coordinate_family,
+                                       reflection_classes)
 from ..manifolds import Manifold
 from ..manifolds._formulas import _TOL
 from ..manifolds.base import _fmt, _no_translation
@@ -98,8 +99,16 @@ def finite_quotient_geometry(M: Manifold, G: Any, max_order: int) -> QuotientGeo
     faithful = note is None or "extended" in note
     refl: list[tuple[int, np.ndarray]] | None = None
     closed_refl = None
-    if not extra and faithful and group_order is not None:
-        closed_refl = _reflection_classes(getattr(G, "reflection_key", ""), G.dim, D)
+    if not extra and faithful:
+        key = getattr(G, "reflection_key", "")
+        if not key and (group_order is None or group_order > max_order):
+            # a group given by its generators that is a whole catalogue family (a group file
+            # holding Perm(12)): read from the generators, its reflections in closed form
+            found, order = coordinate_family(G)
+            if found is not None:
+                key, group_order = found, order
+        if group_order is not None:
+            closed_refl = _reflection_classes(key, G.dim, D)
     if closed_refl is not None or (not extra and faithful and group_order is not None
                                    and group_order > max_order):
         # a linear or torus action of a group on coordinates M spans is faithful, so

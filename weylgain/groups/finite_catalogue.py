@@ -23,6 +23,7 @@ from .actions import FactorStructure
 from .finite import AffineMap, FiniteGroup, from_generators
 
 __all__ = ["named_finite", "is_continuous_name", "permute_factors", "closed_form_reflections",
+           "coordinate_family",
            "reflection_classes"]
 
 _MAX_COPIES = 1000  # products of more factors: matrices of (copies D)^2 entries each
@@ -419,6 +420,34 @@ def closed_form_reflections(name: str, d: int, D: int) -> np.ndarray | None:
                     a[i, j] = a[j, i] = sgn
                     mats.append(a)
     return np.array(mats).reshape(-1, D, D)
+
+
+def coordinate_family(group: FiniteGroup) -> tuple[str, int] | tuple[None, None]:
+    """The ``reflection_key`` and order of a group that *is* a whole catalogue family on its
+    own coordinates, read from its generators (not its name), or (None, None).
+
+    The generators must be matrices without translations of one family: permutation matrices
+    (``S<d>``), diagonal sign matrices (``signs<d>``) or signed permutation matrices
+    (``B<d>``). They generate a subgroup of that family; it is the whole family when its
+    exact order (Schreier-Sims, :func:`weylgain.groups.finite._signed_permutation_order`)
+    is the family's d!, 2^d or 2^d d!. So a group from a file or from
+    :func:`~weylgain.groups.from_generators` gets the closed-form reflections of the family
+    it equals, and no other group does.
+    """
+    from .finite import _signed_permutation_order
+
+    lin, tr = group.generator_arrays()
+    d = int(group.dim)
+    if lin.shape[0] == 0 or np.any(tr != 0) or not group.is_signed_permutation:
+        return None, None
+    if np.all(lin >= 0):
+        key, order = f"S{d}", math.factorial(d)
+    elif all(np.count_nonzero(a - np.diag(np.diagonal(a))) == 0 for a in lin):
+        key, order = f"signs{d}", 2 ** d
+    else:
+        key, order = f"B{d}", 2 ** d * math.factorial(d)
+    found = _signed_permutation_order(lin, tr)
+    return (key, order) if found == order else (None, None)
 
 
 def reflection_classes(name: str, d: int, D: int) -> list[tuple[int, np.ndarray]] | None:
