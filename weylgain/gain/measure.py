@@ -49,9 +49,13 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
       resolved window holds ``target_count`` invariant eigenvalues;
     * ``"mesh"``: a mesh of M the group maps onto itself and its quotient
       (:func:`weylgain.quotient.quotient`: vertex orbits for finite groups, a weighted
-      orbit-space mesh for continuous ones); the other point groups on S^2 get one
-      invariant mesh (:func:`weylgain.meshes.invariant_sphere`) as fine as the window needs,
-      flat 2-d tori and boxes a grid refined for ~1,000 invariant eigenvalues;
+      orbit-space mesh for continuous ones); the axial point groups on S^2 (C_n, C_nv,
+      C_nh, S_2n, D_n, D_nh, D_nd outside the polyhedral frames) the sphere subdivided from
+      an m-gonal bipyramid, counted at whole periods lam = (j e / r)^2 of the staircase (e
+      the group's exponent: there N_G = C lam + B lam^(1/2) exactly), exact counts where
+      fewer than 6 periods are resolved within 800,000 vertices; flat 2-d tori and boxes a
+      grid refined for ~1,000 invariant eigenvalues; S^3/hopf, RP^3/hopf and B^3/SO(2)
+      their orbit-space meshes (:func:`weylgain.orbit_space_meshes.orbit_space_mesh`);
     * ``"exact counts"``: where no mesh exists, or the meshes here resolve too few invariant
       eigenvalues and the pair has exact counts (:func:`weylgain.exact_counts`; the method
       says why).
