@@ -35,6 +35,11 @@ _EXACT_COUNT_CAP = 10 ** 12
 # by the load of the machine (T^2/mirror: lam <= 3.2e5, about 3 s of counting at load 11;
 # at its former top, 2e5, vol(M/G) came out within 0.001%)
 _LATTICE_MODES_CAP = 10 ** 6
+# ... and where the time prediction stops the window below _EXACT_MIN_TOP predicted invariant
+# eigenvalues on products and configurations (generic spectra: each count there carries a
+# fixed cost of seconds, so under load the first count alone can exhaust the budget), one
+# count at that top: S2^3/(SO(3) x Sym(3)) stopped at lam ~ 3000 (d_G 3.107 +- 0.12) at load 6
+_EXACT_MIN_TOP = 2 * 10 ** 6
 # finite groups on flat tori (d >= 3): the window [lam / _LATTICE_SPAN, lam] with lam the
 # eigenvalue of the shell |k|^2 = _LATTICE_SHELLS; at its bottom (10^4) the terms beyond
 # the Riesz fit's three are below 1e-4 of the count on T7/B7
@@ -206,6 +211,8 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
             res = _extend_window(res, count, hi, kind == "sphere", d,
                                  time.perf_counter() - t_first,
                                  lam_cap=_lattice_lam_cap(M) if kind == "lattice" else None)
+            if kind not in ("sphere", "lattice") and res.count < _EXACT_MIN_TOP:
+                res = _count_at_least(res, count, (_EXACT_MIN_TOP / C_G) ** (2 / dG))
             hi = float(res.lam)
             lo = max(lo, hi / _EXACT_SPAN)
     eig = np.asarray(res.eigenvalues, dtype=np.float64)
@@ -285,6 +292,20 @@ def _first_counts(count: Callable[[float], Any], spec: str, G: Any, lo: float, h
                     f"the lam of {_EXACT_MIN_COUNT} predicted invariant eigenvalues), but "
                     f"{exc}") from exc
             hi /= 2
+
+
+def _count_at_least(res: Any, count: Callable[[float], Any], lam: float) -> Any:
+    """The counts up to lam (or the largest lam / 2^k above the current top that the memory
+    guards accept), else ``res`` unchanged: a top of the window that does not depend on the
+    machine's load."""
+    from ..errors import CountingError, ResourceError
+
+    while lam > 1.2 * float(res.lam):
+        try:
+            return count(lam)
+        except (CountingError, ResourceError):
+            lam /= 2
+    return res
 
 
 def _lattice_lam_cap(M: Any) -> float:
