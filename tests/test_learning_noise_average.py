@@ -201,3 +201,12 @@ def test_learn_names_its_estimator_in_the_json(capsys):
     # the same samples: the sampled figures are the default run's sampled column
     assert (sampled["saving_measured"]["average"]["theory"]["value"]
             == pytest.approx(default["measured_by_estimator"]["sampled"]["saving"]["value"]))
+
+
+def test_a_target_that_is_not_invariant_is_refused():
+    # its non-invariant part would be dropped by the average over invariant directions and
+    # is not described by the predicted curves: refused, not a silent wrong number
+    kernel = TorusKernel(2, 2.0, 10)
+    f = random_target(kernel, seed=1)  # no group: not invariant under the sign flips
+    with pytest.raises(ParameterError, match="not invariant under"):
+        measure_curves(kernel, f, "signs2", n_values=[10, 20], show_progress=False)

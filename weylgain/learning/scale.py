@@ -446,6 +446,13 @@ def measure_curves(kernel: SpectralKernel, target: SpectralTarget, group: Any, *
                             f"{seeds} seeds, n up to {n_values[-1]}, {p} modes"),
                "fewer seeds, smaller n or a lower cut-off")
     primal = _PrimalProblem(kernel, act, target)
+    norm = float(np.linalg.norm(primal.a))
+    off = float(np.linalg.norm(primal.a - primal.Q @ (primal.Q.T @ primal.a)))
+    if off > 1e-8 * norm:
+        raise ParameterError(f"the target is not invariant under {act.name}: {off / norm:.3g} "
+                             "of its norm lies outside the invariant functions, which the "
+                             "group-averaged estimator cannot learn and the predicted curves "
+                             "do not describe; draw it with random_target(kernel, group=...)")
     eta_th = [spectrum.theory_ridge(n_values, invariant=False),
               spectrum.theory_ridge(n_values, invariant=True)]
     predicted = np.stack([spectrum.risk(n_values, eta_th[0], invariant=False),
