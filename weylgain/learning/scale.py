@@ -399,7 +399,8 @@ def measure_curves(kernel: SpectralKernel, target: SpectralTarget, group: Any, *
     ----------
     kernel : SpectralKernel
     target : SpectralTarget
-        A target of ``kernel`` (e.g. :func:`random_target`), invariant under ``group``.
+        A target of ``kernel`` (e.g. :func:`random_target`), invariant under ``group``
+        (a target with a part outside the invariant functions is refused).
     group : group, spec or GroupAction
     n_values : sequence of int
         Sample sizes (each seed reads its one stream of samples at every n).
