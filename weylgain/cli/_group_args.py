@@ -23,7 +23,7 @@ PRODUCT_EPILOG = (
     "Products of k identical factors: S2^3, T3^4, S1^5. A group named for one factor acts on "
     "all of them at once (SO(3) on S2^3 rotates the three points together); G@i acts on "
     "factor i only; Sym(k) permutes the factors; 'A x B' combines commuting actions, e.g. "
-    "\"SO(3) x Sym(3)\", \"T3 x Sym(4)\".")
+    "\"SO(3) x Sym(3)\", \"Trans(3) x Sym(4)\".")
 
 
 def add_group_arguments(parser: argparse.ArgumentParser, manifold_help: str,

@@ -5,7 +5,7 @@ Examples::
     weylgain learn                                   # T2 with sign flips (|G| = 4)
     weylgain learn --manifold S2 --group "SO(2)"     # exponent gain on the sphere
     weylgain learn --manifold S2^3 --group "SO(3) x Sym(3)" --n 400 3200 25600
-    weylgain learn --manifold T3^2 --group T3 --json
+    weylgain learn --manifold T3^2 --group "Trans(3)" --json
     weylgain learn --manifold S2xT1 --group C4       # a mixed product
     weylgain learn --ridge oracle --n 16 32 64 128   # the small-n route (dual KRR)
     weylgain learn --plot curves.png                 # needs matplotlib
@@ -47,7 +47,7 @@ examples:
   weylgain learn                                   # T2 with sign flips (|G| = 4)
   weylgain learn --manifold S2 --group "SO(2)"     # exponent gain on the sphere
   weylgain learn --manifold S2^3 --group "SO(3) x Sym(3)" --n 400 3200 25600
-  weylgain learn --manifold T3^2 --group T3 --json
+  weylgain learn --manifold T3^2 --group "Trans(3)" --json
   weylgain learn --manifold S2xT1 --group C4       # a mixed product
   weylgain learn --ridge oracle --n 16 32 64 128   # the small-n route
   weylgain learn --plot curves.png                 # needs matplotlib"""
@@ -69,7 +69,7 @@ def add_parser(subparsers: Any) -> None:
                         "elsewhere s = d/2 + 1, eigenspaces up to 600 modes)")
     p.add_argument("--group", default=None,
                    help="group spec (default signs2 on T2, SO(2) on S2); e.g. C4, I, SO(2), "
-                        "hopf, \"SO(3) x Sym(3)\", T3")
+                        "hopf, \"SO(3) x Sym(3)\", \"Trans(3)\"")
     p.add_argument("--group-file", metavar="FILE", default=None,
                    help="read the group from a JSON group file (its manifold must be "
                         "--manifold's)")

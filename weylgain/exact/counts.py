@@ -292,7 +292,8 @@ def exact_counts(manifold: str, group: Any, lam: float, *, radius: float = 1.0,
     spec = str(manifold).strip().upper().replace("^", "")
     ambient = d + 1 if kind == "sphere" else d
     resolved = _resolve_group(group, ambient)
-    name = group if isinstance(group, str) else _group_name(resolved)
+    name = _group_name(resolved) if getattr(resolved, "name", None) else (
+        group if isinstance(group, str) else _group_name(resolved))
     continuous = _is_continuous_group(resolved)
     if kind == "sphere":
         if resolved is not None and not continuous and not _is_finite_group(resolved):
@@ -435,8 +436,8 @@ def _action_counts(manifold: Any, group: Any, lam: float, *, radius: float,
         if not hasattr(group_obj, "action_on"):
             raise GroupError(f"group {_group_name(group_obj)} has no action_on(manifold)")
         action = group_obj.action_on(m)
-    name = group if isinstance(group, str) else (
-        _group_name(group_obj) if group_obj is not None else (action.label or "custom action"))
+    name = _group_name(group_obj) if group_obj is not None else (
+        group if isinstance(group, str) else (action.label or "custom action"))
     factors = m.factors
     note = ""
     radii = [float(f.sphere_radius()) for f in factors if f.sphere_radius() is not None]
@@ -510,8 +511,7 @@ def _product_counts(m: Any, group: Any, lam: float) -> ExactCounts:
         from ..groups import resolve
 
         group_obj = resolve(group, m)
-    name = group if isinstance(group, str) else (
-        _group_name(group_obj) if group_obj is not None else "trivial")
+    name = _group_name(group_obj) if group_obj is not None else "trivial"
     from .molecules import molecule_table
 
     found = molecule_table(m, group_obj, lam)  # rotations of all balls at once (molecules)

@@ -113,6 +113,7 @@ def _round_sphere_ladders(d: int, r: float, level: int | None, group: Any
                           ) -> list[list[Callable[[], Any]]] | None:
     """Mesh ladders of S^d(r) (also those of RP^d, counted on its cover), None beyond S3."""
     from .. import meshes
+    from .._providers import provided
 
     if d == 1:
         # 1-d: cheap; sizes keep M and M/G above the dense-route limit of the counter
@@ -122,7 +123,10 @@ def _round_sphere_ladders(d: int, r: float, level: int | None, group: Any
                _ladder(lambda k: meshes.sphere(k, radius=r), [4, 5], level)]
         if group is not None:  # any other finite group: a mesh built for it (level k:
             # as many vertices as the icosahedral sphere of level k)
-            out.append(_ladder(lambda k: meshes.invariant_sphere(
+            # invariant_meshes sits above the manifolds (it reads the group catalogue): reach
+            # it through the provider registry that weylgain/__init__ fills
+            isphere = provided("invariant_meshes").invariant_sphere
+            out.append(_ladder(lambda k: isphere(
                 group, n_vertices=10 * 4 ** k + 2, radius=r), [4, 5, 6], level))
         return out
     if d == 3:
