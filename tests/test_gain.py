@@ -215,10 +215,11 @@ def test_measure_finite_interval():
 
 
 def test_measure_takes_exact_counts_where_no_mesh_fits_and_refuses_a_coarse_level():
-    # the hemisphere mesh has no 3-fold axis along z: the exact counts measure H2/C3 (a
-    # third of the hemisphere, 2 pi / 3, closed form)
+    # H2/C3 = S2/C3h on the cover: the bipyramid sphere counted at whole periods (a third
+    # of the hemisphere, 2 pi / 3, closed form); route="exact" forces the exact counts
     m = measure_gain("H2", "C3")
-    assert m.source == "exact counts"
+    assert m.source == "mesh" and "bipyramid" in m.mesh
+    assert measure_gain("H2", "C3", route="exact").source == "exact counts"
     assert abs(m.d_G - 2) <= 3 * m.d_G_err + 1e-6
     assert m.vol_quotient == pytest.approx(2 * math.pi / 3, rel=0.02)
     with pytest.raises(FitError):
