@@ -1262,6 +1262,7 @@ CLI_CASES = [
     (["gain", "--group-file", "{tmp}/nope.json"], "nope.json"),
     (["gain", "T2", "SO(3)"], "does not act on it", 3),
     (["gain", "T12", "B12", "--measure"], "--measure: measure_gain cannot count", 4),
+    (["gain", "T7", "Perm(7)", "--measure", "--route", "mesh"], "no mesh of T7", 2),
     # learn
     (["learn", "--group", "nosuch"], "unknown"),
     (["learn", "--n", "1"], "n_values"),

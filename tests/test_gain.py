@@ -143,18 +143,18 @@ def test_catalogue_pairs_all_answer():
     ("S2", "I", "linear", 60, 2, math.pi / 15),
     ("S2", "Oh", "linear", 48, 2, math.pi / 12),
     ("S2", "antipodal", "linear", 2, 2, 2 * math.pi),
-    ("S3", "S3", "linear", 6, 3, math.pi ** 2 / 3),
+    ("S3", "Perm(3)", "linear", 6, 3, math.pi ** 2 / 3),
     ("T2", "C4", "linear", 4, 2, math.pi ** 2),
     ("RP2", "Oh", "linear", 24, 2, math.pi / 12),
-    ("Q2", "B2", "linear", 8, 2, 1 / 8),
+    ("Q2", "SignedPerm(2)", "linear", 8, 2, 1 / 8),
     ("H2", "C4", "linear", 4, 2, math.pi / 2),
     ("S2xT1", "C4", "linear", 4, 3, 2 * math.pi ** 2),
     ("S3", "SO(3)", "exponential", None, 1, math.pi),
     ("S3", "hopf", "exponential", None, 2, math.pi),
     ("RP3", "hopf", "exponential", None, 2, math.pi),
-    ("T3", "T2", "exponential", None, 1, 2 * math.pi),
+    ("T3", "Trans(2)", "exponential", None, 1, 2 * math.pi),
     ("B3", "SO(2)", "exponential", None, 2, math.pi / 2),
-    ("S2xT1", "T1", "exponential", None, 2, 4 * math.pi),
+    ("S2xT1", "Trans(1)", "exponential", None, 2, 4 * math.pi),
 ])
 def test_catalogue_pairs_by_hand(m, g, kind, factor, d_G, vol_q):
     assert (m, g) in catalogue_pairs()

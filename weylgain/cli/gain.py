@@ -93,6 +93,10 @@ def add_parser(subparsers: Any) -> None:
                         help="also mesh M and M/G, count eigenvalues and fit Weyl's law "
                              "(a few seconds); where no mesh exists (products, Lie-algebra "
                              "groups) the exact invariant counts are fitted instead")
+    parser.add_argument("--route", choices=("auto", "mesh", "exact"), default="auto",
+                        help="with --measure: how to count (default auto: a mesh of M or "
+                             "M/G where one resolves the window, else exact counts; mesh or "
+                             "exact forces one, and a pair without it is refused)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_plot_argument(parser, "the predicted risk against n (plain and invariant) and the "
                               "sample ratio against eps")
@@ -139,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
     measured = None
     if getattr(args, "measure", False):
         try:
-            measured = measure_gain(manifold, group).with_smoothness(report.s)
+            measured = measure_gain(manifold, group, route=getattr(args, "route", "auto")
+                                    ).with_smoothness(report.s)
         except NotInvariantError as exc:  # the group acts on M (predicted above), on no mesh
             _error(f"--measure: {exc}")
             return EXIT_CODES["valid question that cannot be answered"]
