@@ -18,7 +18,7 @@ import pytest
 import scipy.sparse as sps
 
 import weylgain
-from weylgain import Mesh, groups, learning, meshes, mpi, plotting, sweep
+from weylgain import Mesh, groups, invariant_meshes, learning, meshes, mpi, plotting, sweep
 from weylgain import io as wio
 from weylgain import resources as res
 from weylgain.errors import (CountingError, EigenvalueError, FitError, GroupError, MatrixError,
@@ -472,7 +472,7 @@ API_CASES = [
      "would need about"),
     ("generator circle(10**13)", lambda p: meshes.circle(10**13), ResourceError,
      "would need about"),
-    ("generator invariant_sphere huge", lambda p: meshes.invariant_sphere(
+    ("generator invariant_sphere huge", lambda p: invariant_meshes.invariant_sphere(
         "C5", n_vertices=10**14), ResourceError, "would need about"),
     ("mesh spec torus of dimension 1e9", lambda p: meshes.from_spec("torus:1000000000:3"),
      MeshError, "dim must be 1 to 4"),
@@ -847,15 +847,15 @@ API_CASES = [
     ("hemisphere bad base", lambda p: meshes.hemisphere(1, base="cube"), MeshError, "base"),
     ("disk subdivisions text", lambda p: meshes.disk("2"), MeshError, "subdivisions"),
     ("from_spec None", lambda p: meshes.from_spec(None), SpecError, "spec"),
-    ("invariant_sphere unknown group", lambda p: meshes.invariant_sphere("C4x"), SpecError,
+    ("invariant_sphere unknown group", lambda p: invariant_meshes.invariant_sphere("C4x"), SpecError,
      "unknown"),
-    ("invariant_sphere continuous group", lambda p: meshes.invariant_sphere("SO(2)"),
+    ("invariant_sphere continuous group", lambda p: invariant_meshes.invariant_sphere("SO(2)"),
      MeshError, "continuous group"),
-    ("invariant_sphere too few vertices", lambda p: meshes.invariant_sphere("C4", 3),
+    ("invariant_sphere too few vertices", lambda p: invariant_meshes.invariant_sphere("C4", 3),
      MeshError, "n_vertices"),
-    ("mesh_quality of a tetrahedral mesh", lambda p: meshes.mesh_quality(meshes.ball(0)),
+    ("mesh_quality of a tetrahedral mesh", lambda p: invariant_meshes.mesh_quality(meshes.ball(0)),
      MeshError, "triangle"),
-    ("mesh_quality of arrays", lambda p: meshes.mesh_quality(TRI_V), MeshError, "Mesh"),
+    ("mesh_quality of arrays", lambda p: invariant_meshes.mesh_quality(TRI_V), MeshError, "Mesh"),
     # ------------------------------------------------------------ meshio bridges
     ("to_meshio of arrays", lambda p: wio.to_meshio(TRI_V), MeshError, "Mesh"),
     ("to_meshio periodic", lambda p: wio.to_meshio(meshes.torus(2, 4)), MeshError, "periodic"),

@@ -29,7 +29,7 @@ import pytest
 from weylgain import count_eigenvalues, groups, meshes, quotient
 from weylgain.errors import MeshError, SpecError
 from weylgain.exact import sphere_invariant_count
-from weylgain.meshes import MeshQuality, invariant_sphere, mesh_quality
+from weylgain.invariant_meshes import MeshQuality, invariant_sphere, mesh_quality
 
 
 # ---------------------------------------------------------------- groups

@@ -21,7 +21,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 
 import weylgain
-from weylgain import meshes
+from weylgain import invariant_meshes, meshes
 from weylgain import resources as res
 from weylgain.errors import ParameterError, ResourceError, SpecError
 
@@ -82,8 +82,8 @@ def _resident_peak_probe(code):
         "def hwm():\n"
         "    return next(int(l.split()[1]) * 1024 for l in open('/proc/self/status')\n"
         "                if l.startswith('VmHWM'))\n"
-        "from weylgain import meshes\n"
-        "meshes.invariant_sphere('C5', 500)\n"  # warm up
+        "from weylgain import invariant_meshes, meshes\n"
+        "invariant_meshes.invariant_sphere('C5', 500)\n"  # warm up
         "gc.collect(); ctypes.CDLL('libc.so.6').malloc_trim(0)\n"
         "base = rss(); open('/proc/self/clear_refs', 'w').write('5')\n"
         f"{code}\n"
@@ -97,7 +97,7 @@ def _resident_peak_probe(code):
 @pytest.mark.parametrize("n", [5000, 40000])
 def test_invariant_sphere_estimate_against_its_resident_peak(n):
     """qhull allocates outside tracemalloc's view: the resident set is the truth here."""
-    peak = _resident_peak_probe(f"meshes.invariant_sphere('C5', {n})")
+    peak = _resident_peak_probe(f"invariant_meshes.invariant_sphere('C5', {n})")
     est = res.mesh_memory("isphere", n).bytes
     assert 0.5 <= est / peak <= 2.0, (est, peak)
 
@@ -165,7 +165,7 @@ _HUGE_CALLS = {
     "disk(40)": lambda: meshes.disk(40),
     "interval(10**13)": lambda: meshes.interval(10**13),
     "circle(10**13)": lambda: meshes.circle(10**13),
-    "invariant_sphere(C5, 10**14)": lambda: meshes.invariant_sphere("C5", n_vertices=10**14),
+    "invariant_sphere(C5, 10**14)": lambda: invariant_meshes.invariant_sphere("C5", n_vertices=10**14),
 }
 
 
@@ -200,7 +200,7 @@ def test_direct_generators_check_the_mesh_and_from_spec_the_assembly_too(monkeyp
         meshes.from_spec("sphere:5")  # a spec is assembled next: refused up front
     monkeypatch.setenv("WEYLGAIN_MEMORY_LIMIT", "1M")
     for call in (lambda: meshes.sphere(5), lambda: meshes.torus(2, 200),
-                 lambda: meshes.disk(5), lambda: meshes.invariant_sphere("D3", 20000)):
+                 lambda: meshes.disk(5), lambda: invariant_meshes.invariant_sphere("D3", 20000)):
         t0 = time.perf_counter()
         with pytest.raises(ResourceError, match="only 1.0 MiB is available"):
             call()
@@ -269,7 +269,7 @@ def test_factor_column_counts_equal_a_dense_cholesky():
 _FACTOR_PROBE = r"""
 import ctypes, gc, json, os, sys
 import weylgain
-from weylgain import meshes
+from weylgain import invariant_meshes, meshes
 from weylgain.backends import Pencil, backend_class
 
 def rss():

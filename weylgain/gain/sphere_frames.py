@@ -256,12 +256,12 @@ _ISPHERE_MAX_VERTICES = 60_000
 
 def _invariant_sphere_mesh(M: Any, G: Any, G_mesh: Any, lam_h2: Callable[[float], float],
                            C_G: float, target: int, min_top: int) -> tuple[Any, Any]:
-    """One invariant mesh of S^2 for G (weylgain.meshes.invariant_sphere) with as many
+    """One invariant mesh of S^2 for G (weylgain.invariant_meshes.invariant_sphere) with as many
     vertices as the window of ``target`` invariant eigenvalues needs, at most
     _ISPHERE_MAX_VERTICES, and its quotient; FitError (before building anything) when even
     that mesh resolves fewer than min_top."""
     from ..errors import FitError
-    from ..meshes import invariant_sphere
+    from ..invariant_meshes import invariant_sphere
     from ..quotient import quotient
 
     r = float(M.spectrum_model().radius)
