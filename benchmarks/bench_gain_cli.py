@@ -40,26 +40,29 @@ HAND = {
     ("S2", "D3"): (2, 2, 4 * PI, 4 * PI / 6), ("S2", "T"): (2, 2, 4 * PI, 4 * PI / 12),
     ("S2", "O"): (2, 2, 4 * PI, 4 * PI / 24), ("S2", "Oh"): (2, 2, 4 * PI, 4 * PI / 48),
     ("S2", "I"): (2, 2, 4 * PI, 4 * PI / 60), ("S2", "Ih"): (2, 2, 4 * PI, 4 * PI / 120),
-    ("S2", "antipodal"): (2, 2, 4 * PI, 2 * PI), ("S3", "S3"): (3, 3, 2 * PI ** 2, PI ** 2 / 3),
-    ("S6", "S7"): (6, 6, _sphere(6), _sphere(6) / 5040),
+    ("S2", "antipodal"): (2, 2, 4 * PI, 2 * PI),
+    ("S3", "Perm(3)"): (3, 3, 2 * PI ** 2, PI ** 2 / 3),
+    ("S6", "Perm(7)"): (6, 6, _sphere(6), _sphere(6) / 5040),
     ("T2", "mirror"): (2, 2, 4 * PI ** 2, 2 * PI ** 2),
     ("T2", "signs2"): (2, 2, 4 * PI ** 2, PI ** 2),
-    ("T2", "S2"): (2, 2, 4 * PI ** 2, 2 * PI ** 2),
-    ("T2", "B2"): (2, 2, 4 * PI ** 2, PI ** 2 / 2),
+    ("T2", "Perm(2)"): (2, 2, 4 * PI ** 2, 2 * PI ** 2),
+    ("T2", "SignedPerm(2)"): (2, 2, 4 * PI ** 2, PI ** 2 / 2),
     ("T2", "Z10"): (2, 2, 4 * PI ** 2, 0.4 * PI ** 2),
-    ("T2", "C4"): (2, 2, 4 * PI ** 2, PI ** 2), ("T3", "S3"): (3, 3, 8 * PI ** 3, 8 * PI ** 3 / 6),
-    ("T7", "S7"): (7, 7, (2 * PI) ** 7, (2 * PI) ** 7 / 5040),
+    ("T2", "C4"): (2, 2, 4 * PI ** 2, PI ** 2),
+    ("T3", "Perm(3)"): (3, 3, 8 * PI ** 3, 8 * PI ** 3 / 6),
+    ("T7", "Perm(7)"): (7, 7, (2 * PI) ** 7, (2 * PI) ** 7 / 5040),
     ("T7", "signs7"): (7, 7, (2 * PI) ** 7, PI ** 7),
-    ("T7", "B7"): (7, 7, (2 * PI) ** 7, PI ** 7 / 5040),
+    ("T7", "SignedPerm(7)"): (7, 7, (2 * PI) ** 7, PI ** 7 / 5040),
     ("RP2", "antipodal"): (2, 2, 2 * PI, 2 * PI), ("RP2", "Oh"): (2, 2, 2 * PI, PI / 12),
     ("B3", "Oh"): (3, 3, 4 * PI / 3, 4 * PI / 3 / 48), ("H2", "C4"): (2, 2, 2 * PI, PI / 2),
-    ("Q2", "B2"): (2, 2, 1.0, 1 / 8), ("S1", "C4h"): (1, 1, 2 * PI, PI / 2),
+    ("Q2", "SignedPerm(2)"): (2, 2, 1.0, 1 / 8), ("S1", "C4h"): (1, 1, 2 * PI, PI / 2),
     ("S2xT1", "C4"): (3, 3, 8 * PI ** 2, 2 * PI ** 2),
     ("S2", "SO(2)"): (2, 1, 4 * PI, PI), ("S2", "SO(3)"): (2, 0, 4 * PI, 1.0),
     ("S3", "SO(3)"): (3, 1, 2 * PI ** 2, PI), ("S4", "SO(4)"): (4, 1, _sphere(4), PI),
     ("S3", "hopf"): (3, 2, 2 * PI ** 2, PI), ("RP3", "hopf"): (3, 2, PI ** 2, PI),
-    ("T2", "T1"): (2, 1, 4 * PI ** 2, 2 * PI), ("T3", "T2"): (3, 1, 8 * PI ** 3, 2 * PI),
-    ("B3", "SO(2)"): (3, 2, 4 * PI / 3, PI / 2), ("S2xT1", "T1"): (3, 2, 8 * PI ** 2, 4 * PI),
+    ("T2", "Trans(1)"): (2, 1, 4 * PI ** 2, 2 * PI),
+    ("T3", "Trans(2)"): (3, 1, 8 * PI ** 3, 2 * PI),
+    ("B3", "SO(2)"): (3, 2, 4 * PI / 3, PI / 2), ("S2xT1", "Trans(1)"): (3, 2, 8 * PI ** 2, 4 * PI),
 }
 
 
@@ -102,13 +105,13 @@ def main() -> None:
         rows.append((f"{m} {g}", rep.kind, cold, warm, peer_t))
 
     print(f"import weylgain.gain (with sympy): {t_import * 1e3:.0f} ms\n")
-    head = (f"{'pair':<16}{'kind':<13}{'cold ms':>9}{'warm ms':>9}{'peer us':>9}"
+    head = (f"{'pair':<22}{'kind':<13}{'cold ms':>9}{'warm ms':>9}{'peer us':>9}"
             f"{'warm/peer':>11}  < 1 s")
     print(head)
     print("-" * len(head))
     for name, kind, cold, warm, peer in rows:
         ok = "yes" if cold < 1.0 else "NO"
-        print(f"{name:<16}{kind:<13}{cold * 1e3:>9.1f}{warm * 1e3:>9.2f}{peer * 1e6:>9.2f}"
+        print(f"{name:<22}{kind:<13}{cold * 1e3:>9.1f}{warm * 1e3:>9.2f}{peer * 1e6:>9.2f}"
               f"{warm / peer:>11.0f}  {ok}")
     colds = [r[2] for r in rows]
     warms = [r[3] for r in rows]
