@@ -164,8 +164,8 @@ def run(args: argparse.Namespace) -> int:
     from .._progress import Steps
 
     # announce the first-run compile of everything this command needs in one line
-    _notice.expect(["assembly", "pencil"] + (["orbits", "sphere_quotient"] if args.group
-                                             else []))
+    _notice.expect(["assembly", "pencil", "mass_floor"]
+                   + (["orbits", "sphere_quotient"] if args.group else []))
     grid = _plot_grid(lams, args.plot_points) if plot else lams
     n_steps = 3 + bool(args.group) + len(grid) + ((2 + len(grid)) if plot and args.group else 0)
     bar = Steps(n_steps, "weylgain count", enabled=not args.no_progress)

@@ -38,8 +38,9 @@ def _quotient_spectrum(M: Any, G: Any, geo: Any, G_mesh: Any) -> SpectrumModel:
     base = M.spectrum_model()
     if isinstance(G, ContinuousGroup):
         return G.quotient_spectrum(base, geo)
-    if base.kind == "sphere" and base.step == 1:
-        # -I in the group: only even degrees carry invariants
+    if base.kind == "sphere" and base.step == 1 and hasattr(G_mesh, "elements"):
+        # -I in the group: only even degrees carry invariants (a Lie group given by its
+        # algebra has no element list: its orbit space, if any, brings its own spectrum)
         try:
             lin, _ = G_mesh.elements(max_order=5000)
             D = lin.shape[1]
