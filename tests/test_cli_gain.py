@@ -108,6 +108,13 @@ def test_a_pair_that_cannot_be_measured_exits_4(capsys):
     assert code == 4 and "character sum" in err
 
 
+def test_route_mesh_without_a_mesh_names_the_command_line_option(capsys):
+    # S2^2/SO(3) has no mesh of M and no orbit-space mesh: --route mesh is refused (bad
+    # input, 2) and the message says how to ask for the exact counts on the command line
+    code, _, err = run(["S2^2", "SO(3)", "--measure", "--route", "mesh"], capsys)
+    assert code == 2 and "no mesh of S2xS2" in err and "--route exact" in err
+
+
 def test_python_dash_m(tmp_path):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "nbc"))
     proc = subprocess.run([sys.executable, "-m", "weylgain", "gain", "T2", "Z10", "--json"],

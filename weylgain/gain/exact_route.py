@@ -10,8 +10,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import FitError
-from .fitting import _rel, riesz_means, windowed_fit
-from .report import MeasuredGain
+from .fitting import riesz_means, windowed_fit
+from .report import MeasuredGain, measured_from_fits
 
 
 # The exact-count route fits the first Riesz mean of the exact invariant spectrum on a window
@@ -402,7 +402,6 @@ def _exact_report(M: Any, geo: Any, res: Any, lams_q: np.ndarray, counts_q: np.n
     if fit_M is not None:
         d_fit, d_err = fit_M.dimension, fit_M.dimension_err
         vol_M, vol_M_err = fit_M.volume, fit_M.volume_err
-    same_dim = dG == d
     label = res.action or getattr(geo, "action", "")
     how = f"; {res.note}" if getattr(res, "note", "") else ""
     method = (f"exact invariant counts of {res.manifold}/{res.group_name} (no mesh of "
@@ -418,28 +417,17 @@ def _exact_report(M: Any, geo: Any, res: Any, lams_q: np.ndarray, counts_q: np.n
     ratio = ratio_lam = None
     if lams_M.size and counts_q.size and counts_q[-1] > 0:
         ratio, ratio_lam = float(counts_M[-1] / counts_q[-1]), float(lams_M[-1])
-    return MeasuredGain(
-        manifold=M.name, group=geo.group, mesh="exact counts", quotient_mesh="exact counts",
-        n_vertices=0, n_unknowns_quotient=0,
-        lams=tuple(float(v) for v in lams_M), counts=tuple(float(v) for v in counts_M),
-        lams_quotient=tuple(float(v) for v in lams_q),
-        counts_quotient=tuple(float(v) for v in counts_q),
-        d=None if d_fit is None else float(d_fit), d_err=None if d_err is None else float(d_err),
-        vol_M=None if vol_M is None else float(vol_M),
-        vol_M_err=None if vol_M_err is None else float(vol_M_err),
-        d_G=float(dG_fit), d_G_err=float(dG_err), vol_quotient=float(vol_q),
-        vol_quotient_err=float(vol_q_err),
-        boundary_volume_quotient=None if bq is None else float(bq),
-        d_predicted=int(d), d_G_predicted=int(dG), vol_M_predicted=vM,
+    return measured_from_fits(
+        manifold=M.name, group=geo.group, d=d, d_G_predicted=dG, vol_M_predicted=vM,
         vol_quotient_predicted=vQ,
         boundary_volume_quotient_predicted=float(geo.quotient_boundary_volume),
-        d_G_rel_error=_rel(dG_fit, dG), vol_quotient_rel_error=_rel(vol_q, vQ),
-        vol_M_rel_error=None if vol_M is None else _rel(vol_M, vM),
-        gain=float(vol_M / vol_q) if same_dim and vol_M is not None and vol_q else None,
-        gain_predicted=vM / vQ if same_dim else None,
-        two_term=fixed is not None, method=method, seconds=time.perf_counter() - t0,
-        source="exact counts", action=str(label), converged=bool(converged),
-        convergence_note=note, fit_windows=tuple(windows), d_G_ls_err=dG_ls,
-        vol_quotient_ls_err=vq_ls, smoothing="counts" if fixed is None else fixed.smoothing,
+        lams_M=lams_M, counts_M=counts_M, lams_q=lams_q, counts_q=counts_q, d_fit=d_fit,
+        d_err=d_err, vol_M=vol_M, vol_M_err=vol_M_err, d_G=dG_fit, d_G_err=dG_err,
+        vol_q=vol_q, vol_q_err=vol_q_err, boundary_volume=bq, t0=t0,
+        mesh="exact counts", quotient_mesh="exact counts", n_vertices=0, n_unknowns_quotient=0,
+        two_term=fixed is not None, method=method, source="exact counts", action=str(label),
+        converged=bool(converged), convergence_note=note, fit_windows=tuple(windows),
+        d_G_ls_err=dG_ls, vol_quotient_ls_err=vq_ls,
+        smoothing="counts" if fixed is None else fixed.smoothing,
         count_ratio=ratio, count_ratio_lam=ratio_lam,
     )

@@ -143,7 +143,8 @@ def measure_gain(manifold: Any, group: Any, *, level: int | None = None,
             return mesh_result
         if mode == "mesh":
             raise SpecError(f"no mesh of {M.name} or of {M.name}/{G.name} is available to "
-                            "measure_gain; pass route='exact' (or none) for the exact counts")
+                            "measure it; the exact counts measure it instead (route='exact' or "
+                            "the default in Python, --route exact or auto on the command line)")
         return _measure_from_exact_counts(M, G, geo, manifold, n_points=n_points,
                                           min_count=min_count, t0=t0)
     if _is_continuous_group(G):

@@ -5,14 +5,13 @@ inertia, the count of M itself, and the report of a mesh measurement (shared by 
 from __future__ import annotations
 
 import math
-import time
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from ..errors import WeylgainError
-from .fitting import _fit, _rel
-from .report import MeasuredGain
+from .fitting import _fit
+from .report import MeasuredGain, measured_from_fits
 
 if TYPE_CHECKING:  # the manifold layer imports sympy: only where measure_gain runs
     from ..manifolds.base import SpectrumModel
@@ -164,7 +163,6 @@ def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, 
         assessed = dict(converged=bool(fit_q.converged), convergence_note=fit_q.reason,
                         fit_windows=fit_q.windows, d_G_ls_err=fit_q.dimension_ls_err,
                         vol_quotient_ls_err=fit_q.volume_ls_err)
-    same_dim = dG_pred == d
     qname = str(base.name) if base is not None else "point"
     where = {"sphere": "at gap midpoints of the sphere spectrum ",
              "lattice": "at gap midpoints of the lattice spectrum ",
@@ -178,25 +176,15 @@ def _report(M: Any, G: Any, geo: Any, mesh: Any, q: Any, spec_q: SpectrumModel, 
     route = dict(dict(mesh=str(mesh.name), quotient_mesh=qname,
                       n_vertices=int(mesh.n_vertices), method=method, source="mesh"),
                  **(route or {}))
-    return MeasuredGain(
-        manifold=M.name, group=G.name, mesh=route["mesh"], quotient_mesh=route["quotient_mesh"],
-        n_vertices=route["n_vertices"], n_unknowns_quotient=int(q.n_orbits),
-        lams=tuple(float(v) for v in lams_M), counts=tuple(float(v) for v in counts_M),
-        lams_quotient=tuple(float(v) for v in lams_q),
-        counts_quotient=tuple(float(v) for v in counts_q),
-        d=None if d_fit is None else float(d_fit), d_err=None if d_err is None else float(d_err),
-        vol_M=None if vol_M is None else float(vol_M),
-        vol_M_err=None if vol_M_err is None else float(vol_M_err),
-        d_G=float(dG_fit), d_G_err=float(dG_err), vol_quotient=float(vol_q),
-        vol_quotient_err=float(vol_q_err),
-        boundary_volume_quotient=None if bq is None else float(bq),
-        d_predicted=int(d), d_G_predicted=int(dG_pred), vol_M_predicted=vM,
+    return measured_from_fits(
+        manifold=M.name, group=G.name, d=d, d_G_predicted=dG_pred, vol_M_predicted=vM,
         vol_quotient_predicted=vQ, boundary_volume_quotient_predicted=bq_pred,
-        d_G_rel_error=_rel(dG_fit, dG_pred), vol_quotient_rel_error=_rel(vol_q, vQ),
-        vol_M_rel_error=None if vol_M is None else _rel(vol_M, vM),
-        gain=float(vol_M / vol_q) if same_dim and vol_M is not None and vol_q else None,
-        gain_predicted=vM / vQ if same_dim else None,
-        two_term=fit_q is not None, method=route["method"], seconds=time.perf_counter() - t0,
+        lams_M=lams_M, counts_M=counts_M, lams_q=lams_q, counts_q=counts_q, d_fit=d_fit,
+        d_err=d_err, vol_M=vol_M, vol_M_err=vol_M_err, d_G=dG_fit, d_G_err=dG_err,
+        vol_q=vol_q, vol_q_err=vol_q_err, boundary_volume=bq, t0=t0,
+        mesh=route["mesh"], quotient_mesh=route["quotient_mesh"],
+        n_vertices=route["n_vertices"], n_unknowns_quotient=int(q.n_orbits),
+        two_term=fit_q is not None, method=route["method"],
         action=str(getattr(geo, "action", "") or ""), source=route["source"], **assessed,
     )
 

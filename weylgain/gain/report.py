@@ -384,3 +384,46 @@ class MeasuredGain:
         for key in ("counts", "counts_quotient"):
             out[key] = [float(v) for v in getattr(self, key)]
         return out
+
+
+def _optional(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def measured_from_fits(*, manifold: str, group: str, d: int, d_G_predicted: int,
+                       vol_M_predicted: float, vol_quotient_predicted: float,
+                       boundary_volume_quotient_predicted: float,
+                       lams_M: np.ndarray, counts_M: np.ndarray, lams_q: np.ndarray,
+                       counts_q: np.ndarray, d_fit: float | None, d_err: float | None,
+                       vol_M: float | None, vol_M_err: float | None, d_G: float,
+                       d_G_err: float, vol_q: float, vol_q_err: float,
+                       boundary_volume: float | None, t0: float, **route: Any
+                       ) -> MeasuredGain:
+    """The :class:`MeasuredGain` of both measurement routes from their fits: the counts as
+    tuples, the relative errors against the prediction and the volume ratio (when d_G = d)
+    derived here; ``route`` holds the fields that say how the counts were obtained (mesh,
+    quotient_mesh, sizes, method, source, action, convergence, ...)."""
+    import time
+
+    from .fitting import _rel
+
+    same_dim = d_G_predicted == d
+    return MeasuredGain(
+        manifold=manifold, group=group,
+        lams=tuple(float(v) for v in lams_M), counts=tuple(float(v) for v in counts_M),
+        lams_quotient=tuple(float(v) for v in lams_q),
+        counts_quotient=tuple(float(v) for v in counts_q),
+        d=_optional(d_fit), d_err=_optional(d_err), vol_M=_optional(vol_M),
+        vol_M_err=_optional(vol_M_err), d_G=float(d_G), d_G_err=float(d_G_err),
+        vol_quotient=float(vol_q), vol_quotient_err=float(vol_q_err),
+        boundary_volume_quotient=_optional(boundary_volume),
+        d_predicted=int(d), d_G_predicted=int(d_G_predicted),
+        vol_M_predicted=float(vol_M_predicted), vol_quotient_predicted=float(vol_quotient_predicted),
+        boundary_volume_quotient_predicted=float(boundary_volume_quotient_predicted),
+        d_G_rel_error=_rel(d_G, d_G_predicted),
+        vol_quotient_rel_error=_rel(vol_q, vol_quotient_predicted),
+        vol_M_rel_error=None if vol_M is None else _rel(vol_M, vol_M_predicted),
+        gain=float(vol_M / vol_q) if same_dim and vol_M is not None and vol_q else None,
+        gain_predicted=vol_M_predicted / vol_quotient_predicted if same_dim else None,
+        seconds=time.perf_counter() - t0, **route,
+    )
