@@ -235,6 +235,31 @@ def test_count_at_least_reaches_its_top_or_the_largest_the_guard_accepts():
     assert _count_at_least(start, count, 3000.0) is start
 
 
+def test_count_at_least_stops_where_its_predicted_cpu_time_runs_out():
+    # a count whose cost grows like lam (1 CPU second at 3000): the floor 1.6e4 costs a
+    # predicted 5.3 s, within a 10 s budget; 1.6e5 would cost 53 s, so the top is where 4 s
+    # run out, lam = 3000 * 4 = 1.2e4; a budget that affords less than 1.2 times the current
+    # top counts nothing more
+    from weylgain.gain.exact_route import _count_at_least
+
+    seen = []
+
+    def count(lam: float):
+        seen.append(lam)
+        return SimpleNamespace(lam=lam, count=lam)
+
+    start = SimpleNamespace(lam=3000.0, count=3000.0)
+    assert _count_at_least(start, count, 1.6e4, cpu=1.0, growth=1.0, budget=10.0).lam == 1.6e4
+    assert _count_at_least(start, count, 1.6e5, cpu=1.0, growth=1.0,
+                           budget=4.0).lam == pytest.approx(1.2e4)
+    # growth 2: the budget 4 affords lam * 2
+    assert _count_at_least(start, count, 1.6e5, cpu=1.0, growth=2.0,
+                           budget=4.0).lam == pytest.approx(6000.0)
+    seen.clear()
+    assert _count_at_least(start, count, 1.6e5, cpu=1.0, growth=1.0, budget=1.1) is start
+    assert seen == []  # nothing counted
+
+
 @pytest.mark.slow
 def test_s2_cubed_window_does_not_depend_on_the_load():
     # vol((S^2)^3 / (SO(3) x Sym(3))): d_G = 3; the top holds at least 2e6 invariant

@@ -37,8 +37,10 @@ _EXACT_COUNT_CAP = 10 ** 12
 _LATTICE_MODES_CAP = 10 ** 6
 # ... and where the time prediction stops the window below _EXACT_MIN_TOP predicted invariant
 # eigenvalues on products and configurations (generic spectra: each count there carries a
-# fixed cost of seconds, so under load the first count alone can exhaust the budget), one
-# count at that top: S2^3/(SO(3) x Sym(3)) stopped at lam ~ 3000 (d_G 3.107 +- 0.12) at load 6
+# fixed cost of seconds, so under load the first count alone could exhaust a wall-clock
+# budget), one count at that top where its predicted CPU time fits _EXACT_SECONDS, else at
+# the top that does (_count_at_least): S2^3/(SO(3) x Sym(3)) stopped at lam ~ 3000 (d_G
+# 3.107 +- 0.12) at load 6 with the wall clock, and B3/SO(2) spent 400 s on this floor
 _EXACT_MIN_TOP = 2 * 10 ** 6
 # finite groups on flat tori (d >= 3): the window [lam / _LATTICE_SPAN, lam] with lam the
 # eigenvalue of the shell |k|^2 = _LATTICE_SHELLS; at its bottom (10^4) the terms beyond
@@ -202,17 +204,20 @@ def _measure_from_exact_counts(M: Any, G: Any, geo: Any, manifold: Any, *, n_poi
         lo = hi / _LATTICE_SPAN
     else:
         lo, hi = _exact_window(C_G, dG, min_count)
-        t_first = time.perf_counter()
+        t_first = time.process_time()
         res = _first_counts(count, spec, G, lo, hi)
         hi = float(res.lam)
         lo = min(lo, hi / 4)
         if dG > 1:
             kind = M.spectrum_model().kind
+            timing: dict[str, float] = {}
             res = _extend_window(res, count, hi, kind == "sphere", d,
-                                 time.perf_counter() - t_first,
-                                 lam_cap=_lattice_lam_cap(M) if kind == "lattice" else None)
+                                 time.process_time() - t_first,
+                                 lam_cap=_lattice_lam_cap(M) if kind == "lattice" else None,
+                                 timing=timing)
             if kind not in ("sphere", "lattice") and res.count < _EXACT_MIN_TOP:
-                res = _count_at_least(res, count, (_EXACT_MIN_TOP / C_G) ** (2 / dG))
+                res = _count_at_least(res, count, (_EXACT_MIN_TOP / C_G) ** (2 / dG),
+                                      cpu=timing.get("cpu"), growth=timing.get("growth", d / 2))
             hi = float(res.lam)
             lo = max(lo, hi / _EXACT_SPAN)
     eig = np.asarray(res.eigenvalues, dtype=np.float64)
@@ -294,12 +299,28 @@ def _first_counts(count: Callable[[float], Any], spec: str, G: Any, lo: float, h
             hi /= 2
 
 
-def _count_at_least(res: Any, count: Callable[[float], Any], lam: float) -> Any:
+def _count_at_least(res: Any, count: Callable[[float], Any], lam: float,
+                    cpu: float | None = None, growth: float = 1.0,
+                    budget: float | None = None) -> Any:
     """The counts up to lam (or the largest lam / 2^k above the current top that the memory
     guards accept), else ``res`` unchanged: a top of the window that does not depend on the
-    machine's load."""
+    machine's load.
+
+    ``cpu``: the CPU seconds of the count at ``res.lam``. With it, the count's cost is
+    predicted as ``cpu (lam / res.lam)^growth`` and lam is lowered to what
+    ``budget`` (default _EXACT_SECONDS) CPU seconds afford: the floor is cheap where the
+    counts are (configurations: each count a fixed cost of seconds, growing slowly), and
+    does not run for minutes where they are not (the Neumann modes of a ball, or products
+    enumerating the modes of M: B3/SO(2) took 400 s to reach 2e6 invariant eigenvalues,
+    whose fit had converged at 1e5).
+    """
     from ..errors import CountingError, ResourceError
 
+    if cpu is not None and cpu > 0 and lam > float(res.lam):
+        budget = _EXACT_SECONDS if budget is None else budget
+        g = max(float(growth), 0.5)
+        if cpu * (lam / float(res.lam)) ** g > budget:
+            lam = float(res.lam) * (budget / cpu) ** (1 / g)
     while lam > 1.2 * float(res.lam):
         try:
             return count(lam)
@@ -318,7 +339,8 @@ def _lattice_lam_cap(M: Any) -> float:
 
 
 def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: bool, d: int,
-                   first_seconds: float, lam_cap: float | None = None) -> Any:
+                   first_seconds: float, lam_cap: float | None = None,
+                   timing: dict[str, float] | None = None) -> Any:
     """Raise the top of the window while the exact counts stay cheap.
 
     The two-term law holds only far out, so the window goes as high as the time
@@ -331,6 +353,12 @@ def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: b
     far slower than the modes of M): the first count carries the warm-up, so the probe
     times the count at ``hi`` again, warm, against the count at ``hi / step``. ``lam_cap``
     (lattices: :func:`_lattice_lam_cap`) bounds the top whatever the timings say.
+
+    The times are the process's CPU time, not the wall clock: on a loaded machine a count
+    waits for a core longer but does not work more, so the top barely moves with the load.
+    ``timing`` (a dict), when given, receives the CPU seconds of the last count (``cpu``),
+    the growth exponent of its cost between the last two counts (``growth``; the one used
+    above when there were not two), and the CPU seconds spent (``spent``).
     """
     from ..errors import CountingError, ResourceError
 
@@ -339,17 +367,18 @@ def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: b
     step = _EXACT_STEP
     if growth > 1.0 and 3 * last < _EXACT_SECONDS:
         try:
-            t = time.perf_counter()
+            t = time.process_time()
             count(hi / step)
-            low = max(time.perf_counter() - t, 1e-3)
-            t = time.perf_counter()
+            low = max(time.process_time() - t, 1e-3)
+            t = time.process_time()
             count(hi)
-            warm = max(time.perf_counter() - t, 1e-3)
+            warm = max(time.process_time() - t, 1e-3)
             spent += low + warm
             last = warm
             growth = min(growth, max(math.log(warm / low) / math.log(step), 0.5))
         except (CountingError, ResourceError):
             pass  # keep the route's own bound
+    seen = growth
     while step > 1.2 and res.count <= _EXACT_COUNT_CAP:
         if lam_cap is not None and hi * step > lam_cap:
             if lam_cap / hi <= 1.2:
@@ -359,15 +388,20 @@ def _extend_window(res: Any, count: Callable[[float], Any], hi: float, sphere: b
         if last and spent + last * step ** growth > _EXACT_SECONDS:
             step = math.sqrt(step)  # a smaller step may still fit the time budget
             continue
-        t = time.perf_counter()
+        t = time.process_time()
         try:
             res_next = count(hi * step)
         except (CountingError, ResourceError):
             step = math.sqrt(step)  # the memory guard of the enumeration: a smaller step
             continue
-        last = max(time.perf_counter() - t, 1e-3)
+        now = max(time.process_time() - t, 1e-3)
+        if now > 0.1 and last > 0.1:  # the growth seen at this lam (fixed costs aside)
+            seen = max(math.log(now / last) / math.log(step), 0.5)
+        last = now
         spent += last
         res, hi = res_next, hi * step
+    if timing is not None:
+        timing.update(cpu=last, growth=seen, spent=spent)
     return res
 
 
