@@ -304,7 +304,7 @@ def _count_at_least(res: Any, count: Callable[[float], Any], lam: float,
                     budget: float | None = None) -> Any:
     """The counts up to lam (or the largest lam / 2^k above the current top that the memory
     guards accept), else ``res`` unchanged: a top of the window that does not depend on the
-    machine's load.
+    wall clock (only, through ``cpu``, on the process's CPU time, which the load barely moves).
 
     ``cpu``: the CPU seconds of the count at ``res.lam``. With it, the count's cost is
     predicted as ``cpu (lam / res.lam)^growth`` and lam is lowered to what
